@@ -1,0 +1,65 @@
+"""The ``duban`` command.
+
+Each subcommand lives in ``duban.commands.<name>`` with ``add_arguments(parser)``
+and ``run(args) -> int``.  Those modules import only the standard library at
+top level; Django, docx, pdf and sklearn are imported inside ``run`` so that
+``duban parse`` starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from duban.errors import DubanError
+
+# name → one-line help, in the order they appear in ``duban --help``.
+COMMANDS = {
+    "parse": "读取通知或工作报告，输出结构化任务（JSON / Markdown / Excel）",
+    "directory": "从通知生成单位名录（YAML），或检查名录",
+    "draft": "由政府工作报告起草任务分解通知，并推荐责任单位",
+    "suggest": "按历史通知为通知中的每项任务重新推荐责任单位",
+    "eval": "在语料上测量推荐与分解的质量",
+    "serve": "启动督办网页应用（--demo 带演示数据）",
+    "import": "导入并发布一份通知",
+    "status": "按状态、单位统计任务，列出逾期报告",
+    "render": "生成公文、台账、通报（.docx / .xlsx）",
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="duban", description="督办：政府工作报告重点工作分解与督办")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, help_text in COMMANDS.items():
+        try:
+            module = importlib.import_module(f"duban.commands.{name.replace('-', '_')}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"duban.commands.{name}":
+                raise
+            continue  # not built yet
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        module.add_arguments(p)
+        p.set_defaults(_run=module.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "_run", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args._run(args) or 0)
+    except DubanError as exc:
+        print(f"duban {args.command}: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
