@@ -27,15 +27,19 @@ COMMANDS = {
     "render": "生成公文、台账、通报（.docx / .xlsx）",
 }
 
+# Subcommands whose name is a Python keyword live under another module name.
+MODULES = {"import": "import_notice"}
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="duban", description="督办：政府工作报告重点工作分解与督办")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, help_text in COMMANDS.items():
+        module_name = f"duban.commands.{MODULES.get(name, name)}"
         try:
-            module = importlib.import_module(f"duban.commands.{name.replace('-', '_')}")
+            module = importlib.import_module(module_name)
         except ModuleNotFoundError as exc:
-            if exc.name != f"duban.commands.{name}":
+            if exc.name != module_name:
                 raise
             continue  # not built yet
         p = sub.add_parser(name, help=help_text, description=help_text)
