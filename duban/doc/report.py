@@ -1,0 +1,320 @@
+"""Reading a government work report (政府工作报告) into ``Document(kind="report")``.
+
+A report is prose, not a list: what matters for the draft notice is the part
+that lays out this year's work (``三、2026年重点工作``), its main expected
+targets paragraph (主要预期目标 … 是：A，B，C；…。) and the areas （一）（二）…
+under it, each a run of paragraphs that open with a short lead phrase
+(``全力扩大有效投资。``).
+
+The reader works on logical lines: it drops what a news site puts around the
+document (summary, photo caption, editor credits), page markers and blank
+lines, and joins a paragraph that a PDF page broke in two (a line that stops
+without closing its sentence runs on into the next).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from duban.doc.model import Area, Document, Paragraph, Target
+from duban.doc.source import Source
+from duban.errors import NotADocumentError
+
+CN_DIGITS = "零一二三四五六七八九十"
+
+# 一、… at the start of a line: the report's top-level parts.
+PART_HEADING = re.compile(r"^([一二三四五六七八九十]{1,3})、\s*(.+)$")
+# （一）… / (一)…: an area of the year-work part.
+AREA_HEADING = re.compile(r"^[（(]\s*([一二三四五六七八九十]{1,3})\s*[）)]\s*(.+)$")
+# A year-work heading written without an ordinal: ``2026年工作安排``.
+BARE_YEAR_WORK = re.compile(r"^(20\d\d)\s*年.{0,12}(工作|安排|任务).{0,6}$")
+PAGE_MARKER = re.compile(r"^[-—–－]+\s*\d+\s*[-—–－]+$|^第\s*\d+\s*页(\s*[/共]\s*\d+\s*页?)?$|^\d+\s*/\s*\d+$")
+SPEAKER_DATE = re.compile(r"(20\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*在.*(人民代表大会|人代会)")
+# 平顶山市人民政府市长 李明俊 → the government that speaks.
+SPEAKER = re.compile(r"^(.{2,20}人民政府)(省长|市长|区长|县长|州长|旗长|盟长|代市长|代区长|代县长)")
+YEAR = re.compile(r"(20\d\d)\s*年")
+TARGETS_LEAD = re.compile(r"主要(预期)?目标(任务)?(是|为)\s*[：:]?")
+# A sentence ends here; a line ending otherwise was broken by the page.
+SENTENCE_END = "。！？!?：:；;"
+CLOSING_QUOTES = "”’」』\"'）)"
+
+# Half-width punctuation between Chinese text is the same punctuation; numbers
+# keep theirs (1,000 / 3:00).
+HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？", "(": "（", ")": "）"}
+_HALF_PUNCT = re.compile(r"[,;:!?()]")
+
+# Framing around the document when it was reposted by a news site.
+_CAPTION = re.compile(r"(记者|通讯员|摄影|图/|供图).{0,12}摄?$|\s摄$")
+_EDITORIAL = re.compile(r"^[【\[](责任编辑|编辑|内容审核|总编辑|来源|审核)")
+
+
+def read_report(source: Source) -> Document:
+    """Read a work report; raise ``NotADocumentError`` when it has no year-work part."""
+    name = source.name or "输入"
+    lines = _clean_lines(source.lines())
+    doc = Document(kind="report", source=source.name or None)
+
+    start = _title_index(lines)
+    if start is not None:
+        doc.title = lines[start]
+        lines = lines[start + 1 :]
+    lines = _join_broken_lines(lines)
+
+    for line in lines[:6]:
+        m = SPEAKER_DATE.search(line)
+        if m and doc.date is None:
+            try:
+                doc.date = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            except ValueError:
+                pass
+        s = SPEAKER.match(line)
+        if s and doc.issuer is None:
+            doc.issuer = s.group(1)
+
+    part = _year_work_part(lines, doc.date.year if doc.date else None)
+    if part is None:
+        raise NotADocumentError(f"{name}：没有找到年度重点工作部分（如“三、2026年重点工作”），无法按工作报告读取。")
+    heading_year, body = part
+    doc.year = heading_year or (doc.date.year if doc.date else None)
+    if doc.title is None:
+        doc.title = "政府工作报告"
+
+    preamble, areas = _split_areas(body)
+    doc.targets = _read_targets(preamble)
+    doc.areas = areas
+    if not doc.targets:
+        doc.warn("年度重点工作部分没有找到主要预期目标段落。")
+    if not doc.areas:
+        doc.warn("年度重点工作部分没有找到（一）（二）…分项。")
+    return doc
+
+
+def looks_like_report(lines: list[str]) -> bool:
+    """True for a work report rather than a notice that decomposes one.
+
+    Both name 政府工作报告 near the top; a notice then lists numbered tasks with
+    unit clauses, a report addresses the deputies (各位代表) and runs as prose.
+    """
+    cleaned = [line.strip() for line in lines if line.strip()]
+    head = cleaned[:60]
+    titled = any(
+        "政府工作报告" in line and len(line) <= 40 and not re.search(r"通知|分解|分工|责任单位|方案|意见", line)
+        for line in head
+    )
+    if not titled:
+        return False
+    unit_clauses = sum(
+        1 for line in cleaned if re.match(r"^\d{1,3}\s*[.．、]", line) and re.search(r"(负责|牵头|监测)\s*[)）]", line)
+    )
+    prose = any(line.startswith("各位代表") for line in cleaned) or any(
+        PART_HEADING.match(line) and _is_year_work_heading(PART_HEADING.match(line).group(2)) for line in cleaned
+    )
+    return prose and unit_clauses < 5
+
+
+# --- lines ----------------------------------------------------------------
+
+
+def normalise_punctuation(text: str) -> str:
+    """Full-width punctuation where a half-width mark sits in Chinese text."""
+
+    def swap(m: re.Match) -> str:
+        i = m.start()
+        before = text[i - 1] if i > 0 else ""
+        after = text[i + 1] if i + 1 < len(text) else ""
+        if m.group() in ",:" and before.isdigit() and after.isdigit():
+            return m.group()
+        return HALF_TO_FULL[m.group()]
+
+    return _HALF_PUNCT.sub(swap, text)
+
+
+def _clean_lines(raw: list[str]) -> list[str]:
+    out = []
+    for line in raw:
+        line = line.replace("\u3000", " ").replace("**", "").strip()
+        if not line or PAGE_MARKER.match(line) or _EDITORIAL.match(line):
+            continue
+        out.append(normalise_punctuation(line))
+    return out
+
+
+def _title_index(lines: list[str]) -> int | None:
+    """Where the document proper starts: its short 政府工作报告 title line.
+
+    A news repost puts a summary (which quotes the targets) above it, so the
+    reader must not start before the title.
+    """
+    for i, line in enumerate(lines[:80]):
+        if "政府工作报告" in line and len(line) <= 40 and not line.endswith(("。", "：")):
+            return i
+    return None
+
+
+def _is_heading(line: str) -> bool:
+    return bool(PART_HEADING.match(line) or AREA_HEADING.match(line) or line == "名词解释")
+
+
+def _join_broken_lines(lines: list[str]) -> list[str]:
+    out: list[str] = []
+    for line in lines:
+        if _CAPTION.search(line) and len(line) < 120 and not line.endswith("。"):
+            continue
+        if out and _runs_on(out[-1]) and not _is_heading(line):
+            out[-1] += line
+        else:
+            out.append(line)
+    return out
+
+
+def _runs_on(line: str) -> bool:
+    """A long prose line that stops mid-sentence continues on the next line."""
+    if _is_heading(line) and not re.search(r"[。！？]", line):
+        return False  # a heading line is complete as it is
+    if len(line) < 20 or line.startswith("——"):
+        return False
+    tail = line.rstrip(CLOSING_QUOTES) if line[-1] in "）)" else line
+    if tail and tail[-1] in SENTENCE_END:
+        return False
+    return not (line[-1] in CLOSING_QUOTES and len(line) > 1 and line[-2] in SENTENCE_END)
+
+
+# --- the year-work part -----------------------------------------------------
+
+
+def _is_year_work_heading(text: str, year: int | None = None) -> bool:
+    if "回顾" in text or "十四五" in text or "十五五" in text:
+        return False
+    years = [int(y) for y in YEAR.findall(text)]
+    if not years or not re.search(r"工作|安排|任务", text):
+        return False
+    return year is None or year in years
+
+
+def _year_work_part(lines: list[str], year: int | None) -> tuple[int | None, list[str]] | None:
+    """The lines of the part laying out this year's work, without its heading."""
+    candidates = []
+    for i, line in enumerate(lines):
+        m = PART_HEADING.match(line)
+        if m and len(line) <= 40 and _is_year_work_heading(m.group(2)):
+            candidates.append((i, m.group(2)))
+        elif BARE_YEAR_WORK.match(line) and not AREA_HEADING.match(line):
+            candidates.append((i, line))
+    if not candidates:
+        return None
+    if year is not None:
+        matching = [c for c in candidates if year in [int(y) for y in YEAR.findall(c[1])]]
+        candidates = matching or candidates
+    # The latest year wins: 2026年工作安排 over a retrospective on 2025.
+    start, heading = max(candidates, key=lambda c: (max(int(y) for y in YEAR.findall(c[1])), -c[0]))
+    heading_year = max(int(y) for y in YEAR.findall(heading))
+
+    body: list[str] = []
+    in_areas = False
+    for line in lines[start + 1 :]:
+        if PART_HEADING.match(line) or line.startswith("名词解释"):
+            break
+        if AREA_HEADING.match(line):
+            in_areas = True
+        elif in_areas and line.startswith("各位代表"):
+            break  # the closing address, or the part on the government itself
+        body.append(line)
+    return heading_year, body
+
+
+def _split_areas(body: list[str]) -> tuple[list[str], list[Area]]:
+    preamble: list[str] = []
+    areas: list[Area] = []
+    for line in body:
+        m = AREA_HEADING.match(line)
+        if m:
+            heading, intro = _split_heading(m.group(2))
+            area = Area(heading=heading)
+            if intro:
+                area.paragraphs.append(Paragraph(lead=None, text=intro))
+            areas.append(area)
+        elif areas:
+            areas[-1].paragraphs.append(_paragraph(line))
+        else:
+            preamble.append(line)
+    return preamble, areas
+
+
+def _split_heading(text: str) -> tuple[str, str]:
+    """``全力以赴稳定经济运行，实现高质量发展。深入落实…`` → heading, intro."""
+    head, sep, rest = text.partition("。")
+    if not sep:
+        return text.strip(), ""
+    return head.strip(), rest.strip()
+
+
+# A lead phrase: one short clause closed by 。 at the start of a paragraph.
+LEAD_MAX_CHARS = 24
+
+
+def _paragraph(line: str) -> Paragraph:
+    head, sep, rest = line.partition("。")
+    if sep and rest.strip() and len(head) <= LEAD_MAX_CHARS and not re.search(r"[，；：,;:]", head):
+        return Paragraph(lead=head.strip(), text=rest.strip())
+    return Paragraph(lead=None, text=line)
+
+
+# --- targets ----------------------------------------------------------------
+
+
+def _read_targets(preamble: list[str]) -> list[Target]:
+    for line in preamble:
+        m = TARGETS_LEAD.search(line)
+        if not m:
+            continue
+        sentence = line[m.end() :].split("。")[0]
+        return [Target(text=t, indicators=_indicators(t)) for t in split_targets(sentence)]
+    return []
+
+
+def split_targets(sentence: str) -> list[str]:
+    """``A，B；C`` → the targets, each one measure.
+
+    A piece that only says how hard to try (``在实际工作中努力争取更好结果``)
+    qualifies the target before it and stays with it.
+    """
+    targets: list[str] = []
+    for piece in _split_top_level(sentence, "，；"):
+        piece = piece.strip()
+        if not piece:
+            continue
+        if targets and _qualifies_previous(piece):
+            targets[-1] += "，" + piece
+        else:
+            targets.append(piece)
+    return targets
+
+
+def _qualifies_previous(piece: str) -> bool:
+    return not re.search(r"\d", piece) and bool(re.match(r"^(在|并|努力|力争|争取|确保)", piece))
+
+
+def _split_top_level(text: str, separators: str) -> list[str]:
+    """Split at separators outside quotes and brackets."""
+    pieces, current, depth = [], [], 0
+    for ch in text:
+        if ch in "“‘「『（(《":
+            depth += 1
+        elif ch in "”’」』）)》":
+            depth = max(0, depth - 1)
+        if ch in separators and depth == 0:
+            pieces.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    pieces.append("".join(current))
+    return pieces
+
+
+def _indicators(text: str):
+    try:
+        from duban.doc.indicators import find_indicators
+    except ModuleNotFoundError:  # TODO(report): drop once duban.doc.indicators lands
+        return []
+    return find_indicators(text)

@@ -1,0 +1,208 @@
+"""Reading work reports: the year-work part, its targets and areas."""
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from duban.doc.model import Paragraph
+from duban.doc.report import looks_like_report, read_report, split_targets
+from duban.doc.source import Source
+from duban.errors import NotADocumentError
+
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+
+
+def corpus_source(name: str) -> Source:
+    path = CORPUS / name
+    if not path.exists():
+        pytest.skip(f"corpus file {path} is absent (tests read ../shared/corpus)")
+    return Source.from_text(path.read_text(encoding="utf-8"), name=name)
+
+
+@pytest.fixture(scope="module")
+def yanshi():
+    return read_report(corpus_source("report-yanshi-2026.txt"))
+
+
+@pytest.fixture(scope="module")
+def pingdingshan():
+    return read_report(corpus_source("report-pingdingshan-2026.txt"))
+
+
+YANSHI_TARGETS = [
+    "地区生产总值增长 5.5%左右",
+    "规模以上工业增加值增长 7%左右",
+    "固定资产投资增长 5%左右",
+    "社会消费品零售总额增长 5%左右",
+    "一般公共预算收入增长 3%左右",
+    "城镇新增就业 8000 人以上",
+    "居民收入增长与经济增长基本同步",
+    "粮食产量 4.8 亿斤以上",
+    "单位生产总值碳排放与“十五五”目标统筹衔接",
+]
+
+PINGDINGSHAN_TARGETS = [
+    "经济增长5.5%左右，在实际工作中努力争取更好结果",
+    "规上工业增加值增长7%左右",
+    "固定资产投资增长5.5%",
+    "社会消费品零售总额增长6%",
+    "一般公共预算收入增长4.5%左右",
+    "进出口平稳增长",
+    "城镇调查失业率5.5%左右",
+    "城镇新增就业6.7万人以上",
+    "居民消费价格涨幅2%左右",
+    "居民收入增长与经济增长同步",
+    "粮食产量225万吨以上",
+    "单位生产总值二氧化碳排放降低目标与“十五五”考核目标统筹衔接",
+]
+
+
+@pytest.mark.corpus
+def test_yanshi_header(yanshi):
+    assert yanshi.kind == "report"
+    assert yanshi.title == "政府工作报告"
+    assert yanshi.date == date(2026, 1, 31)
+    assert yanshi.year == 2026
+    assert yanshi.issuer == "洛阳市偃师区人民政府"
+    assert yanshi.warnings == []
+
+
+@pytest.mark.corpus
+def test_yanshi_targets_text(yanshi):
+    assert [t.text for t in yanshi.targets] == YANSHI_TARGETS
+
+
+@pytest.mark.corpus
+def test_pingdingshan_skips_the_news_summary(pingdingshan):
+    # The summary above the title quotes only four targets; the part itself has twelve.
+    assert pingdingshan.title == "政府工作报告"
+    assert pingdingshan.date == date(2026, 2, 7)
+    assert pingdingshan.issuer == "平顶山市人民政府"
+    assert [t.text for t in pingdingshan.targets] == PINGDINGSHAN_TARGETS
+
+
+@pytest.mark.corpus
+def test_yanshi_areas(yanshi):
+    assert len(yanshi.areas) == 10
+    assert yanshi.areas[0].heading == "全力以赴稳定经济运行，实现高质量发展"
+    assert yanshi.areas[-1].heading == "全力以赴推动基层善治，努力实现高效能治理"
+    first = yanshi.areas[0].paragraphs
+    # The area's own opening sentence, then paragraphs with lead phrases.
+    assert first[0].lead is None and first[0].text.startswith("深入落实提振消费与扩大有效投资专项行动")
+    assert [p.lead for p in first[1:]] == ["全力扩大有效投资", "加力释放消费潜能", "加强项目服务保障"]
+    # A paragraph broken by a page ("着力" / "引进一批…") is one paragraph again.
+    assert "着力引进一批产业关联度高" in first[3].text
+    assert first[1].text.startswith("聚焦提高投资效益")
+    assert [len(a.paragraphs) for a in yanshi.areas] == [4, 4, 4, 4, 4, 4, 4, 4, 4, 5]
+
+
+@pytest.mark.corpus
+def test_yanshi_excludes_closing_and_glossary(yanshi):
+    last = yanshi.areas[-1].paragraphs[-1]
+    assert last.lead is None and last.text.startswith("同时，我们将加强国防动员和后备力量建设")
+    everything = "".join(p.text for a in yanshi.areas for p in a.paragraphs)
+    assert "即智能化、绿色化、融合化改造" not in everything  # the glossary (名词解释)
+    assert "新征程，新使命" not in everything  # the part on the government itself
+
+
+@pytest.mark.corpus
+def test_pingdingshan_areas(pingdingshan):
+    assert len(pingdingshan.areas) == 11
+    assert pingdingshan.areas[0].heading == "突出内需主导，挖掘释放有效需求"
+    assert [p.lead for p in pingdingshan.areas[0].paragraphs] == [
+        "充分激发消费潜力",
+        "持续扩大有效投资",
+        "培优育强市场主体",
+    ]
+    assert [len(a.paragraphs) for a in pingdingshan.areas] == [3, 3, 4, 3, 4, 4, 4, 4, 3, 4, 5]
+    everything = "".join(p.text for a in pingdingshan.areas for p in a.paragraphs)
+    assert "加强党的全面领导" not in everything  # after 各位代表！: the government itself
+    assert "责任编辑" not in everything
+    # Half-width punctuation in Chinese text reads as full-width.
+    assert pingdingshan.areas[0].paragraphs[0].text.startswith("深入实施提振消费专项行动，全面落实汽车、家电")
+
+
+def test_targets_split_keeps_effort_clause_with_its_target():
+    assert split_targets("经济增长5.5%左右，力争更好结果；进出口平稳增长，城镇新增就业1万人") == [
+        "经济增长5.5%左右，力争更好结果",
+        "进出口平稳增长",
+        "城镇新增就业1万人",
+    ]
+    # Commas inside quotes do not split a target.
+    assert split_targets("完成“十五五”规划“三区，三线”划定，粮食产量5万吨") == [
+        "完成“十五五”规划“三区，三线”划定",
+        "粮食产量5万吨",
+    ]
+
+
+def test_minimal_report_with_bare_year_heading_and_self_building_part():
+    text = "\n".join(
+        [
+            "2027年某县政府工作报告",
+            "——2027年1月20日在某县第十八届人民代表大会第二次会议上",
+            "各位代表：",
+            "一、2026年工作回顾",
+            "完成生产总值增长5%。",
+            "二、2027年工作安排",
+            "今年主要预期目标是：生产总值增长6%，粮食产量10万吨以上。",
+            "(一)稳增长",
+            "扩大投资。新建项目10个。",
+            "三、加强政府自身建设",
+            "全面推进依法行政。严格依法办事。",
+        ]
+    )
+    doc = read_report(Source.from_text(text, name="某县.txt"))
+    assert doc.year == 2027 and doc.date == date(2027, 1, 20)
+    assert [t.text for t in doc.targets] == ["生产总值增长6%", "粮食产量10万吨以上"]
+    assert [a.heading for a in doc.areas] == ["稳增长"]
+    assert doc.areas[0].paragraphs == [Paragraph(lead="扩大投资", text="新建项目10个。")]
+
+
+def test_page_markers_and_broken_lines():
+    text = "\n\n".join(
+        [
+            "政府工作报告",
+            "三、2026年重点工作",
+            "（一）推动发展。",
+            "建设项目。实施重点项目二十个，总投资三十亿元，确保年内开工建设并按期投产达效，",
+            "— 12 —",
+            "推动产业升级。",
+        ]
+    )
+    doc = read_report(Source.from_text(text, name="x.txt"))
+    assert doc.areas[0].paragraphs == [
+        Paragraph(
+            lead="建设项目", text="实施重点项目二十个，总投资三十亿元，确保年内开工建设并按期投产达效，推动产业升级。"
+        )
+    ]
+
+
+def test_no_year_work_part_names_the_file():
+    text = "政府工作报告\n各位代表：\n一、过去一年的工作\n我们做了很多工作。"
+    with pytest.raises(NotADocumentError, match=r"^会议纪要\.txt：没有找到年度重点工作部分"):
+        read_report(Source.from_text(text, name="会议纪要.txt"))
+
+
+def test_looks_like_report():
+    report = ["政府工作报告", "——2026年1月31日在某区人民代表大会上", "各位代表：", "三、2026年重点工作"]
+    notice = [
+        "济源市人民政府关于明确政府工作报告提出的2026年重点工作责任单位的通知",
+        *[f"{i}. 推进第{i}项工作。（财政局负责）" for i in range(1, 8)],
+    ]
+    assert looks_like_report(report)
+    assert not looks_like_report(notice)
+    # A notice whose title line mentions 政府工作报告 only inside a sentence is still a notice.
+    assert not looks_like_report(["《政府工作报告》已经审议通过，现将任务分解如下：", "1. 推进工作。（财政局负责）"])
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("name", ["report-yanshi-2026.txt", "report-pingdingshan-2026.txt"])
+def test_corpus_reports_look_like_reports(name):
+    assert looks_like_report(corpus_source(name).lines())
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("name", ["notice-jiyuan-2026.txt", "notice-henan-2026.txt"])
+def test_corpus_notices_do_not(name):
+    assert not looks_like_report(corpus_source(name).lines())
