@@ -32,7 +32,9 @@ Block = Para | Table
 class Source:
     blocks: list[Block] = field(default_factory=list)
     name: str = ""  # file name, for messages
-    format: str = "txt"  # txt | docx | xlsx | pdf | html
+    format: str = "txt"  # txt | docx | xlsx | pdf | html | csv
+    # What the loader left out or had to guess, one sentence each (hidden sheets, pages without text).
+    notes: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         """All text as lines; each table row becomes one line of cells joined by tabs."""
