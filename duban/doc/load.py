@@ -219,10 +219,12 @@ _COMMON_RANGES = (
     (0x370, 0x4FF),  # Greek, Cyrillic: in GB2312
     (0x2000, 0x2BFF),  # punctuation, letterlike, arrows, maths, ①, boxes, shapes, ★
     (0x3000, 0x33FF),  # CJK punctuation, kana, bopomofo, ㈠, ㎡
+    (0x3400, 0x4DBF),  # CJK extension A: rare characters in names
     (0x4E00, 0x9FFF),  # CJK unified ideographs
     (0xF900, 0xFAFF),
     (0xFE30, 0xFE4F),
     (0xFF00, 0xFFEF),  # full-width forms
+    (0x20000, 0x323AF),  # CJK extensions B–H
 )
 _TEXT_WHITESPACE = set("\t\n\r\f\v")
 
