@@ -68,19 +68,21 @@ class Indicator:
     qualifier: str | None  # 以上 / 左右 / 以内 / 不低于 / 突破 / 达到 / …
     kind: str  # growth | level | count | share
     text: str = ""  # the span it was read from
+    # Upper bound of a range 5%—6% (value holds the lower bound, qualifier "区间").
+    value_max: float | None = None
 
     def to_json(self) -> dict:
-        value: float | int = self.value
-        if float(value).is_integer():
-            value = int(value)
-        return {
+        out = {
             "name": self.name,
-            "value": value,
+            "value": _plain_number(self.value),
             "unit": self.unit,
             "qualifier": self.qualifier,
             "kind": self.kind,
             "text": self.text,
         }
+        if self.value_max is not None:
+            out["value_max"] = _plain_number(self.value_max)
+        return out
 
     @classmethod
     def from_json(cls, data: dict) -> Indicator:
@@ -91,7 +93,12 @@ class Indicator:
             qualifier=data.get("qualifier"),
             kind=data.get("kind", "level"),
             text=data.get("text", ""),
+            value_max=float(data["value_max"]) if data.get("value_max") is not None else None,
         )
+
+
+def _plain_number(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else value
 
 
 @dataclass
