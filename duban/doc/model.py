@@ -266,7 +266,7 @@ class Document:
         Raises ``ValueError`` with a readable sentence when it is not one.
         """
         if not isinstance(data, dict) or data.get("schema") != SCHEMA:
-            raise ValueError(f"这不是 duban 文档 JSON（缺少 \"schema\": \"{SCHEMA}\"）")
+            raise ValueError(f'这不是 duban 文档 JSON（缺少 "schema": "{SCHEMA}"）')
         d = data.get("date")
         doc = cls(
             kind=data.get("kind", "notice"),

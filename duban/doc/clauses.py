@@ -1,0 +1,433 @@
+"""The unit clause grammar: who does a task, in which role.
+
+Forms (see ``docs/schema.md`` for the full list with examples):
+
+- parenthetical: ``（A牵头，B、C等相关单位按职责分工负责）``, ``（A负责，B监测）``,
+  ``（A、B按职责分工负责）``, ``（A牵头负责）``;
+- labelled: ``牵头单位：A；配合单位：B、C；完成时限：6月底前`` in brackets or
+  on a line of its own;
+- table columns, which arrive here as labelled parts.
+
+Within a list, ``省`` written once covers each provincial department after
+it, a suffix written once (``郑州、洛阳市政府``) covers each bare place before
+it, ``各`` covers each collective category after it, and ``等相关单位`` closes
+the list.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from duban.doc.model import LEAD, MONITOR, RESPONSIBLE, SUPPORT, UnitRef
+from duban.doc.normalise import fold
+
+OPEN, CLOSE = "（(", "）)"
+
+# Role words at the end of a group, longest first.
+_ROLE_WORDS = [
+    ("按职责分工负责", "share"),
+    ("按照职责分工负责", "share"),
+    ("按职责负责", "share"),
+    ("分别负责", "share"),
+    ("共同负责", "share"),
+    ("牵头负责", LEAD),
+    ("牵头落实", LEAD),
+    ("牵头", LEAD),
+    ("配合落实", SUPPORT),
+    ("协助", SUPPORT),
+    ("配合", SUPPORT),
+    ("参与", SUPPORT),
+    ("监测", MONITOR),
+    ("负责落实", "share"),
+    ("负责", "share"),
+    ("落实", "share"),
+]
+_ROLE_RE = re.compile("(" + "|".join(re.escape(w) for w, _ in _ROLE_WORDS) + ")+$")
+_ROLE_OF = dict(_ROLE_WORDS)
+
+_LABELS = {
+    "牵头单位": LEAD,
+    "牵头部门": LEAD,
+    "主责单位": LEAD,
+    "责任单位": RESPONSIBLE,
+    "责任部门": RESPONSIBLE,
+    "主要责任单位": RESPONSIBLE,
+    "配合单位": SUPPORT,
+    "配合部门": SUPPORT,
+    "协办单位": SUPPORT,
+    "参与单位": SUPPORT,
+    "协同单位": SUPPORT,
+    "监测单位": MONITOR,
+    "完成时限": "deadline",
+    "完成时间": "deadline",
+    "时间节点": "deadline",
+    "时限要求": "deadline",
+    "牵头领导": "leader",
+    "责任领导": "leader",
+    "分管领导": "leader",
+    "市级领导": "leader",
+    "省级领导": "leader",
+}
+_LABEL_RE = re.compile("(" + "|".join(sorted(_LABELS, key=len, reverse=True)) + r")\s*[：:]")
+
+_DEADLINE_RE = re.compile(
+    r"^(?:(?:\d{4}年)?\d{1,2}月(?:\d{1,2}日|底|中旬|上旬|下旬|末)?(?:前|以前|之前)?(?:完成|启动|建成)?"
+    r"|(?:年底|年内|年末|季度末|上半年|下半年|全年)(?:前|以前)?(?:完成|建成)?"
+    r"|(?:持续推进|长期坚持|持续实施|长期推进|持续开展|按时序推进|常态化推进))$"
+)
+
+# Groups that end a list and are not units.
+_CLOSER_RE = re.compile(r"等(?:相关|有关|其他)?(?:责任|职能|成员|市直|省直|区直)?(?:单位|部门|机构)$")
+# 河南愚公集团有限公司等区管国有企业: a named unit and a collective.
+_AND_CATEGORY_RE = re.compile(
+    r"^(.+?)等((?:各|相关|有关)?.*(?:企业|政府|单位|部门|学校|高校|医院|机构|办事处|管委会|办公室))$"
+)
+
+# Category names that mean "every unit of this kind"; 各 distributes over them.
+_CATEGORIES = (
+    "开发区管理办公室",
+    "开发区管委会",
+    "镇人民政府",
+    "乡镇人民政府",
+    "乡人民政府",
+    "镇政府",
+    "乡镇政府",
+    "街道办事处",
+    "区管国有企业",
+    "市管国有企业",
+    "国有企业",
+    "省辖市政府",
+    "省辖市人民政府",
+    "县（市、区）政府",
+    "县（市、区）人民政府",
+    "县（市）政府",
+    "县区政府",
+    "县级政府",
+    "市政府各部门",
+    "职能部门",
+    "部门",
+    "单位",
+    "村（社区）",
+    "社区",
+    "学校",
+    "高校",
+    "医疗机构",
+)
+
+# Suffixes a bare place name takes from the last name of its run.
+_PLACE_SUFFIXES = (
+    "市人民政府",
+    "县人民政府",
+    "区人民政府",
+    "镇人民政府",
+    "乡人民政府",
+    "市政府",
+    "县政府",
+    "区政府",
+    "镇政府",
+    "乡政府",
+    "街道办事处",
+    "管委会",
+    "管理委员会",
+)
+
+# What an organisation's name ends with. A name ending otherwise is a bare place.
+_ORG_ENDINGS = re.compile(
+    r"(局|厅|委|办|室|会|院|校|所|队|中心|站|部|社|行|关|处|政府|公司|集团|企业|单位|部门|联|团|署|台|馆|库|团省委|分行|支行|机构|学院|大学|组|科|协)$"
+)
+# Names that carry their own place or owner do not take a distributed 省/市 prefix.
+_OWN_PLACE = re.compile(
+    r"^((?!市场|市政工程|市政公用|市容|区域|县域)(省|市|县|区)|中国|国家|国网|人行|人民银行|中央|全国|河南|郑州|团|[\u4e00-\u9fff]{2,3}(省|市|县|区))"
+)
+_NO_PREFIX_ENDINGS = re.compile(r"(公司|集团|海关|银行|分行|证监局|金融监管局|调查队|调查总队|所|大学|学院)$")
+_PREFIXES = ("省", "市", "县", "区")
+# Zones and lower governments are places of their own, not departments.
+_PLACE_BODY = re.compile(r"(示范区|开发区|高新区|新区|港区|园区|管委会|管理委员会|政府|办事处)")
+# Words that begin with a level character without being a level prefix.
+_NOT_LEVEL = ("市场", "市政工程", "市政公用", "市容", "区块链", "县域", "区域")
+
+
+@dataclass
+class ClauseResult:
+    units: list[UnitRef] = field(default_factory=list)
+    deadline: str | None = None
+    leaders: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def find_trailing_clause(text: str) -> tuple[str, str] | None:
+    """Split ``task text（clause）`` into (text, clause) when the last bracketed
+    group at the end is a unit or labelled clause.  Brackets may be full- or
+    half-width and mixed (``（…)``); inner brackets (``市政府办公室（国防动员办公室）``)
+    nest."""
+    s = text.rstrip()
+    tail = ""
+    while s and s[-1] in "。；;.，,":
+        tail = s[-1] + tail
+        s = s[:-1].rstrip()
+    if not s or s[-1] not in CLOSE:
+        return None
+    depth = 0
+    for i in range(len(s) - 1, -1, -1):
+        ch = s[i]
+        if ch in CLOSE:
+            depth += 1
+        elif ch in OPEN:
+            depth -= 1
+            if depth == 0:
+                inner = s[i + 1 : -1]
+                if is_unit_clause(inner):
+                    return s[:i].rstrip(), inner.strip()
+                return None
+    return None
+
+
+def is_unit_clause(inner: str) -> bool:
+    f = fold(inner)
+    if _LABEL_RE.search(f):
+        return True
+    return bool(re.search(r"(负责|牵头|监测|配合)[^，、；]{0,8}$", f) or re.search(r"(牵头|负责)[，；]", f))
+
+
+def parse_clause(inner: str, *, first_listed_leads: bool = False) -> ClauseResult:
+    """Read a clause's inner text (without its brackets)."""
+    f = fold(inner).strip()
+    if _LABEL_RE.search(f):
+        return parse_labelled(f, first_listed_leads=first_listed_leads)
+    return _parse_parenthetical(f)
+
+
+def parse_labelled(text: str, *, first_listed_leads: bool = False) -> ClauseResult:
+    """``牵头单位：A；配合单位：B、C；完成时限：6月底前``."""
+    result = ClauseResult()
+    f = fold(text)
+    spans = list(_LABEL_RE.finditer(f))
+    parts: dict[str, list[str]] = {}
+    for i, m in enumerate(spans):
+        end = spans[i + 1].start() if i + 1 < len(spans) else len(f)
+        value = f[m.end() : end].strip().strip("；，。 ")
+        parts.setdefault(_LABELS[m.group(1)], []).append(value)
+    leads = [v for v in parts.get(LEAD, []) if v]
+    responsible = [v for v in parts.get(RESPONSIBLE, []) if v]
+    supports = [v for v in parts.get(SUPPORT, []) if v]
+    monitors = [v for v in parts.get(MONITOR, []) if v]
+    if leads:
+        for v in leads:
+            result.units += names_to_units(v, LEAD)
+        # 责任单位 after a 牵头单位 are the ones who contribute
+        for v in responsible + supports:
+            result.units += names_to_units(v, SUPPORT)
+    else:
+        for v in responsible:
+            units = names_to_units(v, RESPONSIBLE)
+            if first_listed_leads and units:
+                units[0].role = LEAD
+                for u in units[1:]:
+                    u.role = SUPPORT
+            result.units += units
+        for v in supports:
+            result.units += names_to_units(v, SUPPORT)
+    for v in monitors:
+        result.units += names_to_units(v, MONITOR)
+    if parts.get("deadline"):
+        result.deadline = "；".join(v for v in parts["deadline"] if v) or None
+    for v in parts.get("leader", []):
+        result.leaders += [n for n in re.split(r"[、，]", v) if n]
+    _drop_duplicates(result)
+    return result
+
+
+def _parse_parenthetical(f: str) -> ClauseResult:
+    result = ClauseResult()
+    pending: list[str] = []  # groups waiting for their role word
+    has_lead = False
+    segments = [s.strip() for s in re.split(r"[，；]", f) if s.strip()]
+    groups: list[tuple[list[str], str]] = []
+    for seg in segments:
+        if _DEADLINE_RE.match(seg):
+            result.deadline = seg
+            continue
+        m = _ROLE_RE.search(seg)
+        if not m:
+            pending.append(seg)
+            continue
+        words = _role_words(m.group(0))
+        names = seg[: m.start()].strip()
+        if names:
+            pending.append(names)
+        role = _role_from_words(words)
+        groups.append((pending, role))
+        pending = []
+        if role == LEAD:
+            has_lead = True
+    if pending:
+        # names with no role word after them: the clause is malformed, but the
+        # names are still the task's; keep them as responsible and say so
+        result.problems.append(f"单位条款“{f}”末尾的单位没有写明职责")
+        groups.append((pending, "share"))
+    carry: dict = {}  # a 省 written on the lead covers the departments after it
+    for names, role in groups:
+        if role == "share":
+            role = SUPPORT if has_lead else RESPONSIBLE
+        for chunk in names:
+            result.units += names_to_units(chunk, role, carry=carry)
+    _drop_duplicates(result)
+    return result
+
+
+def _role_words(run: str) -> list[str]:
+    """A run like 按职责分工负责负责 (a typo) split into its role words."""
+    words = []
+    while run:
+        for w, _ in _ROLE_WORDS:
+            if run.endswith(w):
+                words.insert(0, w)
+                run = run[: -len(w)]
+                break
+        else:
+            break
+    return words
+
+
+def _role_from_words(words: list[str]) -> str:
+    roles = [_ROLE_OF[w] for w in words]
+    for r in (LEAD, MONITOR, SUPPORT):
+        if r in roles:
+            return r
+    return "share"
+
+
+def _drop_duplicates(result: ClauseResult) -> None:
+    seen: set[str] = set()
+    kept = []
+    for u in result.units:
+        if u.name in seen:
+            continue
+        seen.add(u.name)
+        kept.append(u)
+    result.units = kept
+
+
+def names_to_units(text: str, role: str, *, carry: dict | None = None) -> list[UnitRef]:
+    """A list of unit names (``A、B、C等相关单位``) → units, with prefixes,
+    suffixes and 各 distributed.  ``carry`` keeps the shared prefix across the
+    comma-separated groups of one clause."""
+    text = text.strip().strip("、，；。")
+    if not text:
+        return []
+    names = _split_names(text)
+    out: list[UnitRef] = []
+    for written, name, collective in _distribute(names, {} if carry is None else carry):
+        alias = None
+        m = re.match(r"^(.+?)（(.+)）$", name)
+        if m and not re.search(r"（[市县区、]+）", name) and _ORG_ENDINGS.search(m.group(1)):
+            alias = m.group(2)
+        out.append(UnitRef(name=name, role=role, written=written, alias=alias, collective=collective))
+    return out
+
+
+def _split_names(text: str) -> list[str]:
+    """Split on 、 outside brackets; strip list closers; split ``A等B类``."""
+    parts, depth, cur = [], 0, []
+    for ch in text:
+        if ch in OPEN:
+            depth += 1
+        elif ch in CLOSE:
+            depth = max(0, depth - 1)
+        if ch in "、，" and depth == 0:
+            parts.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+    parts.append("".join(cur))
+    names: list[str] = []
+    for p in parts:
+        p = p.strip()
+        if not p:
+            continue
+        p = _CLOSER_RE.sub("", p).strip()
+        if not p:
+            continue
+        m = _AND_CATEGORY_RE.match(p)
+        if m and not _CLOSER_RE.search("等" + m.group(2)):
+            names.extend([m.group(1), m.group(2)])
+        else:
+            names.append(p)
+    return [_normalise_name(n) for n in names if n]
+
+
+def _normalise_name(name: str) -> str:
+    return fold(name).replace(" ", "")
+
+
+def is_collective(name: str) -> bool:
+    if name.startswith(("各", "相关", "有关")) or "各部门" in name or "各单位" in name:
+        return True
+    return name in _CATEGORIES or name.endswith(("国有企业", "县（市、区）政府", "县（市、区）人民政府"))
+
+
+def _distribute(names: list[str], carry: dict) -> list[tuple[str, str, bool]]:
+    """Apply the shared 省/市 prefix, the shared place suffix and 各 across a list."""
+    out: list[tuple[str, str, bool]] = []
+    each = False
+    resolved = list(names)
+    # suffix written once: 郑州、洛阳市政府 → 郑州市政府、洛阳市政府
+    for i in range(len(resolved) - 1, -1, -1):
+        suffix = _place_suffix(resolved[i])
+        if not suffix:
+            continue
+        j = i - 1
+        while j >= 0 and _is_bare_place(resolved[j]):
+            base = resolved[j]
+            resolved[j] = (
+                base[:-1] + suffix if base.endswith(suffix[0]) and suffix[0] in "市县区镇乡" else base + suffix
+            )
+            j -= 1
+    for written, name in zip(names, resolved, strict=True):
+        if name.startswith("各") and any(name[1:].endswith(c) for c in _CATEGORIES):
+            each = True
+        elif each and name in _CATEGORIES:
+            name = "各" + name
+        elif not is_collective(name):
+            each = False
+        level = _level_prefix(name)
+        if level:
+            carry["prefix"] = level
+        elif carry.get("prefix") and _takes_prefix(name):
+            name = carry["prefix"] + name
+        out.append((written, name, is_collective(name)))
+    return out
+
+
+def _level_prefix(name: str) -> str | None:
+    """省 in 省财政厅, 市 in 市财政局 — not 市 in 市场监管局 or 市政府办公室."""
+    if name[:1] not in _PREFIXES or len(name) <= 2 or not _ORG_ENDINGS.search(name):
+        return None
+    if name.startswith(_NOT_LEVEL) or _is_government(name):
+        return None
+    return name[0]
+
+
+def _is_government(name: str) -> bool:
+    return bool(re.match(r"^[省市县区](政府|委|人大|政协|人民政府|纪委)", name))
+
+
+def _takes_prefix(name: str) -> bool:
+    if is_collective(name) or _OWN_PLACE.match(name) or _NO_PREFIX_ENDINGS.search(name) or _PLACE_BODY.search(name):
+        return False
+    return bool(_ORG_ENDINGS.search(name)) and len(name) >= 2
+
+
+def _place_suffix(name: str) -> str | None:
+    for s in _PLACE_SUFFIXES:
+        if name.endswith(s) and len(name) > len(s):
+            return s
+    return None
+
+
+def _is_bare_place(name: str) -> bool:
+    """郑州, 洛阳, 济源示范区: a place with no organisation after it."""
+    if is_collective(name) or len(name) > 8:
+        return False
+    return not _ORG_ENDINGS.search(name)

@@ -1,0 +1,85 @@
+"""Text clean-up that keeps meaning.
+
+Documents arrive as text extracted from PDFs and web pages: spaces around
+digits (``增长 5.5%``), page markers (``— 2 —``), full- and half-width
+punctuation mixed in one line.  Two views of a string are used:
+
+- ``clean`` — what a person reads: whitespace that extraction put between
+  Chinese characters and digits removed, nothing else changed;
+- ``fold``  — what matching sees: brackets, colons and commas unified to one
+  form, so a grammar needs only one spelling of each.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef“”‘’—…·"
+# Whitespace next to a Chinese character or full-width punctuation is an
+# extraction artefact; whitespace between two Latin words is real.
+_SPACE_NEAR_CJK = re.compile(rf"(?<=[{_CJK}])[ \t\u00a0\u3000]+|[ \t\u00a0\u3000]+(?=[{_CJK}])")
+_SPACES = re.compile(r"[ \t\u00a0\u3000]+")
+
+_PAGE_MARKERS = [
+    re.compile(r"^[—–\-－─]+\s*\d{1,4}\s*[—–\-－─]+$"),
+    re.compile(r"^第\s*\d{1,4}\s*页\s*[，,/]?\s*(共\s*\d{1,4}\s*页)?$"),
+    re.compile(r"^\d{1,4}\s*/\s*\d{1,4}$"),
+    re.compile(r"^[-－]?\s*\d{1,3}\s*[-－]?$"),
+]
+
+_FOLD = str.maketrans(
+    {
+        "(": "（",
+        ")": "）",
+        ":": "：",
+        ";": "；",
+        ",": "，",
+        "﹙": "（",
+        "﹚": "）",
+        "〔": "〔",
+        "[": "〔",
+        "]": "〕",
+        "【": "〔",
+        "】": "〕",
+        "．": ".",
+        "、": "、",
+    }
+)
+
+
+def clean(text: str) -> str:
+    """Readable text: NFC, extraction whitespace removed, runs of spaces collapsed."""
+    text = unicodedata.normalize("NFC", text).replace("\ufeff", "").replace("\u200b", "")
+    text = _SPACE_NEAR_CJK.sub("", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def fold(text: str) -> str:
+    """Matching form: full-width brackets, colons, semicolons and commas; full-width
+    digits and letters to ASCII."""
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if 0xFF10 <= code <= 0xFF19 or 0xFF21 <= code <= 0xFF3A or 0xFF41 <= code <= 0xFF5A:
+            ch = chr(code - 0xFEE0)
+        elif ch == "％":
+            ch = "%"
+        out.append(ch)
+    return "".join(out).translate(_FOLD)
+
+
+def is_page_marker(line: str) -> bool:
+    s = line.strip()
+    return bool(s) and any(p.match(s) for p in _PAGE_MARKERS)
+
+
+def clean_lines(lines: list[str]) -> list[str]:
+    """Cleaned lines without page markers; blank lines kept as ``""`` because a
+    blank line is evidence of a paragraph end in some files."""
+    out = []
+    for line in lines:
+        if is_page_marker(line):
+            continue
+        out.append(clean(line))
+    return out

@@ -1,0 +1,383 @@
+"""A responsibility notice → ``Document(kind="notice")``.
+
+Two layouts reach this module:
+
+- running text (txt, pdf, html, docx paragraphs): headings and numbered tasks,
+  each task ending with its unit clause in brackets or on labelled lines;
+- a table (docx, xlsx, html): 序号 | 工作任务 | 牵头单位 | 责任单位 | 完成时限 …,
+  section rows spanning the table.
+
+Both end as the same ``Task`` objects, so every later stage sees one shape.
+"""
+
+from __future__ import annotations
+
+import re
+
+from duban.doc import clauses
+from duban.doc.clauses import find_trailing_clause, parse_clause, parse_labelled
+from duban.doc.indicators import find_indicators
+from duban.doc.meta import DATE_RE, DOC_NUMBER_RE, TITLE_RE, fill_metadata, says_first_listed_leads
+from duban.doc.model import LEAD, MONITOR, RESPONSIBLE, SUPPORT, Document, Task
+from duban.doc.normalise import clean, clean_lines, fold
+from duban.doc.outline import KINDS, Item, build_outline
+from duban.doc.source import Para, Source, Table
+
+_LABEL_LINE_RE = re.compile(
+    r"^[（(]?\s*(牵头单位|责任单位|配合单位|牵头部门|责任部门|配合部门|协办单位|完成时限|完成时间|牵头领导|责任领导)\s*[：:]"
+)
+_SIGNATURE_RE = re.compile(
+    r"^(.{2,30}(人民政府|办公室|办公厅|委员会)(（.{1,10}）)?|(\d{4}|[〇零一二三四五六七八九]{4})年.{1,6}月.{1,6}日|（此件.*）|\(此件.*\)|抄送[：:].*|.*印发$|附件[：:]?.*|（联系人.*）)$"
+)
+_DEADLINE_TEXT_RE = re.compile(
+    r"[（(]((?:\d{4}年)?\d{1,2}月(?:\d{1,2}日|底|末)?前?(?:完成)?|年底前(?:完成)?|持续推进|长期坚持)[）)]$"
+)
+
+
+def read_notice(source: Source, *, directory=None) -> Document:
+    doc = Document(kind="notice", source=source.name or None)
+    table_tasks = _tasks_from_tables(source, doc)
+    if table_tasks:
+        preamble = clean_lines([b.text for b in source.blocks if isinstance(b, Para)])
+        preamble = [line for line in preamble if line]
+        fill_metadata(doc, preamble, _signature(preamble))
+        doc.tasks = table_tasks
+        _finish(doc)
+    else:
+        _read_running_text(source, doc)
+    if directory is not None:
+        _check_against(doc, directory)
+    return doc
+
+
+# ---------------------------------------------------------------- running text
+
+
+def _read_running_text(source: Source, doc: Document) -> None:
+    lines = [line for line in clean_lines(source.lines()) if line]
+    lines = lines[_document_start(lines) :]
+    outline = build_outline(lines)
+    task_kind = _task_kind(outline.items)
+    groups = _group(outline.items, task_kind)
+    preamble = list(outline.preamble)
+    tail: list[str] = []
+    if groups:
+        tail = _split_tail(groups[-1])
+    fill_metadata(doc, preamble, tail)
+    section: dict[str, str] = {}
+    for heading_or_task in groups:
+        if isinstance(heading_or_task, Item):
+            item = heading_or_task
+            depth = KINDS.index(item.kind)
+            for k in list(section):
+                if KINDS.index(k) >= depth:
+                    del section[k]
+            section[item.kind] = item.marker.label + "".join(item.lines)
+            continue
+        task_item, extra = heading_or_task
+        path = [section[k] for k in KINDS if k in section]
+        doc.tasks.append(_task_from_item(task_item, extra, path, doc))
+    _finish(doc)
+
+
+def _document_start(lines: list[str]) -> int:
+    """Skip a news summary or photo caption before the document proper: the
+    document starts at its header, 文号 or title."""
+    for i, line in enumerate(lines[:80]):
+        if TITLE_RE.search(line) or DOC_NUMBER_RE.search(line) or re.search(r"(人民政府|办公室|办公厅)文件$", line):
+            start = i
+            # the issuer's name on the line(s) just above the title belongs to it
+            while start > 0 and re.fullmatch(r".{2,30}(人民政府|办公室|办公厅|委员会)(文件)?", lines[start - 1]):
+                start -= 1
+            return start
+    return 0
+
+
+def _task_kind(items: list[Item]) -> str | None:
+    """The marker kind that numbers tasks: the one whose items most often end with
+    a unit clause (counting deeper sub-items as part of the item)."""
+    best, best_score = None, 0
+    for kind in KINDS:
+        groups = _group(items, kind)
+        score = sum(1 for g in groups if not isinstance(g, Item) and _has_clause(g))
+        if score > best_score:
+            best, best_score = kind, score
+    if best:
+        return best
+    present = [k for k in KINDS if sum(1 for i in items if i.kind == k) >= 2]
+    return present[-1] if present else None
+
+
+def _group(items: list[Item], task_kind: str | None) -> list:
+    """Headings stay Items; a task becomes (Item, [deeper sub-items])."""
+    if task_kind is None:
+        return list(items)
+    depth = KINDS.index(task_kind)
+    out: list = []
+    for item in items:
+        d = KINDS.index(item.kind)
+        if d < depth:
+            out.append(item)
+        elif d == depth:
+            out.append((item, []))
+        elif out and isinstance(out[-1], tuple):
+            out[-1][1].append(item)
+        else:
+            out.append(item)  # a deeper item under a heading: treat as heading text
+    return out
+
+
+def _task_lines(group: tuple[Item, list[Item]]) -> list[str]:
+    item, extra = group
+    lines = list(item.lines)
+    for sub in extra:
+        lines.append(sub.marker.label + (sub.lines[0] if sub.lines else ""))
+        lines.extend(sub.lines[1:])
+    return lines
+
+
+def _has_clause(group: tuple[Item, list[Item]]) -> bool:
+    lines = _task_lines(group)
+    if any(_LABEL_LINE_RE.match(line) for line in lines):
+        return True
+    return find_trailing_clause("".join(lines)) is not None
+
+
+def _split_tail(group: tuple[Item, list[Item]]) -> list[str]:
+    """Remove the signature block (issuer, date, 抄送, 印发) from the last task and
+    return it."""
+    item, extra = group
+    holder = extra[-1] if extra else item
+    lines = holder.lines
+    cut = len(lines)
+    # after a closing unit clause, everything is the signature block
+    for i in range(len(lines) - 1, 0, -1):
+        if find_trailing_clause("".join(lines[:i])) and all(not _LABEL_LINE_RE.match(x) for x in lines[i:]):
+            cut = i
+            break
+    if cut == len(lines):
+        while cut > 1 and _SIGNATURE_RE.match(lines[cut - 1]):
+            cut -= 1
+    tail = lines[cut:]
+    del lines[cut:]
+    return tail
+
+
+def _task_from_item(item: Item, extra: list[Item], path: list[str], doc: Document) -> Task:
+    lines = _task_lines((item, extra))
+    labelled = [line for line in lines if _LABEL_LINE_RE.match(line)]
+    text_lines = [line for line in lines if not _LABEL_LINE_RE.match(line)]
+    text = _join(text_lines)
+    task = Task(number=str(item.marker.number), section=path, text=text)
+    if labelled:
+        joined = "；".join(line.strip("（）()") for line in labelled)
+        task.clause = joined
+        result = parse_labelled(joined, first_listed_leads=doc.first_listed_leads)
+    else:
+        split = find_trailing_clause(text)
+        if split is None:
+            result = None
+        else:
+            task.text, task.clause = split
+            result = parse_clause(task.clause, first_listed_leads=doc.first_listed_leads)
+    if result is not None:
+        task.units = result.units
+        task.deadline = result.deadline
+        task.leaders = result.leaders
+        for problem in result.problems:
+            doc.warn(f"第{task.number}项：{problem}")
+    if task.deadline is None:
+        m = _DEADLINE_TEXT_RE.search(task.text.rstrip("。"))
+        if m:
+            task.deadline = m.group(1)
+    return task
+
+
+def _join(lines: list[str]) -> str:
+    """Join physical lines of one task without inserting spaces, except between
+    two Latin words."""
+    out = ""
+    for line in lines:
+        if out and out[-1].isascii() and out[-1].isalpha() and line[:1].isascii() and line[:1].isalpha():
+            out += " "
+        out += line
+    return clean(out)
+
+
+# ---------------------------------------------------------------- tables
+
+_COLUMNS = {
+    "number": re.compile(r"^(序号|编号|序|No\.?)$"),
+    "text": re.compile(r"(工作任务|重点任务|任务内容|主要任务|工作内容|重点工作|目标任务|具体任务|任务)"),
+    "lead": re.compile(r"(牵头单位|牵头部门|主责单位)"),
+    "responsible": re.compile(r"^(责任单位|责任部门|主要责任单位)$"),
+    "support": re.compile(r"(配合单位|配合部门|协办单位|参与单位|协同单位|责任单位[（(]配合[）)])"),
+    "deadline": re.compile(r"(完成时限|完成时间|时间节点|时限)"),
+    "leader": re.compile(r"(牵头领导|分管领导|责任领导|市级领导|省级领导|包联领导)"),
+    "section": re.compile(r"^(类别|领域|板块|所属部分)$"),
+}
+
+
+def _header_map(row: list[str]) -> dict[str, int] | None:
+    cells = [fold(clean(c)).replace(" ", "") for c in row]
+    found: dict[str, int] = {}
+    for i, cell in enumerate(cells):
+        if not cell:
+            continue
+        for key in ("number", "lead", "support", "responsible", "deadline", "leader", "section", "text"):
+            if key not in found and _COLUMNS[key].search(cell):
+                found[key] = i
+                break
+    if "text" in found and ("lead" in found or "responsible" in found or "support" in found):
+        return found
+    return None
+
+
+def _tasks_from_tables(source: Source, doc: Document) -> list[Task]:
+    tables = [b for b in source.blocks if isinstance(b, Table)]
+    if not tables:
+        return []
+    tasks: list[Task] = []
+    columns: dict[str, int] | None = None
+    sections: list[str] = []
+    # the preamble may say the first-listed unit leads; tables need it before rows
+    preamble_text = "".join(clean(b.text) for b in source.blocks if isinstance(b, Para))
+    first_leads = says_first_listed_leads(preamble_text)
+    for table in tables:
+        for row in table.rows:
+            cells = [clean(c) for c in row]
+            header = _header_map(cells)
+            if header:
+                columns = header
+                continue
+            if columns is None or len(cells) < max(columns.values()) + 1:
+                continue
+            if not any(cells):
+                continue
+            task = _task_from_row(cells, columns, sections, first_leads, doc)
+            if task:
+                tasks.append(task)
+    return tasks
+
+
+def _task_from_row(cells, columns, sections, first_leads, doc) -> Task | None:
+    distinct = {c for c in cells if c}
+    text = cells[columns["text"]]
+    number = cells[columns["number"]] if "number" in columns else ""
+    if len(distinct) == 1 or (
+        not number and not any(cells[columns[k]] for k in ("lead", "responsible", "support") if k in columns)
+    ):
+        # a section row: one text spanning the table
+        heading = next(iter(distinct)) if len(distinct) == 1 else (number or text)
+        level = _heading_level(heading, sections)
+        del sections[level:]
+        sections.append(heading)
+        return None
+    number = re.sub(r"[.．、]$", "", number)
+    if not text:
+        return None
+    task = Task(number=number or str(len(doc.tasks) + 1), section=list(sections), text=text)
+    units = []
+    lead_cell = cells[columns["lead"]] if "lead" in columns else ""
+    resp_cell = cells[columns["responsible"]] if "responsible" in columns else ""
+    support_cell = cells[columns["support"]] if "support" in columns else ""
+    carry: dict = {}
+    if lead_cell:
+        units += _cell_units(lead_cell, LEAD, carry)
+    if resp_cell:
+        role = SUPPORT if lead_cell else RESPONSIBLE
+        cell_units = _cell_units(resp_cell, role, carry)
+        if not lead_cell and first_leads and cell_units:
+            cell_units[0].role = LEAD
+            for u in cell_units[1:]:
+                if u.role == RESPONSIBLE:
+                    u.role = SUPPORT
+        units += cell_units
+    if support_cell:
+        units += _cell_units(support_cell, SUPPORT, carry)
+    if not units:
+        split = find_trailing_clause(text)
+        if split:
+            task.text, task.clause = split
+            units = parse_clause(task.clause).units
+    else:
+        task.clause = "；".join(c for c in (lead_cell, resp_cell, support_cell) if c)
+    seen = set()
+    task.units = [u for u in units if not (u.name in seen or seen.add(u.name))]
+    if "deadline" in columns and cells[columns["deadline"]]:
+        task.deadline = cells[columns["deadline"]]
+    if "leader" in columns and cells[columns["leader"]]:
+        task.leaders = [n for n in re.split(r"[、，,\s]+", cells[columns["leader"]]) if n]
+    return task
+
+
+def _heading_level(heading: str, sections: list[str]) -> int:
+    """一、 headings are level 1, （一） level 2; an unnumbered section row sits
+    under a numbered level-1 heading if there is one, else at the top."""
+    if re.match(r"^[一二三四五六七八九十]+[、.．]", heading):
+        return 0
+    if re.match(r"^[（(][一二三四五六七八九十]+[）)]", heading):
+        return 1 if sections else 0
+    return 1 if sections and re.match(r"^[一二三四五六七八九十]+[、.．]", sections[0]) else 0
+
+
+def _cell_units(cell: str, role: str, carry: dict):
+    """A unit cell: a plain list, or a list with role words (A牵头，B配合) or (监测) marks."""
+    f = fold(cell).replace("\n", "、")
+    if re.search(r"(牵头|负责|配合|监测)$", f) or re.search(r"(牵头|负责)[，；]", f):
+        return parse_clause(f).units
+    units = []
+    for part in re.split(r"[，；]", f):
+        monitor = bool(re.search(r"（监测）$", part))
+        part = re.sub(r"（监测）$", "", part)
+        for u in clauses.names_to_units(part, MONITOR if monitor else role, carry=carry):
+            units.append(u)
+    return units
+
+
+# ---------------------------------------------------------------- checks
+
+
+def _signature(lines: list[str]) -> list[str]:
+    return [line for line in lines[-4:] if DATE_RE.search(line) or _SIGNATURE_RE.match(line)]
+
+
+def _finish(doc: Document) -> None:
+    previous = 0
+    for task in doc.tasks:
+        task.indicators = find_indicators(task.text)
+        if not task.units:
+            doc.warn(f"第{task.number}项任务没有识别出责任单位：“{_short(task.text)}”")
+        elif not task.primary_units and not task.units_in(MONITOR):
+            doc.warn(f"第{task.number}项任务只有配合单位，没有牵头或责任单位")
+        if task.number.isdigit():
+            n = int(task.number)
+            if previous and n != previous + 1 and n != 1:
+                doc.warn(f"任务编号不连续：第{previous}项之后是第{n}项")
+            previous = n
+    if not doc.tasks:
+        doc.warn("没有找到编号的任务")
+
+
+def _short(text: str, n: int = 30) -> str:
+    return text if len(text) <= n else text[:n] + "…"
+
+
+def _check_against(doc: Document, directory) -> None:
+    """Resolve every unit name against a directory: typos fixed with a warning,
+    unknown names reported, never silently changed."""
+    for task in doc.tasks:
+        for unit in task.units:
+            if unit.collective:
+                continue
+            res = directory.resolve(unit.name)
+            if res.status in ("exact", "alias"):
+                if res.name != unit.name:
+                    unit.written = unit.written or unit.name
+                    unit.name = res.name
+            elif res.status == "fuzzy":
+                doc.warn(f"第{task.number}项：{res.message}")
+                unit.written = unit.written or unit.name
+                unit.name = res.name
+            else:
+                doc.warn(f"第{task.number}项：单位“{unit.name}”不在单位名录中")

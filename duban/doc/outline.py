@@ -1,0 +1,148 @@
+"""Numbered headings and items, and the sequence rules that tell them from text.
+
+Official documents number their levels ``一、`` > ``（一）`` > ``1.``/``1、`` >
+``（1）``.  A line that merely starts with a number (``5.5%以内…`` after a
+line break, ``2026年…``) is not an item: a marker is accepted only when its
+number continues the sequence of its kind — the next number, or 1 again
+after a new parent heading.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_CN_DIGITS = {
+    "〇": 0,
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_CN_NUM = "〇零一二两三四五六七八九十百"
+
+
+def cn_to_int(s: str) -> int | None:
+    """一 → 1, 十一 → 11, 三十四 → 34, 一百零二 → 102."""
+    if not s or any(c not in _CN_NUM for c in s):
+        return None
+    total, current = 0, 0
+    for ch in s:
+        if ch == "百":
+            total += (current or 1) * 100
+            current = 0
+        elif ch == "十":
+            total += (current or 1) * 10
+            current = 0
+        else:
+            current = current * 10 + _CN_DIGITS[ch] if current else _CN_DIGITS[ch]
+    return total + current
+
+
+# Marker kinds, outermost first. Each pattern captures (number, rest).
+KINDS = ("cn", "pcn", "num", "pnum")
+_MARKERS = {
+    "cn": re.compile(rf"^([{_CN_NUM}]{{1,4}})[、.．]\s*(.*)$"),
+    "pcn": re.compile(rf"^[（(]([{_CN_NUM}]{{1,4}})[）)]\s*[、.．]?\s*(.*)$"),
+    # 1. / 1、 / 1． but not 5.5% or 2026.3
+    "num": re.compile(r"^(\d{1,3})(?:[、．]|\.(?!\d))\s*(.*)$"),
+    "pnum": re.compile(r"^[（(](\d{1,3})[）)]\s*(.*)$"),
+}
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+
+@dataclass
+class Marker:
+    kind: str
+    number: int
+    label: str  # the marker as written: "12." / "（三）"
+    rest: str
+
+
+def match_marker(line: str) -> Marker | None:
+    for kind in KINDS:
+        m = _MARKERS[kind].match(line)
+        if not m:
+            continue
+        raw, rest = m.group(1), m.group(2)
+        number = int(raw) if raw.isdigit() else cn_to_int(raw)
+        if number is None or number == 0:
+            continue
+        if kind == "num" and not rest:
+            continue  # a bare "12." line is a page number or broken figure, not an item
+        label = line[: len(line) - len(rest)].strip()
+        return Marker(kind, number, label, rest)
+    return None
+
+
+@dataclass
+class Item:
+    """A numbered element of the outline with everything written under it."""
+
+    marker: Marker
+    lines: list[str] = field(default_factory=list)  # the text after the marker, then continuation lines
+
+    @property
+    def kind(self) -> str:
+        return self.marker.kind
+
+
+@dataclass
+class Outline:
+    preamble: list[str]
+    items: list[Item]
+
+
+def build_outline(lines: list[str], start_kinds: dict[str, int] | None = None) -> Outline:
+    """Split lines into a preamble and numbered items using sequence rules.
+
+    Each kind keeps its own counter.  A marker of kind K numbered n opens a new
+    item when n == last[K] + 1 (numbering that runs on), or when n == 1 and an
+    outer kind has opened since the last K (numbering that restarts).  Any other
+    line continues the current item.
+    """
+    last: dict[str, int] = dict(start_kinds or {})
+    # the index of the outer item under which a kind last counted
+    parent_at: dict[str, int] = {}
+    preamble: list[str] = []
+    items: list[Item] = []
+    for line in lines:
+        marker = match_marker(line) if line else None
+        if marker and _accepts(marker, last, parent_at, items):
+            last[marker.kind] = marker.number
+            parent_at[marker.kind] = _outer_index(marker.kind, items)
+            # deeper kinds restart under a new parent
+            items.append(Item(marker, [marker.rest] if marker.rest else []))
+            continue
+        if items:
+            items[-1].lines.append(line)
+        else:
+            preamble.append(line)
+    return Outline(preamble, items)
+
+
+def _outer_index(kind: str, items: list[Item]) -> int:
+    """Index of the most recent item of an outer kind (-1 if none)."""
+    depth = KINDS.index(kind)
+    for i in range(len(items) - 1, -1, -1):
+        if KINDS.index(items[i].kind) < depth:
+            return i
+    return -1
+
+
+def _accepts(marker: Marker, last: dict[str, int], parent_at: dict[str, int], items: list[Item]) -> bool:
+    previous = last.get(marker.kind)
+    if previous is None:
+        return marker.number == 1 or (marker.kind in ("cn", "pcn") and not items and marker.number <= 2)
+    if marker.number == previous + 1:
+        return True
+    if marker.number == 1:
+        return _outer_index(marker.kind, items) != parent_at.get(marker.kind, -1)
+    return False
