@@ -1,0 +1,522 @@
+"""Suggest the units for each task, learned from past notices.
+
+The history is a list of notices (``Document``s with tasks and units).  What is
+learned from them is put into the *target government's* names first:
+
+- a past task of the same government keeps its unit names (a typo such as
+  发展改革委和统计局 folds into the usual 发展改革和统计局 by function);
+- a past task of another government is carried over by function: 省发展改革委
+  is "development_reform", which in Jiyuan is 发展改革和统计局.  Named lower
+  governments and companies of another government do not carry over; their
+  collectives (各省辖市政府) become the target's (各镇人民政府).
+
+Each target unit is then scored for a task by four signals, all learned or
+read from the notices given (no network, no downloaded model):
+
+- ``knn``: the most similar past tasks (TF-IDF over rjieba words and character
+  bigrams) and the units they named;
+- ``ridge``: a kernel ridge regression from the same features to each unit;
+- ``keywords``: the catalogue's topic keywords of the unit's functions;
+- ``named``: the unit is named in the task text (郑州, 承留镇, 愚公集团).
+
+The lead is the unit with the best "primary" score (leads, or responsible units
+where a task names no lead); the rest of the set follows the "any role" score,
+as many units as the similar past tasks had.  Roles follow the conventions of
+the history: a single unit is 负责 (responsible) or 牵头 (lead) as the past
+notices wrote it; several are lead + support or all responsible, as the similar
+past tasks were.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from duban.doc.model import LEAD, MONITOR, RESPONSIBLE, SUPPORT, Document, Task, UnitRef
+from duban.draft.catalogue import Catalogue, default_directory, government_of, load_catalogue
+
+# Kinds of unit that are places or bodies of their own: they do not carry over
+# by function to another government, only as collectives.
+SPECIFIC = {"lower_government", "development_zone", "soe", "university", "research_institute", "departments"}
+
+# Weights of the signals, tuned by leave-one-out on the corpus (``duban eval``).
+WEIGHTS = {
+    "knn": 1.0,
+    "ridge": 1.0,
+    "keywords": 0.35,
+    "named": 0.8,
+    "cross_government": 0.5,  # weight of a past task of another government
+    "neighbours": 8,
+    "ridge_alpha": 1.0,
+}
+
+
+@dataclass
+class Government:
+    """The government a notice or report belongs to."""
+
+    place: str | None
+    level: str | None
+    prefix: str | None
+
+    @classmethod
+    def of(cls, doc: Document) -> Government:
+        for text in (doc.issuer, doc.title, doc.recipients):
+            place, level, prefix = government_of(text)
+            if place:
+                return cls(place, level, prefix)
+        return cls(None, None, None)
+
+    def same(self, other: Government) -> bool:
+        return bool(self.place) and self.place == other.place
+
+
+@dataclass
+class TargetUnit:
+    name: str
+    functions: list[str]
+    collective: bool = False
+    # Where the name came from: directory | history | default.
+    source: str = "default"
+    # Words that, found in a task, name this unit (郑州 → 郑州市政府).
+    keys: list[str] = field(default_factory=list)
+
+    @property
+    def specific(self) -> bool:
+        return bool(set(self.functions) & SPECIFIC)
+
+
+@dataclass
+class Candidate:
+    name: str
+    score: float
+    role: str
+    why: str
+
+    def to_json(self) -> dict:
+        return {"name": self.name, "score": round(self.score, 3), "role": self.role, "why": self.why}
+
+
+class Naming:
+    """The target government's units, and which of them does each function."""
+
+    def __init__(self, units: list[TargetUnit], catalogue: Catalogue):
+        self.units = units
+        self.catalogue = catalogue
+        self.index = {u.name: i for i, u in enumerate(units)}
+        self.by_function: dict[str, list[int]] = defaultdict(list)
+        for i, u in enumerate(units):
+            for f in u.functions:
+                self.by_function[f].append(i)
+
+    def __len__(self) -> int:
+        return len(self.units)
+
+    def map_unit(self, name: str, functions: list[str], text: str, same_government: bool) -> list[int]:
+        """Target units standing for a past task's unit ``name``."""
+        if same_government and name in self.index:
+            return [self.index[name]]
+        if set(functions) & SPECIFIC:
+            if not _is_collective(name):
+                return []
+            return [i for i in self.by_function.get(functions[0], []) if self.units[i].collective][:1]
+        if len(functions) > 1:
+            # A merged bureau: carry over only the functions the task is about.
+            hits = self.catalogue.keyword_hits(text)
+            about = [f for f in functions if f in hits]
+            functions = about or functions[:1]
+        out: list[int] = []
+        for f in functions:
+            for i in self.by_function.get(f, [])[:1]:
+                if i not in out:
+                    out.append(i)
+        return out
+
+
+def _is_collective(name: str) -> bool:
+    return bool(re.match(r"^(各|相关|有关)", name) or re.search(r"(各部门|有关部门|相关部门|国有企业|等)$", name))
+
+
+def _keys_of(name: str, functions: list[str]) -> list[str]:
+    """Words that name a specific unit inside a task's text."""
+    if _is_collective(name) or not set(functions) & SPECIFIC or "departments" in functions:
+        return []
+    core = re.sub(r"[（(].*?[)）]", "", name)
+    keys = []
+    if "lower_government" in functions or "development_zone" in functions:
+        core = re.sub(r"(人民政府|政府|管委会|管理委员会|管理办公室|办事处)$", "", core)
+        if re.search(r"高新技术产业开发区", core):
+            keys += ["高新区", "高新技术产业开发区"]
+        if re.search(r"经济技术开发区", core):
+            keys += ["经开区", "经济技术开发区"]
+        keys.append(core)
+        short = re.sub(r"(市|县|区|镇|乡|街道)$", "", core)
+        if len(short) >= 2 and short != core:
+            keys.append(short)
+    else:
+        core = re.sub(r"^(河南省?|中国|省|市)", "", core)
+        core = re.sub(r"(股份)?有限(责任)?公司$", "", core)
+        keys.append(core)
+        short = re.sub(r"(集团|公司|分公司|银行|学院|大学)$", "", core)
+        if len(short) >= 2 and short != core:
+            keys.append(short)
+    return [k for k in dict.fromkeys(keys) if len(k) >= 2]
+
+
+def build_naming(
+    government: Government,
+    history: list[Document],
+    directory: list[tuple[str, list[str]]] | None = None,
+    catalogue: Catalogue | None = None,
+) -> Naming:
+    """The names the target government uses: its directory, then its own past
+    notices, then the default directory of its level for functions still missing.
+
+    When a directory is given it is taken as complete: the government knows its
+    own units, so no default names are added.
+    """
+    catalogue = catalogue or load_catalogue()
+    units: list[TargetUnit] = []
+    seen: set[str] = set()
+
+    def add(name: str, functions: list[str], source: str, collective: bool | None = None) -> None:
+        if name in seen or not functions:
+            return
+        seen.add(name)
+        units.append(
+            TargetUnit(
+                name=name,
+                functions=list(functions),
+                collective=_is_collective(name) if collective is None else collective,
+                source=source,
+                keys=_keys_of(name, functions),
+            )
+        )
+
+    for name, functions in directory or []:
+        add(name, functions or catalogue.functions_of(name), "directory")
+    own = Counter()
+    for doc in history:
+        if government.same(Government.of(doc)):
+            for task in doc.tasks:
+                for u in task.units:
+                    own[u.name] += 1
+    # The usual name first, so that a typo (发展改革委和统计局) folds into it.
+    for name, _ in own.most_common():
+        functions = catalogue.functions_of(name)
+        if directory and not set(functions) & SPECIFIC:
+            continue  # the directory's own name for this function wins
+        if any(u.functions == functions and not u.specific for u in units) and not set(functions) & SPECIFIC:
+            continue
+        add(name, functions, "history")
+    if not directory:
+        covered = {f for u in units for f in u.functions if not u.specific}
+        level = government.level or "city"
+        for d in default_directory(level, government.place, government.prefix):
+            if d.collective and any(set(d.functions) <= set(u.functions) and u.collective for u in units):
+                continue
+            if not d.collective and set(d.functions) <= covered:
+                continue
+            add(d.name, d.functions, "default", d.collective)
+    return Naming(units, catalogue)
+
+
+def tokens(text: str) -> list[str]:
+    """rjieba words and character bigrams: words for meaning, bigrams for the
+    words rjieba splits differently in different notices."""
+    import rjieba
+
+    clean = re.sub(r"[\s\d.%％]+", " ", text)
+    words = [w for w in rjieba.cut(clean) if len(w) > 1 and not re.fullmatch(r"\W+", w)]
+    chars = re.sub(r"[^\u4e00-\u9fff]", "", clean)
+    return words + [chars[i : i + 2] for i in range(len(chars) - 1)]
+
+
+@dataclass
+class Example:
+    text: str
+    task: Task
+    doc: Document
+    same_government: bool
+    # target unit index → label value (1 for a unit, a share for a split bureau)
+    any_role: dict[int, float]
+    primary: dict[int, float]
+    monitor: set[int]
+    has_lead: bool
+    size: int
+
+
+class Suggester:
+    """Learns from past notices; suggests units for the target government's tasks."""
+
+    def __init__(
+        self,
+        history: list[Document],
+        government: Government,
+        directory: list[tuple[str, list[str]]] | None = None,
+        weights: dict | None = None,
+    ):
+        import numpy as np
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        self.weights = {**WEIGHTS, **(weights or {})}
+        self.catalogue = load_catalogue()
+        self.government = government
+        self.naming = build_naming(government, history, directory, self.catalogue)
+        self.examples = self._examples(history)
+        m = len(self.naming)
+        self.vectorizer = TfidfVectorizer(analyzer=tokens, sublinear_tf=True, min_df=1)
+        if self.examples:
+            self.X = self.vectorizer.fit_transform([e.text for e in self.examples])
+        else:
+            self.X = None
+        n = len(self.examples)
+        self.Y_any = np.zeros((n, m))
+        self.Y_primary = np.zeros((n, m))
+        self.sample_weight = np.ones(n)
+        for i, e in enumerate(self.examples):
+            for j, v in e.any_role.items():
+                self.Y_any[i, j] = v
+            for j, v in e.primary.items():
+                self.Y_primary[i, j] = v
+            if not e.same_government:
+                self.sample_weight[i] = self.weights["cross_government"]
+        self._fit_ridge()
+        self._learn_conventions()
+        self._learn_mentions()
+
+    # --- learning -----------------------------------------------------------
+    def _examples(self, history: list[Document]) -> list[Example]:
+        out = []
+        for doc in history:
+            same = self.government.same(Government.of(doc))
+            for task in doc.tasks:
+                if not task.units:
+                    continue
+                any_role: dict[int, float] = {}
+                primary: dict[int, float] = {}
+                monitor: set[int] = set()
+                primary_names = {u.name for u in task.primary_units}
+                for u in task.units:
+                    functions = self.catalogue.functions_of(u.name, u.alias)
+                    targets = self.naming.map_unit(u.name, functions, task.text, same)
+                    share = 1.0 / len(targets) if targets else 0.0
+                    for j in targets:
+                        any_role[j] = max(any_role.get(j, 0.0), share if not same else 1.0)
+                        if u.name in primary_names:
+                            primary[j] = max(primary.get(j, 0.0), share if not same else 1.0)
+                        if u.role == MONITOR:
+                            monitor.add(j)
+                if not any_role:
+                    continue
+                out.append(
+                    Example(
+                        text=task.text,
+                        task=task,
+                        doc=doc,
+                        same_government=same,
+                        any_role=any_role,
+                        primary=primary,
+                        monitor=monitor,
+                        has_lead=bool(task.units_in(LEAD)),
+                        size=len(any_role),
+                    )
+                )
+        return out
+
+    def _fit_ridge(self) -> None:
+        import numpy as np
+
+        if self.X is None:
+            self.dual_any = self.dual_primary = None
+            return
+        K = (self.X @ self.X.T).toarray()
+        lam = self.weights["ridge_alpha"]
+        w = self.sample_weight
+        A = K + lam * np.diag(1.0 / w)
+        self.mean_any = (w[:, None] * self.Y_any).sum(0) / w.sum()
+        self.mean_primary = (w[:, None] * self.Y_primary).sum(0) / w.sum()
+        self.dual_any = np.linalg.solve(A, self.Y_any - self.mean_any)
+        self.dual_primary = np.linalg.solve(A, self.Y_primary - self.mean_primary)
+
+    def _learn_conventions(self) -> None:
+        """How the history writes roles: the same government's notices first."""
+        pool = [e for e in self.examples if e.same_government] or self.examples
+        singles = [e for e in pool if len(e.task.units_in(LEAD, RESPONSIBLE, SUPPORT)) == 1]
+        lead_singles = sum(1 for e in singles if e.has_lead)
+        self.single_role = LEAD if singles and lead_singles > len(singles) / 2 else RESPONSIBLE
+        # Units that, in the history, mostly measure (监测) rather than do.
+        counts: dict[int, Counter] = defaultdict(Counter)
+        for e in self.examples:
+            for j in e.any_role:
+                counts[j]["monitor" if j in e.monitor else "other"] += 1
+        self.monitors = {j for j, c in counts.items() if c["monitor"] > c["other"]}
+
+    def _learn_mentions(self) -> None:
+        """How often a specific unit named in a task's text is among its units."""
+        self.mention_rate: dict[int, float] = {}
+        for j, unit in enumerate(self.naming.units):
+            if not unit.keys:
+                continue
+            named = hit = 0
+            for e in self.examples:
+                if e.same_government and any(k in e.text for k in unit.keys):
+                    named += 1
+                    hit += j in e.any_role
+            self.mention_rate[j] = (hit + 1) / (named + 2)
+
+    # --- suggesting ---------------------------------------------------------
+    def scores(self, text: str):
+        """Primary and any-role scores for every target unit, and the neighbours."""
+        import numpy as np
+
+        m = len(self.naming)
+        w = self.weights
+        prim = np.zeros(m)
+        anyr = np.zeros(m)
+        neighbours: list[tuple[int, float]] = []
+        if self.X is not None:
+            q = self.vectorizer.transform([text])
+            sims = (self.X @ q.T).toarray().ravel()
+            order = np.argsort(-sims * self.sample_weight)[: int(w["neighbours"])]
+            neighbours = [(int(i), float(sims[i])) for i in order if sims[i] > 0]
+            if neighbours:
+                idx = np.array([i for i, _ in neighbours])
+                weight = np.array([s for _, s in neighbours]) ** 2 * self.sample_weight[idx]
+                weight = weight / weight.sum()
+                prim += w["knn"] * (weight @ self.Y_primary[idx])
+                anyr += w["knn"] * (weight @ self.Y_any[idx])
+            prim += w["ridge"] * (sims @ self.dual_primary + self.mean_primary)
+            anyr += w["ridge"] * (sims @ self.dual_any + self.mean_any)
+        hits = self.catalogue.keyword_hits(text)
+        keyword = np.zeros(m)
+        for j, unit in enumerate(self.naming.units):
+            if unit.specific:
+                continue
+            best = max((len(hits.get(f, [])) for f in unit.functions), default=0)
+            keyword[j] = 1 - 0.5**best
+        prim += w["keywords"] * keyword
+        anyr += w["keywords"] * keyword
+        named = np.zeros(m)
+        for j, rate in self.mention_rate.items():
+            if any(k in text for k in self.naming.units[j].keys):
+                named[j] = rate
+        anyr += w["named"] * named
+        prim += w["named"] * named * 0.5
+        return prim, anyr, neighbours, hits, named
+
+    def expected_size(self, neighbours: list[tuple[int, float]]) -> int:
+        if not neighbours:
+            return 1
+        total = sum(s for _, s in neighbours) or 1.0
+        size = sum(self.examples[i].size * s for i, s in neighbours) / total
+        return max(1, min(8, round(size)))
+
+    def suggest(self, text: str, limit: int = 10) -> tuple[list[UnitRef], list[Candidate]]:
+        import numpy as np
+
+        prim, anyr, neighbours, hits, named = self.scores(text)
+        if not len(self.naming):
+            return [], []
+        primary = int(np.argmax(np.where([j not in self.monitors for j in range(len(prim))], prim, -np.inf)))
+        order = [primary] + [int(j) for j in np.argsort(-anyr) if j != primary]
+        size = self.expected_size(neighbours)
+        top = anyr[order[0]] if anyr[order[0]] > 0 else 1.0
+        chosen = [order[0]]
+        for j in order[1:]:
+            if len(chosen) >= size:
+                break
+            if anyr[j] < 0.35 * top:
+                break
+            chosen.append(j)
+        roles = self._roles(chosen, neighbours)
+        units = [UnitRef(name=self.naming.units[j].name, role=roles[j]) for j in chosen]
+        for u, j in zip(units, chosen):
+            u.collective = self.naming.units[j].collective
+        candidates = []
+        for j in order[:limit]:
+            if anyr[j] <= 0 and j not in chosen:
+                continue
+            role = roles.get(j, MONITOR if j in self.monitors else SUPPORT)
+            score = float(prim[j] if j == primary else anyr[j])
+            candidates.append(Candidate(self.naming.units[j].name, score, role, self._why(j, neighbours, hits, named)))
+        return units, candidates
+
+    def _roles(self, chosen: list[int], neighbours: list[tuple[int, float]]) -> dict[int, str]:
+        doers = [j for j in chosen if j not in self.monitors]
+        roles = {j: MONITOR for j in chosen if j in self.monitors}
+        if len(doers) <= 1:
+            for j in doers:
+                roles[j] = self.single_role
+            return roles
+        multi = [(i, s) for i, s in neighbours if self.examples[i].size > 1]
+        lead_weight = sum(s for i, s in multi if self.examples[i].has_lead)
+        led = multi and lead_weight > sum(s for _, s in multi) / 2
+        for k, j in enumerate(doers):
+            roles[j] = (LEAD if k == 0 else SUPPORT) if led else RESPONSIBLE
+        return roles
+
+    def _why(self, j: int, neighbours, hits: dict[str, list[str]], named) -> str:
+        unit = self.naming.units[j]
+        parts = []
+        similar = [i for i, _ in neighbours if j in self.examples[i].any_role][:2]
+        for i in similar:
+            e = self.examples[i]
+            text = e.text if len(e.text) <= 18 else e.text[:18] + "…"
+            who = "、".join(u.name for u in e.task.units[:3]) + ("等" if len(e.task.units) > 3 else "")
+            number = f"第{e.task.number}项" if e.task.number else ""
+            parts.append(f"相似任务{number}「{text}」（{who}）")
+        words = [k for f in unit.functions for k in hits.get(f, [])]
+        if words:
+            parts.append("关键词：" + "、".join(dict.fromkeys(words[:4])))
+        if named[j] > 0:
+            key = next(k for k in unit.keys)
+            parts.append(f"任务中提到“{key}”")
+        if not parts:
+            parts.append(f"按职能（{'、'.join(self.catalogue.name(f) for f in unit.functions)}）")
+        return "；".join(parts)
+
+
+def strip_units(doc: Document) -> Document:
+    """A copy of a notice without its unit clauses, so suggesting never peeks."""
+    out = Document(**{**doc.__dict__})
+    out.tasks = [
+        Task(number=t.number, section=list(t.section), text=t.text, deadline=t.deadline, indicators=list(t.indicators))
+        for t in doc.tasks
+    ]
+    return out
+
+
+def suggest_document(
+    doc: Document,
+    history: list[Document],
+    directory: list[tuple[str, list[str]]] | None = None,
+    government: Government | None = None,
+    weights: dict | None = None,
+) -> Document:
+    """Fill ``units`` and ``candidates`` of every task of ``doc`` (units present are ignored)."""
+    doc = strip_units(doc)
+    government = government or Government.of(doc)
+    suggester = Suggester(history, government, directory, weights)
+    for task in doc.tasks:
+        units, candidates = suggester.suggest(task.text)
+        task.units = units
+        task.candidates = [c.to_json() for c in candidates]
+    return doc
+
+
+def primary_hit(suggested: list[str], truth: Task, k: int) -> bool:
+    names = {u.name for u in truth.primary_units}
+    return any(name in names for name in suggested[:k])
+
+
+def set_f1(suggested: list[str], truth: Task) -> float:
+    s, t = set(suggested), {u.name for u in truth.units}
+    if not s or not t:
+        return 0.0
+    tp = len(s & t)
+    if not tp:
+        return 0.0
+    p, r = tp / len(s), tp / len(t)
+    return 2 * p * r / (p + r)
