@@ -1,0 +1,81 @@
+"""Write a task's units back as the notice's own clause, the inverse of ``duban.doc.clauses``.
+
+The forms are the ones the corpus notices use, so ``duban parse`` reads the
+rendered notice back to the same units and roles:
+
+- ``（X负责）``                           one responsible unit
+- ``（A、B按职责分工负责）``              several responsible units, no lead
+- ``（X牵头，Y、Z按职责分工负责）``       a lead and its supporting units
+- ``（X牵头负责）``                       a lead with no supporting units
+- ``…，M监测）``                          a monitoring unit after any of these
+"""
+
+from __future__ import annotations
+
+from duban.doc.model import LEAD, MONITOR, RESPONSIBLE, SUPPORT, Task, UnitRef
+
+
+def unit_name(unit: UnitRef) -> str:
+    """The unit as written in a clause; an alias goes in half-width brackets so it does not close the clause."""
+    return f"{unit.name}({unit.alias})" if unit.alias else unit.name
+
+
+def _names(units: list[UnitRef]) -> str:
+    return "、".join(unit_name(u) for u in units)
+
+
+def unit_clause(task: Task) -> str:
+    """The bracketed clause for ``task``, or "" when it names no unit."""
+    leads = task.units_in(LEAD)
+    responsible = task.units_in(RESPONSIBLE)
+    supports = task.units_in(SUPPORT)
+    monitors = task.units_in(MONITOR)
+    parts: list[str] = []
+    if leads:
+        if supports or responsible:
+            parts.append(f"{_names(leads)}牵头")
+            parts.append(f"{_names(supports + responsible)}按职责分工负责")
+        else:
+            parts.append(f"{_names(leads)}牵头负责")
+    elif responsible:
+        verb = "负责" if len(responsible) == 1 else "按职责分工负责"
+        parts.append(f"{_names(responsible)}{verb}")
+        if supports:
+            parts.append(f"{_names(supports)}配合")
+    elif supports:
+        parts.append(f"{_names(supports)}按职责分工负责")
+    if monitors:
+        parts.append(f"{_names(monitors)}监测")
+    if not parts:
+        return ""
+    return "（" + "，".join(parts) + "）"
+
+
+def lead_names(task: Task) -> str:
+    """Who answers for the task: its leads, else its responsible units."""
+    return "、".join(unit_name(u) for u in task.primary_units)
+
+
+def other_names(task: Task) -> str:
+    """The units that share the task but do not answer for it."""
+    primary = {id(u) for u in task.primary_units}
+    return "、".join(unit_name(u) for u in task.units if id(u) not in primary)
+
+
+def reporting_units(task: Task) -> list[str]:
+    """The units that owe a progress report on the task: its leads, else each responsible unit."""
+    return [u.name for u in task.primary_units]
+
+
+def unit_tasks(tasks: list[Task], unit: str) -> list[tuple[Task, str]]:
+    """The tasks naming ``unit``, each with the unit's role on it."""
+    out = []
+    for task in tasks:
+        for ref in task.units:
+            if ref.name == unit:
+                out.append((task, ref.role))
+                break
+    return out
+
+
+ROLE_LABELS = {LEAD: "牵头", RESPONSIBLE: "负责", SUPPORT: "配合", MONITOR: "监测"}

@@ -1,0 +1,236 @@
+"""Progress data the renderers read: what units filed, round by round.
+
+The web application builds these from its database (Task, Assignment,
+ReportingRound, ProgressReport, Milestone …); the command line reads them
+from JSON (``duban.round/1`` and ``duban.ledger/1``).  Plain dataclasses, so
+both sides can fill them without knowing about Word or Excel.
+
+Statuses and report states are stored as the English keys below; the
+Chinese labels are what appear in documents and spreadsheets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+ROUND_SCHEMA = "duban.round/1"
+LEDGER_SCHEMA = "duban.ledger/1"
+
+NOT_STARTED = "not_started"
+ON_SCHEDULE = "on_schedule"
+BEHIND = "behind"
+DONE = "done"
+STATUSES = (NOT_STARTED, ON_SCHEDULE, BEHIND, DONE)
+STATUS_LABELS = {NOT_STARTED: "未启动", ON_SCHEDULE: "按序时推进", BEHIND: "滞后", DONE: "已完成"}
+
+ON_TIME = "on_time"
+LATE = "late"
+MISSING = "missing"
+REPORT_STATES = (ON_TIME, LATE, MISSING)
+REPORT_LABELS = {ON_TIME: "按时报送", LATE: "逾期报送", MISSING: "未报送"}
+
+# When several units report on one task, the task is as far along as its
+# least advanced report: one unit behind makes the task behind.
+_TASK_STATUS_RANK = {BEHIND: 0, NOT_STARTED: 1, ON_SCHEDULE: 2, DONE: 3}
+
+ROUND_KINDS = ("plan", "progress", "annual")
+
+
+def _date(value) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+def _check(value: str, allowed, what: str) -> str:
+    if value not in allowed:
+        raise ValueError(f"{what}“{value}”无效，应为 {'、'.join(allowed)} 之一")
+    return value
+
+
+@dataclass
+class TaskReport:
+    """One unit's progress report on one task in one round.
+
+    ``report`` says whether the report came in (on time, late, missing); a
+    missing report still carries the task's last known ``status``.
+    """
+
+    task: str  # Task.number
+    unit: str  # the reporting unit's name as in the plan
+    status: str = NOT_STARTED  # one of STATUSES
+    report: str = MISSING  # one of REPORT_STATES
+    progress: str = ""  # 进展情况: what was done
+    reasons: str = ""  # 滞后原因: why it lags (read when status is behind)
+    problems: str = ""  # 存在问题
+    next_steps: str = ""  # 下步打算
+    figures: dict[str, float] = field(default_factory=dict)  # indicator name → value reached
+    submitted: date | None = None
+
+    def __post_init__(self) -> None:
+        self.task = str(self.task)
+        _check(self.status, STATUSES, "任务状态")
+        _check(self.report, REPORT_STATES, "报送状态")
+
+    def to_json(self) -> dict:
+        return {
+            "task": self.task,
+            "unit": self.unit,
+            "status": self.status,
+            "report": self.report,
+            "progress": self.progress,
+            "reasons": self.reasons,
+            "problems": self.problems,
+            "next_steps": self.next_steps,
+            "figures": dict(self.figures),
+            "submitted": self.submitted.isoformat() if self.submitted else None,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> TaskReport:
+        return cls(
+            task=str(data["task"]),
+            unit=data["unit"],
+            status=data.get("status", NOT_STARTED),
+            report=data.get("report", MISSING),
+            progress=data.get("progress") or "",
+            reasons=data.get("reasons") or "",
+            problems=data.get("problems") or "",
+            next_steps=data.get("next_steps") or "",
+            figures={str(k): float(v) for k, v in (data.get("figures") or {}).items()},
+            submitted=_date(data.get("submitted")),
+        )
+
+
+@dataclass
+class RoundData:
+    """A reporting round (一季度 / 半年 / 前三季度 / 全年) and every report owed in it.
+
+    ``reports`` holds one entry per (task, reporting unit) that owes a report
+    in this round — the lead for a led task, each responsible unit otherwise.
+    """
+
+    name: str  # "2026年第二季度"
+    kind: str = "progress"  # plan | progress | annual
+    due: date | None = None
+    as_of: date | None = None  # the day the figures were taken
+    reports: list[TaskReport] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        _check(self.kind, ROUND_KINDS, "报送轮次类型")
+
+    def task_status(self, number: str) -> str | None:
+        """The task's status this round: the least advanced of its reports."""
+        statuses = [r.status for r in self.reports if r.task == number]
+        if not statuses:
+            return None
+        return min(statuses, key=_TASK_STATUS_RANK.__getitem__)
+
+    def for_task(self, number: str) -> list[TaskReport]:
+        return [r for r in self.reports if r.task == number]
+
+    def for_unit(self, unit: str) -> list[TaskReport]:
+        return [r for r in self.reports if r.unit == unit]
+
+    def to_json(self) -> dict:
+        return {
+            "schema": ROUND_SCHEMA,
+            "name": self.name,
+            "kind": self.kind,
+            "due": self.due.isoformat() if self.due else None,
+            "as_of": self.as_of.isoformat() if self.as_of else None,
+            "reports": [r.to_json() for r in self.reports],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> RoundData:
+        """Raises ``ValueError`` with a readable sentence when ``data`` is not a round."""
+        if not isinstance(data, dict) or data.get("schema") != ROUND_SCHEMA:
+            raise ValueError(f'这不是 duban 报送轮次 JSON（缺少 "schema": "{ROUND_SCHEMA}"）')
+        return cls(
+            name=data["name"],
+            kind=data.get("kind", "progress"),
+            due=_date(data.get("due")),
+            as_of=_date(data.get("as_of")),
+            reports=[TaskReport.from_json(r) for r in data.get("reports") or []],
+        )
+
+
+@dataclass
+class Milestone:
+    """A 时序节点: what is to be done by when."""
+
+    due: date
+    what: str
+
+    def to_json(self) -> dict:
+        return {"due": self.due.isoformat(), "what": self.what}
+
+
+@dataclass
+class LedgerEntry:
+    """A unit's implementation plan for one task (落实方案和工作台账)."""
+
+    task: str
+    work_items: str = ""  # 工作事项
+    milestones: list[Milestone] = field(default_factory=list)  # 时序节点
+    measures: str = ""  # 主要措施
+    safeguards: str = ""  # 保障机制
+    leader: str = ""  # 责任领导
+    person: str = ""  # 责任人
+
+    def to_json(self) -> dict:
+        return {
+            "task": self.task,
+            "work_items": self.work_items,
+            "milestones": [m.to_json() for m in self.milestones],
+            "measures": self.measures,
+            "safeguards": self.safeguards,
+            "leader": self.leader,
+            "person": self.person,
+        }
+
+
+@dataclass
+class RoundEntry:
+    """One row of a round sheet in a unit's ledger: its progress on one task."""
+
+    task: str
+    status: str | None = None  # one of STATUSES, None when left blank
+    progress: str = ""  # 进展情况
+    figures: dict[str, float] = field(default_factory=dict)  # indicator name → 指标完成值
+    problems: str = ""  # 存在问题
+    next_steps: str = ""  # 下步打算
+
+    def to_json(self) -> dict:
+        return {
+            "task": self.task,
+            "status": self.status,
+            "progress": self.progress,
+            "figures": dict(self.figures),
+            "problems": self.problems,
+            "next_steps": self.next_steps,
+        }
+
+
+@dataclass
+class UnitLedger:
+    """Everything one unit keeps for its tasks: the plan per task and each round's progress."""
+
+    unit: str
+    entries: list[LedgerEntry] = field(default_factory=list)
+    rounds: dict[str, list[RoundEntry]] = field(default_factory=dict)  # round name → rows
+
+    def entry(self, task: str) -> LedgerEntry | None:
+        return next((e for e in self.entries if e.task == task), None)
+
+    def to_json(self) -> dict:
+        return {
+            "schema": LEDGER_SCHEMA,
+            "unit": self.unit,
+            "entries": [e.to_json() for e in self.entries],
+            "rounds": {name: [r.to_json() for r in rows] for name, rows in self.rounds.items()},
+        }
