@@ -62,6 +62,12 @@ def test_text_encodings_and_line_ends_read_the_same_lines(tmp_path, encoded):
     assert paras(source) == LINES
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom_or_ascii_is_still_found(encoding):
+    text = "济源市人民政府关于明确政府工作报告提出的重点工作责任单位的通知，各镇人民政府："
+    assert paras(load_bytes(text.encode(encoding), "a.txt")) == [text]
+
+
 def test_gb18030_four_byte_characters_survive():
     # 𠀀 and € are outside GBK; only GB18030 has them.
     text = "𠀀字与€符号\n第二行"
@@ -341,6 +347,7 @@ def build_xlsx(path: Path) -> Path:
     sheet.append([3, "投资增长", None, "年底前", 1234567.5])
     sheet.merge_cells("C3:C5")  # one lead for three tasks
     sheet["H20"].font = Font(bold=True)  # formatting only: makes the used range larger than the data
+    sheet["Z100000"].font = Font(bold=True)
     hidden = workbook.create_sheet("草稿")
     hidden["A1"] = "不应读取"
     hidden.sheet_state = "hidden"
@@ -374,6 +381,18 @@ def test_xlsx_extension_on_a_docx(tmp_path):
     data = build_docx(tmp_path / "a.docx").read_bytes()
     with pytest.raises(InputError, match="^台账.xlsx：文件扩展名为 .xlsx，但内容是 Word 文档$"):
         load(write(tmp_path, "台账.xlsx", data))
+
+
+def test_xlsx_with_a_value_at_the_far_corner_is_refused_not_expanded(tmp_path):
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    workbook.active["A1"] = "标题"
+    workbook.active["XFD1048576"] = "角落"
+    workbook.active.title = "表一"
+    workbook.save(tmp_path / "huge.xlsx")
+    with pytest.raises(InputError, match="huge.xlsx：工作表“表一”过大（1048576 行 × 16384 列），无法读取"):
+        load(tmp_path / "huge.xlsx")
 
 
 def test_truncated_xlsx(tmp_path):

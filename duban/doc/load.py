@@ -223,7 +223,8 @@ _COMMON_RANGES = (
     (0x4E00, 0x9FFF),  # CJK unified ideographs
     (0xF900, 0xFAFF),
     (0xFE30, 0xFE4F),
-    (0xFF00, 0xFFEF),  # full-width forms
+    (0xFF01, 0xFF64),  # full-width ASCII and CJK punctuation (not half-width kana)
+    (0xFFE0, 0xFFE6),  # ￥ ￡ and friends
     (0x20000, 0x323AF),  # CJK extensions B–H
 )
 _TEXT_WHITESPACE = set("\t\n\r\f\v")
@@ -259,6 +260,9 @@ def _utf16_by_nuls(data: bytes) -> str | None:
     return None
 
 
+_CHINESE_PUNCTUATION = re.compile("[，。、：；！？（）《》“”]")
+
+
 def _decode_text(data: bytes, name: str) -> str:
     """Decode text bytes: UTF-8 (BOM or not), UTF-16 (BOM or NUL pattern), GB18030.
 
@@ -279,6 +283,13 @@ def _decode_text(data: bytes, name: str) -> str:
         text = _strict_decode(data, encoding)
         if text is not None and looks_like_text(text):
             return text
+    if len(data) % 2 == 0 and b"\x00" not in data:
+        # UTF-16 with no BOM and no ASCII has no NULs to tell it by, and any byte pairs
+        # decode to ideographs; Chinese prose at least has its punctuation.
+        for encoding in ("utf-16-le", "utf-16-be"):
+            text = _strict_decode(data, encoding)
+            if text is not None and looks_like_text(text) and _CHINESE_PUNCTUATION.search(text[:2000]):
+                return text
     raise InputError(f"{name}：无法识别文件内容——不是支持的文档格式，也不是 UTF-8、GB18030/GBK 或 UTF-16 编码的文本")
 
 
@@ -459,7 +470,7 @@ def read_xlsx(data: bytes, name: str) -> Source:
         if sheet.sheet_state != "visible":
             source.notes.append(f"隐藏的工作表“{sheet.title}”未读取")
             continue
-        rows = _sheet_rows(sheet)
+        rows = _sheet_rows(sheet, name)
         if rows:
             source.blocks.append(Table(rows))
     if not source.blocks:
@@ -467,15 +478,28 @@ def read_xlsx(data: bytes, name: str) -> Source:
     return source
 
 
-def _sheet_rows(sheet) -> list[list[str]]:
-    rows = [[_cell_text(cell) for cell in row] for row in sheet.iter_rows()]
+MAX_SHEET_CELLS = 2_000_000
+
+
+def _sheet_rows(sheet, name: str) -> list[list[str]]:
+    # Only the cells the sheet stores: one formatted cell at row 1,048,576 must not
+    # turn into a million empty rows.  (``_cells`` is openpyxl's own cell store.)
+    texts = {key: text for key, cell in sheet._cells.items() if (text := _cell_text(cell))}
+    if not texts:
+        return []
+    height = max(r for r, _ in texts)
+    width = max(c for _, c in texts)
+    if height * width > MAX_SHEET_CELLS:
+        raise InputError(f"{name}：工作表“{sheet.title}”过大（{height} 行 × {width} 列），无法读取")
+    grid = [[""] * width for _ in range(height)]
+    for (r, c), text in texts.items():
+        grid[r - 1][c - 1] = text
     for merged in sheet.merged_cells.ranges:
-        top_left = _cell_text(sheet.cell(merged.min_row, merged.min_col))
-        for r in range(merged.min_row - 1, min(merged.max_row, len(rows))):
-            row = rows[r]
-            for c in range(merged.min_col - 1, min(merged.max_col, len(row))):
-                row[c] = top_left
-    return _rectangle(rows)
+        top_left = texts.get((merged.min_row, merged.min_col), "")
+        for r in range(merged.min_row, min(merged.max_row, height) + 1):
+            for c in range(merged.min_col, min(merged.max_col, width) + 1):
+                grid[r - 1][c - 1] = top_left
+    return _rectangle(grid)
 
 
 def _cell_text(cell) -> str:
