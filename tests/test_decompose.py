@@ -139,7 +139,7 @@ def test_yanshi_draft():
     assert len([t for t in draft.tasks if t.section == ["一、2026年主要预期目标"]]) == 9
     assert len({t.section[0] for t in draft.tasks}) == 11  # targets + ten areas
     assert draft.tasks[10].section == ["二、全力以赴稳定经济运行，实现高质量发展", "（一）全力扩大有效投资"]
-    assert draft.tasks[10].text.startswith("聚焦提高投资效益，落实“四个一批”机制，压茬推进总投资 55.8 亿元的 42 个")
+    assert draft.tasks[10].text.startswith("聚焦提高投资效益，落实“四个一批”机制，压茬推进总投资55.8亿元的42个")
     # The closing 同时，我们将… paragraph has no lead: it stays under the last heading, speaker cut.
     defence = next(t for t in draft.tasks if "国防动员" in t.text)
     assert defence.section == ["十一、全力以赴推动基层善治，努力实现高效能治理", "（三）营造和谐社会环境"]

@@ -1,5 +1,6 @@
 """Reading work reports: the year-work part, its targets and areas."""
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -206,3 +207,88 @@ def test_corpus_reports_look_like_reports(name):
 @pytest.mark.parametrize("name", ["notice-jiyuan-2026.txt", "notice-henan-2026.txt"])
 def test_corpus_notices_do_not(name):
     assert not looks_like_report(corpus_source(name).lines())
+
+
+# (name, value, unit, qualifier, kind) of every main target; None for a qualitative one.
+YANSHI_INDICATORS = [
+    ("地区生产总值", 5.5, "%", "左右", "growth"),
+    ("规模以上工业增加值", 7, "%", "左右", "growth"),
+    ("固定资产投资", 5, "%", "左右", "growth"),
+    ("社会消费品零售总额", 5, "%", "左右", "growth"),
+    ("一般公共预算收入", 3, "%", "左右", "growth"),
+    ("城镇新增就业", 8000, "人", "以上", "count"),
+    None,
+    ("粮食产量", 4.8, "亿斤", "以上", "level"),
+    None,
+]
+
+PINGDINGSHAN_INDICATORS = [
+    ("经济", 5.5, "%", "左右", "growth"),
+    ("规上工业增加值", 7, "%", "左右", "growth"),
+    ("固定资产投资", 5.5, "%", None, "growth"),
+    ("社会消费品零售总额", 6, "%", None, "growth"),
+    ("一般公共预算收入", 4.5, "%", "左右", "growth"),
+    None,
+    ("城镇调查失业率", 5.5, "%", "左右", "share"),
+    ("城镇新增就业", 6.7, "万人", "以上", "count"),
+    ("居民消费价格涨幅", 2, "%", "左右", "growth"),
+    None,
+    ("粮食产量", 225, "万吨", "以上", "level"),
+    None,
+]
+
+
+def _indicator_rows(doc):
+    rows = []
+    for target in doc.targets:
+        assert len(target.indicators) <= 1, target
+        i = target.indicators[0] if target.indicators else None
+        rows.append((i.name, i.value, i.unit, i.qualifier, i.kind) if i else None)
+    return rows
+
+
+@pytest.mark.corpus
+def test_yanshi_target_values_exact(yanshi):
+    assert _indicator_rows(yanshi) == YANSHI_INDICATORS
+
+
+@pytest.mark.corpus
+def test_pingdingshan_target_values_exact(pingdingshan):
+    assert _indicator_rows(pingdingshan) == PINGDINGSHAN_INDICATORS
+
+
+@pytest.mark.corpus
+def test_duban_parse_report_json(capsys):
+    from duban.cli import main
+
+    path = CORPUS / "report-yanshi-2026.txt"
+    if not path.exists():
+        pytest.skip(f"corpus file {path} is absent")
+    assert main(["parse", str(path), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["kind"] == "report" and out["year"] == 2026 and out["date"] == "2026-01-31"
+    assert out["targets"][0] == {
+        "text": "地区生产总值增长 5.5%左右",
+        "indicators": [
+            {
+                "name": "地区生产总值",
+                "value": 5.5,
+                "unit": "%",
+                "qualifier": "左右",
+                "kind": "growth",
+                "text": "地区生产总值增长 5.5%左右",
+            }
+        ],
+    }
+    assert len(out["targets"]) == 9 and len(out["areas"]) == 10
+    assert out["areas"][0]["paragraphs"][1]["lead"] == "全力扩大有效投资"
+
+
+def test_duban_parse_report_without_year_work_fails_cleanly(tmp_path, capsys):
+    from duban.cli import main
+
+    path = tmp_path / "空报告.txt"
+    path.write_text("政府工作报告\n各位代表：\n一、过去一年的工作回顾\n我们做了很多工作。\n", encoding="utf-8")
+    assert main(["parse", str(path), "--json"]) == 1
+    err = capsys.readouterr().err
+    assert "空报告.txt：没有找到年度重点工作部分" in err and "Traceback" not in err

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from duban.doc.indicators import find_indicators
 from duban.doc.model import Area, Document, Paragraph, Target
 from duban.doc.source import Source
 from duban.errors import NotADocumentError
@@ -269,7 +270,7 @@ def _read_targets(preamble: list[str]) -> list[Target]:
         if not m:
             continue
         sentence = line[m.end() :].split("。")[0]
-        return [Target(text=t, indicators=_indicators(t)) for t in split_targets(sentence)]
+        return [Target(text=t, indicators=find_indicators(t)) for t in split_targets(sentence)]
     return []
 
 
@@ -310,11 +311,3 @@ def _split_top_level(text: str, separators: str) -> list[str]:
             current.append(ch)
     pieces.append("".join(current))
     return pieces
-
-
-def _indicators(text: str):
-    try:
-        from duban.doc.indicators import find_indicators
-    except ModuleNotFoundError:  # TODO(report): drop once duban.doc.indicators lands
-        return []
-    return find_indicators(text)
