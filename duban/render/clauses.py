@@ -16,8 +16,15 @@ from duban.doc.model import LEAD, MONITOR, RESPONSIBLE, SUPPORT, Task, UnitRef
 
 
 def unit_name(unit: UnitRef) -> str:
-    """The unit as written in a clause; an alias goes in half-width brackets so it does not close the clause."""
-    return f"{unit.name}({unit.alias})" if unit.alias else unit.name
+    """The unit as written in a clause.
+
+    The parser keeps an alias inside the name (``市政府办公室（国防动员办公室）``);
+    a hand-made UnitRef may carry it only in ``alias``, and then it goes in
+    half-width brackets so it does not close the clause.
+    """
+    if unit.alias and unit.alias not in unit.name:
+        return f"{unit.name}({unit.alias})"
+    return unit.name
 
 
 def _names(units: list[UnitRef]) -> str:
