@@ -328,9 +328,10 @@ def _cell_units(cell: str, role: str, carry: dict):
         return parse_clause(f).units
     units = []
     for part in re.split(r"[，；]", f):
-        monitor = bool(re.search(r"（监测）$", part))
-        part = re.sub(r"（监测）$", "", part)
-        for u in clauses.names_to_units(part, MONITOR if monitor else role, carry=carry):
+        for u in clauses.names_to_units(part, role, carry=carry):
+            # a monitoring unit written into a unit column: X（监测）
+            if u.name.endswith("（监测）"):
+                u.name, u.role, u.alias = u.name[: -len("（监测）")], MONITOR, None
             units.append(u)
     return units
 
