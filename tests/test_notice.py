@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
-
 from duban.doc import parse_source
 from duban.doc.source import Source
 
@@ -296,7 +294,9 @@ def test_a_malformed_task_is_kept_with_a_warning():
 
 
 def test_alias_in_half_width_brackets():
-    doc = parse_text("通知\n一、生态\n1. 植树造林。（自然资源和规划局(林业局)牵头，各镇人民政府按职责分工负责）\n2. 护林。（应急管理局负责）\n")
+    doc = parse_text(
+        "通知\n一、生态\n1. 植树造林。（自然资源和规划局(林业局)牵头，各镇人民政府按职责分工负责）\n2. 护林。（应急管理局负责）\n"
+    )
     lead = doc.tasks[0].units[0]
     assert (lead.name, lead.alias, lead.role) == ("自然资源和规划局（林业局）", "林业局", "lead")
     assert doc.tasks[0].units[1].name == "各镇人民政府"

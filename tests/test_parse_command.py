@@ -14,9 +14,7 @@ from tests.conftest import corpus_file
 
 
 def run(*args, stdin: bytes | None = None):
-    proc = subprocess.run(
-        [sys.executable, "-m", "duban", *args], input=stdin, capture_output=True, timeout=120
-    )
+    proc = subprocess.run([sys.executable, "-m", "duban", *args], input=stdin, capture_output=True, timeout=120)
     return proc.returncode, proc.stdout.decode("utf-8"), proc.stderr.decode("utf-8")
 
 
