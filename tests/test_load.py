@@ -442,6 +442,28 @@ def test_pdf_text_layer_line_by_line_over_pages(tmp_path):
     assert source.notes == []
 
 
+def test_pdf_with_every_glyph_placed_apart_reads_as_lines(tmp_path):
+    # Justified text from some generators: each character drawn on its own at its
+    # own x.  pypdf reads that one glyph per line; the loader rebuilds the lines.
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    pdf = canvas.Canvas(str(tmp_path / "justified.pdf"), pagesize=A4)
+    for y, line in ((700, "1. 生产总值增长 5.5%。（发展改革和统计局牵头）"), (676, "第二行文字两端对齐")):
+        x = 72.0
+        for ch in line:
+            pdf.setFont("STSong-Light", 16)
+            pdf.drawString(x, y, ch)
+            x += pdfmetrics.stringWidth(ch, "STSong-Light", 16) + (3 if ord(ch) > 127 else 0.5)
+    pdf.showPage()
+    pdf.save()
+    source = load(tmp_path / "justified.pdf")
+    assert paras(source) == ["1. 生产总值增长 5.5%。（发展改革和统计局牵头）", "第二行文字两端对齐"]
+
+
 def test_scanned_pdf_is_refused(tmp_path):
     path = build_pdf(tmp_path / "scan.pdf", [None, None])
     with pytest.raises(
