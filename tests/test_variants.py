@@ -7,7 +7,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from variants import (
+
+from duban.doc.load import load
+from duban.doc.model import LEAD, MONITOR, RESPONSIBLE, SUPPORT, Document, Task, UnitRef
+from duban.doc.source import Para, Table
+from tests.variants import (
     TABLE_HEADER,
     notice_docx,
     notice_labelled_lines,
@@ -17,10 +21,6 @@ from variants import (
     notice_table_xlsx,
     wrap_lines,
 )
-
-from duban.doc.load import load
-from duban.doc.model import LEAD, MONITOR, RESPONSIBLE, SUPPORT, Document, Task, UnitRef
-from duban.doc.source import Para, Table
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 PAGE_NUMBER = re.compile(r"^— (\d+) —$")
