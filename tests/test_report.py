@@ -292,3 +292,49 @@ def test_duban_parse_report_without_year_work_fails_cleanly(tmp_path, capsys):
     assert main(["parse", str(path), "--json"]) == 1
     err = capsys.readouterr().err
     assert "空报告.txt：没有找到年度重点工作部分" in err and "Traceback" not in err
+
+
+def test_targets_in_a_part_of_their_own_and_running_headers():
+    text = "\n".join(
+        [
+            "某市政府工作报告",
+            "——2026年2月1日在某市第八届人民代表大会第五次会议上",
+            "各位代表：",
+            "一、2025年工作回顾",
+            "主要预期目标是：生产总值增长4%。",
+            "二、2026年工作总体要求和主要目标",
+            "今年全市经济社会发展的主要预期目标建议为：生产总值增长6%左右；确保完成省下达的节能减排任务，力争实现更好结果。",
+            "三、2026年重点工作",
+            "（一）扩大内需",
+            "扩大有效投资。实施重点项目50个，完成投资100亿",
+            "某市政府工作报告",
+            "元以上。",
+            "四、加强政府自身建设",
+            "全面推进依法行政。严格依法办事。",
+        ]
+    )
+    doc = read_report(Source.from_text(text, name="某市.txt"))
+    assert doc.year == 2026
+    assert [t.text for t in doc.targets] == ["生产总值增长6%左右", "确保完成省下达的节能减排任务，力争实现更好结果"]
+    assert [a.heading for a in doc.areas] == ["扩大内需"]
+    assert doc.areas[0].paragraphs == [Paragraph(lead="扩大有效投资", text="实施重点项目50个，完成投资100亿元以上。")]
+
+
+def test_year_work_part_named_this_year_or_found_by_its_targets():
+    this_year = "\n".join(
+        [
+            "政府工作报告",
+            "——2026年1月10日在某县第十七届人民代表大会第六次会议上",
+            "一、过去一年工作回顾",
+            "完成生产总值增长5%。",
+            "二、今年主要工作安排",
+            "今年主要预期目标是：生产总值增长5.5%。",
+            "（一）稳增长",
+            "扩大投资。实施项目10个。",
+        ]
+    )
+    doc = read_report(Source.from_text(this_year, name="a.txt"))
+    assert doc.year == 2026 and [a.heading for a in doc.areas] == ["稳增长"]
+    slogan = this_year.replace("二、今年主要工作安排", "二、奋力谱写高质量发展新篇章")
+    doc = read_report(Source.from_text(slogan, name="b.txt"))
+    assert [t.text for t in doc.targets] == ["生产总值增长5.5%"] and len(doc.areas) == 1

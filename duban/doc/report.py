@@ -30,12 +30,12 @@ PART_HEADING = re.compile(r"^([一二三四五六七八九十]{1,3})、\s*(.+)$"
 AREA_HEADING = re.compile(r"^[（(]\s*([一二三四五六七八九十]{1,3})\s*[）)]\s*(.+)$")
 # A year-work heading written without an ordinal: ``2026年工作安排``.
 BARE_YEAR_WORK = re.compile(r"^(20\d\d)\s*年.{0,12}(工作|安排|任务).{0,6}$")
-PAGE_MARKER = re.compile(r"^[-—–－]+\s*\d+\s*[-—–－]+$|^第\s*\d+\s*页(\s*[/共]\s*\d+\s*页?)?$|^\d+\s*/\s*\d+$")
+PAGE_MARKER = re.compile(r"^[-—–－·•]+\s*\d+\s*[-—–－·•]+$|^第\s*\d+\s*页(\s*[/共]\s*\d+\s*页?)?$|^\d+\s*/\s*\d+$")
 SPEAKER_DATE = re.compile(r"(20\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*在.*(人民代表大会|人代会)")
 # 平顶山市人民政府市长 李明俊 → the government that speaks.
 SPEAKER = re.compile(r"^(.{2,20}人民政府)(省长|市长|区长|县长|州长|旗长|盟长|代市长|代区长|代县长)")
 YEAR = re.compile(r"(20\d\d)\s*年")
-TARGETS_LEAD = re.compile(r"主要(预期)?目标(任务)?(是|为)\s*[：:]?")
+TARGETS_LEAD = re.compile(r"主要(预期)?目标(任务)?(建议|初步)?((是|为|定为|确定为)\s*[：:]?|\s*[：:])")
 # A sentence ends here; a line ending otherwise was broken by the page.
 SENTENCE_END = "。！？!?：:；;"
 CLOSING_QUOTES = "”’」』\"'）)"
@@ -59,7 +59,8 @@ def read_report(source: Source) -> Document:
     start = _title_index(lines)
     if start is not None:
         doc.title = lines[start]
-        lines = lines[start + 1 :]
+        # A PDF repeats the title as a running header on every page.
+        lines = [line for line in lines[start + 1 :] if line != doc.title]
     lines = _join_broken_lines(lines)
 
     for line in lines[:6]:
@@ -82,7 +83,8 @@ def read_report(source: Source) -> Document:
         doc.title = "政府工作报告"
 
     preamble, areas = _split_areas(body)
-    doc.targets = _read_targets(preamble)
+    # The targets are stated in the year-work part, or in a part of their own before it.
+    doc.targets = _read_targets(preamble) or _read_targets(_outside_retrospective(lines))
     doc.areas = areas
     if not doc.targets:
         doc.warn("年度重点工作部分没有找到主要预期目标段落。")
@@ -185,43 +187,68 @@ def _runs_on(line: str) -> bool:
 
 
 def _is_year_work_heading(text: str, year: int | None = None) -> bool:
-    if "回顾" in text or "十四五" in text or "十五五" in text:
+    """``2026年重点工作``, ``今年主要工作安排``: not a retrospective nor a five-year plan."""
+    if re.search(r"回顾|十四五|十五五|五年|过去", text) or not re.search(r"工作|安排|任务", text):
         return False
     years = [int(y) for y in YEAR.findall(text)]
-    if not years or not re.search(r"工作|安排|任务", text):
-        return False
+    if not years:
+        return bool(re.search(r"今年|本年度", text))
     return year is None or year in years
 
 
-def _year_work_part(lines: list[str], year: int | None) -> tuple[int | None, list[str]] | None:
-    """The lines of the part laying out this year's work, without its heading."""
-    candidates = []
-    for i, line in enumerate(lines):
-        m = PART_HEADING.match(line)
-        if m and len(line) <= 40 and _is_year_work_heading(m.group(2)):
-            candidates.append((i, m.group(2)))
-        elif BARE_YEAR_WORK.match(line) and not AREA_HEADING.match(line):
-            candidates.append((i, line))
-    if not candidates:
-        return None
-    if year is not None:
-        matching = [c for c in candidates if year in [int(y) for y in YEAR.findall(c[1])]]
-        candidates = matching or candidates
-    # The latest year wins: 2026年工作安排 over a retrospective on 2025.
-    start, heading = max(candidates, key=lambda c: (max(int(y) for y in YEAR.findall(c[1])), -c[0]))
-    heading_year = max(int(y) for y in YEAR.findall(heading))
+def _heading_year(text: str, year: int | None) -> int | None:
+    years = [int(y) for y in YEAR.findall(text)]
+    return max(years) if years else year
 
+
+def _part_body(lines: list[str], start: int) -> list[str]:
+    """The lines after a part heading, up to the next part, the glossary, or the
+    closing address (各位代表！…) once areas have begun."""
     body: list[str] = []
     in_areas = False
     for line in lines[start + 1 :]:
-        if PART_HEADING.match(line) or line.startswith("名词解释"):
+        if (PART_HEADING.match(line) and len(line) <= 40) or line.startswith("名词解释"):
             break
         if AREA_HEADING.match(line):
             in_areas = True
         elif in_areas and line.startswith("各位代表"):
             break  # the closing address, or the part on the government itself
         body.append(line)
-    return heading_year, body
+    return body
+
+
+def _year_work_part(lines: list[str], year: int | None) -> tuple[int | None, list[str]] | None:
+    """The year and lines of the part laying out this year's work, without its heading.
+
+    Candidates are top-level headings naming the year (or 今年) and work; a
+    report that gives its targets in a part of their own (``二、2026年总体要求
+    和主要目标``) has two, and the one with areas （一）… wins.  Failing any
+    such heading, the part that states the main targets is taken.
+    """
+    candidates = []
+    for i, line in enumerate(lines):
+        m = PART_HEADING.match(line)
+        if m and len(line) <= 40 and _is_year_work_heading(m.group(2), year):
+            candidates.append((i, m.group(2)))
+        elif BARE_YEAR_WORK.match(line) and not AREA_HEADING.match(line) and _is_year_work_heading(line, year):
+            candidates.append((i, line))
+    if not candidates:
+        for i, line in enumerate(lines):
+            m = PART_HEADING.match(line)
+            if m and len(line) <= 40 and not re.search(r"回顾|十四五|十五五|五年", m.group(2)):
+                if any(TARGETS_LEAD.search(x) for x in _part_body(lines, i)):
+                    candidates.append((i, m.group(2)))
+    if not candidates:
+        return None
+
+    def rank(candidate):
+        i, heading = candidate
+        body = _part_body(lines, i)
+        has_areas = any(AREA_HEADING.match(x) for x in body)
+        return (has_areas, _heading_year(heading, year) or 0, -i)
+
+    start, heading = max(candidates, key=rank)
+    return _heading_year(heading, year), _part_body(lines, start)
 
 
 def _split_areas(body: list[str]) -> tuple[list[str], list[Area]]:
@@ -264,6 +291,18 @@ def _paragraph(line: str) -> Paragraph:
 # --- targets ----------------------------------------------------------------
 
 
+def _outside_retrospective(lines: list[str]) -> list[str]:
+    """Lines not under a part that looks back (回顾, 十四五) or ahead five years."""
+    out, skipping = [], False
+    for line in lines:
+        m = PART_HEADING.match(line)
+        if m and len(line) <= 40:
+            skipping = bool(re.search(r"回顾|十四五|十五五|五年", m.group(2)))
+        elif not skipping:
+            out.append(line)
+    return out
+
+
 def _read_targets(preamble: list[str]) -> list[Target]:
     for line in preamble:
         m = TARGETS_LEAD.search(line)
@@ -293,7 +332,9 @@ def split_targets(sentence: str) -> list[str]:
 
 
 def _qualifies_previous(piece: str) -> bool:
-    return not re.search(r"\d", piece) and bool(re.match(r"^(在|并|努力|力争|争取|确保)", piece))
+    if re.search(r"\d", piece):
+        return False
+    return bool(re.match(r"^(在|并)", piece) or re.search(r"(更好|更高|更快|更大)的?(结果|成绩|成效|水平|目标)", piece))
 
 
 def _split_top_level(text: str, separators: str) -> list[str]:
