@@ -227,14 +227,9 @@ _COMMON_RANGES = (
     (0xFFE0, 0xFFE6),  # ￥ ￡ and friends
     (0x20000, 0x323AF),  # CJK extensions B–H
 )
-_TEXT_WHITESPACE = set("\t\n\r\f\v")
-
-
-def _is_common(ch: str) -> bool:
-    if ch in _TEXT_WHITESPACE:
-        return True
-    cp = ord(ch)
-    return any(lo <= cp <= hi for lo, hi in _COMMON_RANGES)
+_UNCOMMON = re.compile(
+    "[^\t\n\r\f\v" + "".join(f"{re.escape(chr(lo))}-{re.escape(chr(hi))}" for lo, hi in _COMMON_RANGES) + "]"
+)
 
 
 def looks_like_text(text: str, *, threshold: float = 0.95) -> bool:
@@ -242,8 +237,8 @@ def looks_like_text(text: str, *, threshold: float = 0.95) -> bool:
     sample = text[:20000]
     if not sample:
         return False
-    common = sum(1 for ch in sample if _is_common(ch))
-    return common >= threshold * len(sample)
+    uncommon = len(_UNCOMMON.findall(sample))
+    return len(sample) - uncommon >= threshold * len(sample)
 
 
 def _utf16_by_nuls(data: bytes) -> str | None:
