@@ -1,0 +1,369 @@
+"""What the supervision office stores: governments, their units, the year's
+plan, each unit's ledgers and reports, and an audit log nobody can edit.
+
+See ``docs/data-model.md`` for the picture.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+LEVELS = [("province", "省级"), ("city", "市级"), ("county", "县级")]
+UNIT_KINDS = [
+    ("department", "政府部门"),
+    ("government", "下级政府"),
+    ("zone", "开发区"),
+    ("company", "国有企业"),
+    ("agency", "驻地单位"),
+    ("collective", "集合"),
+    ("other", "其他"),
+]
+ROLES = [("lead", "牵头"), ("responsible", "负责"), ("support", "配合"), ("monitor", "监测")]
+REPORTING_ROLES = ("lead", "responsible")
+MATCHES = [("exact", "精确"), ("alias", "别名"), ("fuzzy", "近似"), ("unknown", "未知"), ("manual", "人工")]
+
+
+class Government(models.Model):
+    name = models.CharField("名称", max_length=100, unique=True)
+    level = models.CharField("层级", max_length=16, choices=LEVELS, default="city")
+
+    class Meta:
+        verbose_name = "政府"
+        verbose_name_plural = "政府"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(models.Model):
+    government = models.ForeignKey(Government, on_delete=models.CASCADE, related_name="units")
+    name = models.CharField("名称", max_length=120)
+    aliases = models.JSONField("别名", default=list, blank=True)
+    kind = models.CharField("类型", max_length=16, choices=UNIT_KINDS, default="department")
+    # 各镇人民政府 stands for its members.
+    members = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="collectives")
+    renamed_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="renamed_to", verbose_name="原名称"
+    )
+
+    class Meta:
+        verbose_name = "单位"
+        verbose_name_plural = "单位"
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["government", "name"], name="unit_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Plan(models.Model):
+    DRAFT, PUBLISHED = "draft", "published"
+    government = models.ForeignKey(Government, on_delete=models.CASCADE, related_name="plans")
+    year = models.PositiveIntegerField("年度")
+    title = models.CharField("标题", max_length=300)
+    doc_number = models.CharField("文号", max_length=100, blank=True)
+    status = models.CharField("状态", max_length=16, choices=[(DRAFT, "待发布"), (PUBLISHED, "已发布")], default=DRAFT)
+    # The notice's schedule as read: [{"what": "progress", "due": "2026-06-15", "rule": "6月15日"}, ...]
+    schedule = models.JSONField("报送安排", default=list, blank=True)
+    warnings = models.JSONField("解析提示", default=list, blank=True)
+    source_name = models.CharField("来源文件", max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "年度计划"
+        verbose_name_plural = "年度计划"
+        ordering = ["-year", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.government} {self.year} {self.title}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.PUBLISHED
+
+
+class Section(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="sections")
+    path = models.JSONField(default=list)  # every heading above the tasks, outermost first
+    title = models.CharField(max_length=300)
+    # The outermost heading (一、…): what a leader is in charge of.
+    area = models.CharField(max_length=300, blank=True, db_index=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Task(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="tasks")
+    section = models.ForeignKey(Section, null=True, on_delete=models.SET_NULL, related_name="tasks")
+    number = models.CharField("序号", max_length=20)
+    text = models.TextField("任务")
+    deadline = models.CharField("完成时限", max_length=100, blank=True)
+    # [{"name", "value", "unit", "qualifier", "kind", "text"}] as duban.doc.model.Indicator.to_json
+    indicators = models.JSONField("指标", default=list, blank=True)
+    clause = models.TextField("责任单位原文", blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "任务"
+        verbose_name_plural = "任务"
+        ordering = ["order"]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.text[:30]}"
+
+
+class Assignment(models.Model):
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="assignments")
+    # Empty while a draft plan names a unit the directory does not know yet; publishing creates it.
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="assignments")
+    unit_name = models.CharField("单位名称", max_length=120)
+    role = models.CharField("角色", max_length=16, choices=ROLES)
+    match = models.CharField("匹配", max_length=16, choices=MATCHES, default="exact")
+    written = models.CharField("原文", max_length=200, blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.unit_name}（{self.get_role_display()}）"
+
+    @property
+    def reports(self) -> bool:
+        return self.role in REPORTING_ROLES
+
+
+class ReportingRound(models.Model):
+    KINDS = [("plan", "落实方案和台账"), ("progress", "季度进展"), ("annual", "全年落实情况")]
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="rounds")
+    kind = models.CharField(max_length=16, choices=KINDS)
+    title = models.CharField(max_length=100)
+    due = models.DateField("截止日期")
+    rule = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["due", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Ledger(models.Model):
+    """A unit's implementation plan and ledger (落实方案和工作台账) for one task."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="ledgers")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="ledgers")
+    measures = models.TextField("主要措施", blank=True)
+    safeguards = models.TextField("保障机制", blank=True)
+    responsible_leader = models.CharField("责任领导", max_length=100, blank=True)
+    responsible_person = models.CharField("责任人", max_length=100, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["task", "unit"], name="ledger_unique")]
+
+
+class Milestone(models.Model):
+    ledger = models.ForeignKey(Ledger, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField("工作事项", max_length=300)
+    due = models.DateField("时序节点", null=True, blank=True)
+    done = models.BooleanField("已完成", default=False)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "due", "id"]
+
+
+class ProgressReport(models.Model):
+    STATUSES = [("not_started", "未启动"), ("on_schedule", "序时推进"), ("behind", "滞后"), ("done", "已完成")]
+    DRAFT, AWAITING_HEAD, SUBMITTED, ACCEPTED, RETURNED = "draft", "awaiting_head", "submitted", "accepted", "returned"
+    STATES = [
+        (DRAFT, "草稿"),
+        (AWAITING_HEAD, "待负责人签批"),
+        (SUBMITTED, "已报送"),
+        (ACCEPTED, "已审核"),
+        (RETURNED, "已退回"),
+    ]
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="reports")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="reports")
+    round = models.ForeignKey(ReportingRound, on_delete=models.CASCADE, related_name="reports")
+    status = models.CharField("进展状态", max_length=16, choices=STATUSES, default="not_started")
+    done_text = models.TextField("工作进展", blank=True)
+    # {"indicator name": number} for the task's indicators
+    figures = models.JSONField("指标完成值", default=dict, blank=True)
+    problems = models.TextField("存在问题", blank=True)
+    next_steps = models.TextField("下步打算", blank=True)
+    state = models.CharField("流转状态", max_length=16, choices=STATES, default=DRAFT)
+    comment = models.TextField("退回意见", blank=True)
+    version = models.PositiveIntegerField(default=1)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["task", "unit", "round"], name="report_unique")]
+        indexes = [models.Index(fields=["round", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.task.number} · {self.round}"
+
+    @property
+    def editable(self) -> bool:
+        return self.state in (self.DRAFT, self.RETURNED)
+
+    @property
+    def is_in(self) -> bool:
+        """Counts as submitted: signed off by the head (and possibly accepted)."""
+        return self.state in (self.SUBMITTED, self.ACCEPTED)
+
+
+class Contribution(models.Model):
+    """A supporting unit's part of the lead's report for one task and round."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="contributions")
+    round = models.ForeignKey(ReportingRound, on_delete=models.CASCADE, related_name="contributions")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="contributions")
+    text = models.TextField("配合工作情况")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["task", "round", "unit"], name="contribution_unique")]
+
+
+class Attachment(models.Model):
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="attachments")
+    name = models.CharField(max_length=255)
+    path = models.CharField(max_length=500)  # relative to DUBAN_DATA_DIR/uploads
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+
+class Urge(models.Model):
+    """催办: the office chases a unit; the unit sees it in its workspace."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="urges")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="urges")
+    task = models.ForeignKey(Task, null=True, blank=True, on_delete=models.CASCADE, related_name="urges")
+    round = models.ForeignKey(ReportingRound, null=True, blank=True, on_delete=models.CASCADE)
+    message = models.TextField("催办内容")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+    seen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
+class Inspection(models.Model):
+    KINDS = [("special", "专项督查"), ("comprehensive", "综合督查")]
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="inspections")
+    kind = models.CharField("类型", max_length=16, choices=KINDS)
+    title = models.CharField("名称", max_length=200)
+    held_on = models.DateField("日期")
+    notes = models.TextField("说明", blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+
+
+class Finding(models.Model):
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="findings")
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="findings")
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.SET_NULL)
+    text = models.TextField("发现问题")
+
+
+class ChangeRequest(models.Model):
+    KINDS = [("extension", "延期"), ("change", "调整")]
+    PENDING, APPROVED, REFUSED = "pending", "approved", "refused"
+    STATES = [(PENDING, "待审批"), (APPROVED, "已同意"), (REFUSED, "不同意")]
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="change_requests")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="change_requests")
+    kind = models.CharField("类型", max_length=16, choices=KINDS)
+    reason = models.TextField("理由")
+    new_deadline = models.CharField("申请时限", max_length=100, blank=True)
+    state = models.CharField("状态", max_length=16, choices=STATES, default=PENDING)
+    decision = models.TextField("审批意见", blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
+class AuditLogIsAppendOnly(Exception):
+    pass
+
+
+class AuditEvent(models.Model):
+    """Who did what, when, to which object, with the fields before and after."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    username = models.CharField(max_length=150, blank=True)
+    government = models.ForeignKey(Government, null=True, on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField(max_length=50)
+    object_type = models.CharField(max_length=50)
+    object_id = models.CharField(max_length=50, blank=True)
+    object_repr = models.CharField(max_length=300, blank=True)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AuditLogIsAppendOnly("审计记录不能修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditLogIsAppendOnly("审计记录不能删除")
+
+
+class Membership(models.Model):
+    """A user's place: which government, which unit, which role."""
+
+    SUPERVISOR, UNIT_STAFF, UNIT_HEAD, LEADER, ADMIN = "supervisor", "unit_staff", "unit_head", "leader", "admin"
+    ROLES = [
+        (SUPERVISOR, "督查人员"),
+        (UNIT_STAFF, "单位联络员"),
+        (UNIT_HEAD, "单位负责人"),
+        (LEADER, "市领导"),
+        (ADMIN, "管理员"),
+    ]
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership")
+    government = models.ForeignKey(Government, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=16, choices=ROLES)
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.CASCADE, related_name="members_staff")
+    # A leader's areas: section titles (一级标题) across years, matched by title.
+    sections = models.JSONField(default=list, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()}"
+
+
+class ApiToken(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    key = models.CharField(max_length=64, unique=True)
+    name = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    @classmethod
+    def issue(cls, user, name: str = "") -> ApiToken:
+        return cls.objects.create(user=user, key=secrets.token_hex(20), name=name)

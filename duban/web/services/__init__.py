@@ -1,0 +1,1 @@
+"""What the web pages and the commands do to the database, without HTTP."""

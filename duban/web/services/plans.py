@@ -1,0 +1,182 @@
+"""A notice becomes a plan: upload → parse → draft plan for review → publish.
+
+Both the web upload and ``duban import`` go through ``import_document`` and
+``publish``.  Each runs in one transaction, so a failure leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from duban.errors import DubanError, InputError, NotADocumentError
+from duban.web import audit
+from duban.web.models import Assignment, Government, Plan, ReportingRound, Section, Task, Unit
+from duban.web.services.matching import UnitIndex, guess_kind
+
+ACCEPTED_SUFFIXES = (".txt", ".docx", ".pdf", ".xlsx", ".html", ".htm")
+ROUND_TITLES = {"plan": "落实方案和工作台账", "progress": "进展情况", "annual": "全年落实情况"}
+
+
+def read_upload(data: bytes, name: str):
+    """Bytes of an uploaded file → a parsed Document, or a DubanError with one sentence."""
+    suffix = Path(name).suffix.lower()
+    if suffix not in ACCEPTED_SUFFIXES:
+        raise InputError(f"不支持的文件类型“{suffix or name}”：请上传 .txt、.docx、.pdf、.xlsx 或 .html 文件")
+    if len(data) > settings.MAX_UPLOAD_BYTES:
+        raise InputError(
+            f"文件太大（{len(data) // 1024 // 1024} MB），上限为 {settings.MAX_UPLOAD_BYTES // 1024 // 1024} MB"
+        )
+    if not data.strip():
+        raise InputError("文件是空的")
+    from duban.doc import Document, parse_source
+    from duban.doc.load import load_bytes
+
+    try:
+        loaded = load_bytes(data, name)
+        document = loaded if isinstance(loaded, Document) else parse_source(loaded)
+    except DubanError:
+        raise
+    except Exception as exc:  # a damaged file can break any loader; the user gets a sentence, not a 500
+        raise InputError(f"无法读取文件“{name}”：文件可能已损坏或格式不符（{type(exc).__name__}）") from exc
+    if document.kind != "notice" or not document.tasks:
+        raise NotADocumentError(f"“{name}”不是任务分解通知：没有找到带责任单位的编号任务")
+    document.source = document.source or name
+    return document
+
+
+def government_named(name: str, level: str = "city") -> Government:
+    government, _ = Government.objects.get_or_create(name=name.strip(), defaults={"level": level})
+    return government
+
+
+@transaction.atomic
+def import_document(document, government: Government, year: int, user=None) -> Plan:
+    """Store a parsed notice as a draft plan, every unit matched to the directory."""
+    plan = Plan.objects.create(
+        government=government,
+        year=year,
+        title=document.title or f"{year}年重点工作责任分解",
+        doc_number=document.doc_number or "",
+        schedule=[s.to_json() for s in document.schedule],
+        warnings=list(document.warnings),
+        source_name=document.source or "",
+    )
+    index = UnitIndex(government.units.all())
+    sections: dict[tuple, Section] = {}
+    assignments = []
+    for order, item in enumerate(document.tasks):
+        key = tuple(item.section)
+        if key not in sections:
+            sections[key] = Section.objects.create(
+                plan=plan,
+                path=list(item.section),
+                title=item.section[-1] if item.section else "其他",
+                area=item.section[0] if item.section else "其他",
+                order=len(sections),
+            )
+        task = Task.objects.create(
+            plan=plan,
+            section=sections[key],
+            number=item.number,
+            text=item.text,
+            deadline=item.deadline or "",
+            indicators=[i.to_json() for i in item.indicators],
+            clause=item.clause or "",
+            order=order,
+        )
+        for n, ref in enumerate(item.units):
+            match = index.resolve(ref.name, ref.alias)
+            assignments.append(
+                Assignment(
+                    task=task,
+                    unit=match.unit,
+                    unit_name=match.unit.name if match.unit else ref.name,
+                    role=ref.role,
+                    match=match.kind,
+                    written=ref.written or ref.name,
+                    order=n,
+                )
+            )
+    Assignment.objects.bulk_create(assignments)
+    audit.record(user, "导入通知", plan, after={"tasks": len(document.tasks), "source": plan.source_name})
+    return plan
+
+
+def set_task_units(task: Task, rows: list[tuple[str, str]], user=None) -> None:
+    """Replace a draft task's units with ``(name, role)`` rows from the review page."""
+    before = [(a.unit_name, a.role) for a in task.assignments.all()]
+    index = UnitIndex(task.plan.government.units.all())
+    with transaction.atomic():
+        task.assignments.all().delete()
+        for n, (name, role) in enumerate(rows):
+            name = name.strip()
+            if not name:
+                continue
+            match = index.resolve(name)
+            exact = match.kind == "exact"
+            Assignment.objects.create(
+                task=task,
+                unit=match.unit if exact else None,
+                unit_name=match.unit.name if exact else name,
+                role=role,
+                match="manual" if exact else "unknown",
+                written=name,
+                order=n,
+            )
+        audit.record(user, "修改责任单位", task, before={"units": before}, after={"units": rows})
+
+
+def rounds_from_schedule(schedule: list[dict], year: int) -> list[tuple[str, str, date, str]]:
+    rounds = []
+    progress_seen = 0
+    for item in schedule:
+        if not item.get("due"):
+            continue
+        due = date.fromisoformat(item["due"])
+        kind = item.get("what") or "progress"
+        title = ROUND_TITLES.get(kind, "进展情况")
+        if kind == "progress":
+            progress_seen += 1
+            title = f"第{progress_seen}次进展情况（{due.month}月{due.day}日）"
+        rounds.append((kind, title, due, item.get("rule", "")))
+    if not any(kind in ("progress", "annual") for kind, *_ in rounds):
+        # A notice with no dated reporting rule still gets quarterly rounds, which the office can edit.
+        for month, day in ((6, 30), (9, 30)):
+            rounds.append(("progress", f"进展情况（{month}月{day}日）", date(year, month, day), "默认"))
+        rounds.append(("annual", ROUND_TITLES["annual"], date(year, 12, 20), "默认"))
+    return rounds
+
+
+@transaction.atomic
+def publish(plan: Plan, user=None) -> Plan:
+    """Create the units the directory lacked, open the reporting rounds, and publish."""
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if plan.is_published:
+        raise DubanError("这份计划已经发布")
+    clash = Plan.objects.filter(government=plan.government, year=plan.year, status=Plan.PUBLISHED)
+    if clash.exists():
+        raise DubanError(f"{plan.government.name} {plan.year} 年已有已发布的计划，不能重复发布")
+    created = []
+    units = {u.name: u for u in plan.government.units.all()}
+    for assignment in Assignment.objects.filter(task__plan=plan, unit__isnull=True):
+        unit = units.get(assignment.unit_name)
+        if unit is None:
+            unit = Unit.objects.create(
+                government=plan.government, name=assignment.unit_name, kind=guess_kind(assignment.unit_name)
+            )
+            units[unit.name] = unit
+            created.append(unit.name)
+        assignment.unit = unit
+        assignment.save(update_fields=["unit"])
+    for kind, title, due, rule in rounds_from_schedule(plan.schedule, plan.year):
+        ReportingRound.objects.create(plan=plan, kind=kind, title=title, due=due, rule=rule)
+    plan.status = Plan.PUBLISHED
+    plan.published_at = timezone.now()
+    plan.save(update_fields=["status", "published_at"])
+    audit.record(user, "发布计划", plan, after={"new_units": created, "rounds": plan.rounds.count()})
+    return plan

@@ -1,0 +1,295 @@
+"""The JSON API: task status for other office systems, and report push.
+
+Authentication by session or ``Authorization: Token <key>``; every call goes
+through the same ``Actor`` checks as the pages.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+
+from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+
+from duban.errors import DubanError
+from duban.web.access import Actor, Denied
+from duban.web.models import ApiToken, Plan, ProgressReport, ReportingRound, Unit
+from duban.web.services import reports as report_service
+from duban.web.services.overview import overview
+from duban.web.views.common import today
+
+
+def _error(status: int, message: str) -> JsonResponse:
+    return JsonResponse({"error": message}, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def api(view):
+    @csrf_exempt
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        user = request.user if request.user.is_authenticated else None
+        header = request.headers.get("Authorization", "")
+        if header.startswith("Token "):
+            token = ApiToken.objects.select_related("user").filter(key=header[6:].strip()).first()
+            if token is None or not token.user.is_active:
+                return _error(401, "无效的令牌")
+            user = token.user
+        elif user is not None and request.method != "GET":
+            # Session callers writing through the API must pass Django's CSRF check like a form would.
+            from django.middleware.csrf import CsrfViewMiddleware
+
+            reason = CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {})
+            if reason is not None:
+                return _error(403, "CSRF 校验失败")
+        if user is None:
+            return _error(401, "需要登录或令牌")
+        request.actor = Actor.of(user)
+        request.api_user = user
+        if request.actor.membership is None:
+            return _error(403, "此账号未分配单位或角色")
+        try:
+            return view(request, *args, **kwargs)
+        except Denied as exc:
+            return _error(403, str(exc))
+        except report_service.StaleEdit as exc:
+            return _error(409, str(exc))
+        except DubanError as exc:
+            return _error(400, str(exc))
+        except Exception as exc:
+            from django.http import Http404
+
+            if isinstance(exc, Http404):
+                return _error(404, str(exc) or "不存在")
+            raise
+
+    return wrapper
+
+
+def _json(data, status=200):
+    return JsonResponse(data, status=status, safe=False, json_dumps_params={"ensure_ascii": False})
+
+
+def report_json(r: ProgressReport) -> dict:
+    return {
+        "id": r.pk,
+        "task": r.task_id,
+        "unit": r.unit.name,
+        "round": r.round_id,
+        "status": r.status,
+        "state": r.state,
+        "done_text": r.done_text,
+        "figures": r.figures,
+        "problems": r.problems,
+        "next_steps": r.next_steps,
+        "comment": r.comment,
+        "version": r.version,
+        "submitted_at": r.submitted_at.isoformat() if r.submitted_at else None,
+    }
+
+
+@api
+def plans(request):
+    return _json(
+        [
+            {"id": p.pk, "year": p.year, "title": p.title, "doc_number": p.doc_number, "status": p.status}
+            for p in request.actor.plans()
+        ]
+    )
+
+
+@api
+def plan_tasks(request, plan_id):
+    actor = request.actor
+    plan = actor.plan(plan_id)
+    if plan.status != Plan.PUBLISHED:
+        return _json({"plan": plan.pk, "tasks": []})
+    data = overview(plan, today(), actor.tasks(plan))
+    return _json(
+        {
+            "plan": plan.pk,
+            "rounds": [{"id": r.pk, "kind": r.kind, "title": r.title, "due": r.due.isoformat()} for r in data.rounds],
+            "tasks": [
+                {
+                    "id": row.task.pk,
+                    "number": row.task.number,
+                    "section": row.task.section.title if row.task.section else None,
+                    "text": row.task.text,
+                    "leads": row.leads,
+                    "supports": row.supports,
+                    "status": row.state.status,
+                    "status_label": row.state.label,
+                    "reasons": row.state.reasons,
+                }
+                for row in data.rows
+            ],
+        }
+    )
+
+
+@api
+def task(request, task_id):
+    actor = request.actor
+    t = actor.task(task_id)
+    return _json(
+        {
+            "id": t.pk,
+            "plan": t.plan_id,
+            "number": t.number,
+            "text": t.text,
+            "deadline": t.deadline,
+            "indicators": t.indicators,
+            "units": [{"name": a.unit_name, "role": a.role} for a in t.assignments.all()],
+            "reports": [report_json(r) for r in actor.reports().filter(task=t).select_related("unit")],
+        }
+    )
+
+
+@api
+def report(request, report_id):
+    actor = request.actor
+    r = actor.report(report_id)
+    if request.method == "GET":
+        return _json(report_json(r))
+    body = _body(request)
+    return _json(report_json(_push(actor, r, body)))
+
+
+@api
+def report_push(request):
+    """POST {task, round, status, done_text, figures, problems, next_steps, version?, send_to_head?}."""
+    actor = request.actor
+    if request.method != "POST":
+        return _error(405, "只接受 POST")
+    body = _body(request)
+    t = actor.task(body.get("task"))
+    actor.require(actor.reports_on(t), "只有牵头或负责单位可以报送进展")
+    rnd = ReportingRound.objects.filter(plan=t.plan, pk=body.get("round")).first()
+    if rnd is None:
+        return _error(404, "没有这个报送轮次")
+    r = report_service.report_for(t, Unit.objects.get(pk=actor.unit_id), rnd)
+    r = _push(actor, r, body)
+    return _json(report_json(r), status=201)
+
+
+def _push(actor, r, body):
+    actor.require(actor.can_edit_report(r), "这份报告现在不能修改")
+    version = body.get("version", r.version)
+    data = {k: str(body[k]) for k in ("status", "done_text", "problems", "next_steps") if k in body}
+    if "figures" in body:
+        data["figures"] = report_service.clean_figures(r.task, body["figures"] or {})
+    r = report_service.save(r, int(version), data, user=actor.user)
+    if body.get("send_to_head"):
+        r = report_service.send_to_head(r, r.version, user=actor.user)
+    return ProgressReport.objects.select_related("unit").get(pk=r.pk)
+
+
+def _body(request) -> dict:
+    try:
+        body = json.loads(request.body or b"{}")
+    except ValueError as exc:
+        raise DubanError("请求体不是 JSON") from exc
+    if not isinstance(body, dict):
+        raise DubanError("请求体应为 JSON 对象")
+    return body
+
+
+def openapi(request):
+    return _json(OPENAPI)
+
+
+_REPORT = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "integer"},
+        "task": {"type": "integer"},
+        "unit": {"type": "string"},
+        "round": {"type": "integer"},
+        "status": {"type": "string", "enum": ["not_started", "on_schedule", "behind", "done"]},
+        "state": {"type": "string", "enum": ["draft", "awaiting_head", "submitted", "accepted", "returned"]},
+        "done_text": {"type": "string"},
+        "figures": {"type": "object", "additionalProperties": {"type": "number"}},
+        "problems": {"type": "string"},
+        "next_steps": {"type": "string"},
+        "comment": {"type": "string"},
+        "version": {"type": "integer"},
+        "submitted_at": {"type": "string", "format": "date-time", "nullable": True},
+    },
+}
+_ERRORS = {
+    "401": {"description": "未登录或令牌无效"},
+    "403": {"description": "无权访问"},
+    "404": {"description": "不存在或不可见"},
+}
+OPENAPI = {
+    "openapi": "3.0.3",
+    "info": {"title": "duban 督办 API", "version": "1"},
+    "components": {
+        "securitySchemes": {
+            "token": {"type": "apiKey", "in": "header", "name": "Authorization", "description": "Token <key>"},
+            "session": {"type": "apiKey", "in": "cookie", "name": "sessionid"},
+        },
+        "schemas": {"Report": _REPORT},
+    },
+    "security": [{"token": []}, {"session": []}],
+    "paths": {
+        "/api/plans": {
+            "get": {"summary": "可见的年度计划", "responses": {"200": {"description": "计划列表"}, **_ERRORS}}
+        },
+        "/api/plans/{plan_id}/tasks": {
+            "get": {
+                "summary": "计划内每项任务的状态（颜色、原因、牵头单位）",
+                "parameters": [{"name": "plan_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                "responses": {"200": {"description": "任务状态"}, **_ERRORS},
+            }
+        },
+        "/api/tasks/{task_id}": {
+            "get": {
+                "summary": "一项任务及可见的报告",
+                "parameters": [{"name": "task_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                "responses": {"200": {"description": "任务"}, **_ERRORS},
+            }
+        },
+        "/api/reports": {
+            "post": {
+                "summary": "报送（创建或更新）本单位某任务某轮次的进展报告",
+                "requestBody": {
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["task", "round"],
+                                "properties": {
+                                    "task": {"type": "integer"},
+                                    "round": {"type": "integer"},
+                                    "status": {"type": "string"},
+                                    "done_text": {"type": "string"},
+                                    "figures": {"type": "object"},
+                                    "problems": {"type": "string"},
+                                    "next_steps": {"type": "string"},
+                                    "version": {"type": "integer", "description": "乐观锁：读取时的版本"},
+                                    "send_to_head": {"type": "boolean"},
+                                },
+                            }
+                        }
+                    }
+                },
+                "responses": {
+                    "201": {
+                        "description": "已保存",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Report"}}},
+                    },
+                    "409": {"description": "版本冲突：他人已修改"},
+                    **_ERRORS,
+                },
+            }
+        },
+        "/api/reports/{report_id}": {
+            "get": {"summary": "一份报告", "responses": {"200": {"description": "报告"}, **_ERRORS}},
+            "post": {
+                "summary": "修改一份报告（需带 version）",
+                "responses": {"200": {"description": "已保存"}, "409": {"description": "版本冲突"}, **_ERRORS},
+            },
+        },
+    },
+}

@@ -1,0 +1,36 @@
+"""What every page shares: the signed-in actor, and turning refusals into 403s."""
+
+from __future__ import annotations
+
+import functools
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseForbidden
+from django.shortcuts import render
+from django.utils import timezone
+
+from duban.web.access import Actor, Denied
+
+
+def page(view):
+    """Require sign-in, attach ``request.actor``, answer 403 on ``Denied``."""
+
+    @login_required
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        request.actor = Actor.of(request.user)
+        if request.actor.membership is None:
+            return HttpResponseForbidden(
+                render(request, "duban/forbidden.html", {"why": "此账号未分配单位或角色"}).content
+            )
+        try:
+            return view(request, *args, **kwargs)
+        except Denied as exc:
+            response = render(request, "duban/forbidden.html", {"why": str(exc)}, status=403)
+            return response
+
+    return wrapper
+
+
+def today():
+    return timezone.localdate()

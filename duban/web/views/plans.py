@@ -1,0 +1,131 @@
+"""Importing a notice: upload → review → publish."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from duban.errors import DubanError
+from duban.web.models import ROLES, Plan, Task
+from duban.web.services import plans as plan_service
+from duban.web.views.common import page, today
+
+MATCH_HINT = {
+    "exact": "精确匹配",
+    "alias": "别名匹配",
+    "fuzzy": "近似匹配，请核对",
+    "unknown": "名录中没有，发布时新建",
+    "manual": "人工指定",
+}
+
+
+@page
+def plan_list(request):
+    plans = request.actor.plans().select_related("government")
+    return render(request, "duban/plan_list.html", {"plans": plans})
+
+
+@page
+def import_notice(request):
+    actor = request.actor
+    actor.require(actor.is_office, "只有督查人员可以导入通知")
+    error = None
+    year = request.POST.get("year") or str(today().year)
+    if request.method == "POST":
+        upload = request.FILES.get("notice")
+        try:
+            if upload is None:
+                raise DubanError("请选择要上传的通知文件")
+            try:
+                year_value = int(year)
+            except ValueError as exc:
+                raise DubanError("年度必须是数字") from exc
+            if upload.size > settings.MAX_UPLOAD_BYTES:
+                raise DubanError(
+                    f"文件太大（{upload.size // 1024 // 1024} MB），上限为 "
+                    f"{settings.MAX_UPLOAD_BYTES // 1024 // 1024} MB"
+                )
+            document = plan_service.read_upload(upload.read(), upload.name)
+            plan = plan_service.import_document(document, actor.membership.government, year_value, user=request.user)
+        except DubanError as exc:
+            error = str(exc)
+        else:
+            messages.success(request, f"已读取 {plan.tasks.count()} 项任务，请核对后发布")
+            return redirect("plan_review", plan.pk)
+    status = 400 if error else 200
+    return render(request, "duban/import.html", {"error": error, "year": year}, status=status)
+
+
+def _draft_plan(request, plan_id) -> Plan:
+    actor = request.actor
+    actor.require(actor.is_office, "只有督查人员可以核对计划")
+    plan = actor.plan(plan_id)
+    return plan
+
+
+@page
+def plan_review(request, plan_id):
+    plan = _draft_plan(request, plan_id)
+    tasks = plan.tasks.select_related("section").prefetch_related("assignments")
+    counts = {}
+    for task in tasks:
+        for a in task.assignments.all():
+            counts[a.match] = counts.get(a.match, 0) + 1
+    unit_names = list(plan.government.units.values_list("name", flat=True))
+    return render(
+        request,
+        "duban/review.html",
+        {
+            "plan": plan,
+            "tasks": tasks,
+            "counts": counts,
+            "unit_names": unit_names,
+            "roles": ROLES,
+            "hints": MATCH_HINT,
+        },
+    )
+
+
+@page
+def task_units(request, plan_id, task_id):
+    plan = _draft_plan(request, plan_id)
+    task = Task.objects.filter(plan=plan, pk=task_id).first()
+    if task is None:
+        raise Http404
+    editing = request.GET.get("edit") == "1"
+    if request.method == "POST":
+        if plan.is_published:
+            messages.error(request, "已发布的计划不能再改责任单位")
+        else:
+            names = request.POST.getlist("unit")
+            roles = request.POST.getlist("role")
+            valid = {r for r, _ in ROLES}
+            rows = [(n, r if r in valid else "responsible") for n, r in zip(names, roles) if n.strip()]
+            plan_service.set_task_units(task, rows, user=request.user)
+        editing = False
+    context = {
+        "plan": plan,
+        "task": task,
+        "roles": ROLES,
+        "hints": MATCH_HINT,
+        "editing": editing and not plan.is_published,
+    }
+    if request.htmx or request.method == "GET":
+        return render(request, "duban/partials/task_units.html", context)
+    return redirect("plan_review", plan.pk)
+
+
+@require_POST
+@page
+def plan_publish(request, plan_id):
+    plan = _draft_plan(request, plan_id)
+    try:
+        plan_service.publish(plan, user=request.user)
+    except DubanError as exc:
+        messages.error(request, str(exc))
+        return redirect("plan_review", plan.pk)
+    messages.success(request, "计划已发布，各单位现在可以看到自己的任务")
+    return redirect("dashboard", plan.pk)

@@ -1,0 +1,159 @@
+from pathlib import Path
+
+import pytest
+
+from duban.web.models import Assignment, AuditEvent, Plan, ReportingRound, Unit
+from duban.web.services import plans
+
+from .conftest import small_notice
+
+CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
+
+
+@pytest.fixture
+def office(db, login):
+    from django.contrib.auth.models import User
+
+    from duban.web.models import Government, Membership
+
+    gov = Government.objects.create(name="云溪市")
+    Unit.objects.create(government=gov, name="商务局")
+    Unit.objects.create(government=gov, name="财政局", aliases=["市财政局"])
+    Unit.objects.create(government=gov, name="教育体育局")
+    user = User.objects.create_user("office", password="pw")
+    Membership.objects.create(user=user, government=gov, role="supervisor")
+    return login(user), gov
+
+
+def test_import_matches_units_and_publish_creates_the_missing_ones(office):
+    client, gov = office
+    doc = small_notice()
+    doc.tasks[1].units[0].name = "市财政局"  # alias
+    plan = plans.import_document(doc, gov, 2026)
+    matches = {a.written: (a.match, a.unit_name) for a in Assignment.objects.filter(task__plan=plan)}
+    assert matches == {
+        "商务局": ("exact", "商务局"),
+        "财政局": ("exact", "财政局"),
+        "市财政局": ("alias", "财政局"),
+        "教育局": ("unknown", "教育局"),
+    }
+    page = client.get(f"/plans/{plan.pk}/review/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    for text in ("力争社会消费品零售总额突破170亿元", "不常见于此类任务", "未知", "别名"):
+        assert text in html
+    assert plan.status == Plan.DRAFT
+    response = client.post(f"/plans/{plan.pk}/publish/")
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert plan.status == Plan.PUBLISHED
+    assert Unit.objects.filter(government=gov, name="教育局").exists()
+    assert not Assignment.objects.filter(task__plan=plan, unit__isnull=True).exists()
+    assert [(r.kind, str(r.due)) for r in ReportingRound.objects.filter(plan=plan)] == [
+        ("plan", "2026-03-18"),
+        ("progress", "2026-06-15"),
+        ("progress", "2026-09-15"),
+        ("annual", "2026-12-15"),
+    ]
+    assert {"导入通知", "发布计划"} <= set(AuditEvent.objects.values_list("action", flat=True))
+    # Publishing twice is refused with a message, not an error page.
+    again = client.post(f"/plans/{plan.pk}/publish/", follow=True)
+    assert "已经发布" in again.content.decode()
+
+
+def test_fixing_a_unit_inline_with_htmx(office):
+    client, gov = office
+    plan = plans.import_document(small_notice(), gov, 2026)
+    task = plan.tasks.get(number="3")
+    form = client.get(f"/plans/{plan.pk}/tasks/{task.pk}/units/?edit=1", HTTP_HX_REQUEST="true")
+    assert 'name="unit"' in form.content.decode()
+    response = client.post(
+        f"/plans/{plan.pk}/tasks/{task.pk}/units/",
+        {"unit": ["教育体育局", "商务局"], "role": ["lead", "support"]},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    assert "教育体育局" in response.content.decode()
+    assert [(a.unit.name, a.role, a.match) for a in task.assignments.all()] == [
+        ("教育体育局", "lead", "manual"),
+        ("商务局", "support", "manual"),
+    ]
+    event = AuditEvent.objects.get(action="修改责任单位")
+    assert event.before == {"units": [["教育局", "lead"]]}
+
+
+@pytest.mark.parametrize(
+    "name, data, message",
+    [
+        ("notice.exe", b"MZ\x90\x00", "不支持的文件类型"),
+        ("notice.txt", b"   ", "文件是空的"),
+        ("notice.docx", b"this is not a zip file at all", "notice.docx"),
+        ("notice.txt", "今天天气很好。\n我们去公园散步。\n".encode(), "任务分解通知"),
+    ],
+)
+def test_bad_uploads_get_a_message_and_leave_nothing(office, name, data, message):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client, gov = office
+    response = client.post("/plans/import/", {"notice": SimpleUploadedFile(name, data), "year": "2026"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'class="error" role="alert"' in html
+    assert message in html.split('role="alert">')[1].split("</p>")[0]
+    assert Plan.objects.count() == 0
+    assert AuditEvent.objects.count() == 0
+
+
+def test_too_large_upload_is_refused(office, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client, gov = office
+    settings.MAX_UPLOAD_BYTES = 1000
+    response = client.post("/plans/import/", {"notice": SimpleUploadedFile("n.txt", b"x" * 2000), "year": "2026"})
+    assert response.status_code == 400
+    assert "文件太大" in response.content.decode()
+    assert Plan.objects.count() == 0
+
+
+def test_a_failure_midway_leaves_nothing_half_imported(office, monkeypatch):
+    client, gov = office
+    doc = small_notice()
+    calls = {"n": 0}
+    real = Assignment.objects.bulk_create
+
+    def boom(*args, **kwargs):
+        calls["n"] += 1
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(Assignment.objects, "bulk_create", boom)
+    with pytest.raises(RuntimeError):
+        plans.import_document(doc, gov, 2026)
+    monkeypatch.setattr(Assignment.objects, "bulk_create", real)
+    assert calls["n"] == 1
+    assert Plan.objects.count() == 0
+
+
+def test_only_the_office_imports(world, login):
+    client = login(world.users["a_staff"])
+    assert client.get("/plans/import/").status_code == 403
+    assert client.get(f"/plans/{world.plan.pk}/review/").status_code == 403
+
+
+@pytest.mark.corpus
+def test_upload_the_jiyuan_notice(office):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    path = CORPUS / "notice-jiyuan-2026.txt"
+    if not path.exists():
+        pytest.skip(f"corpus not found at {CORPUS}")
+    pytest.importorskip("duban.doc.load", reason="document loader not built yet")
+    client, gov = office
+    response = client.post(
+        "/plans/import/", {"notice": SimpleUploadedFile(path.name, path.read_bytes()), "year": "2026"}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    plan = Plan.objects.get()
+    assert plan.doc_number == "济政〔2026〕1号"
+    assert plan.tasks.count() > 100
+    commerce = Assignment.objects.filter(task__plan=plan, unit_name="商务局")
+    assert commerce.exists() and all(a.match == "exact" for a in commerce)
