@@ -1,6 +1,7 @@
 """Reading work reports: the year-work part, its targets and areas."""
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -338,3 +339,40 @@ def test_year_work_part_named_this_year_or_found_by_its_targets():
     slogan = this_year.replace("二、今年主要工作安排", "二、奋力谱写高质量发展新篇章")
     doc = read_report(Source.from_text(slogan, name="b.txt"))
     assert [t.text for t in doc.targets] == ["生产总值增长5.5%"] and len(doc.areas) == 1
+
+
+def _rewrapped(text: str, width: int) -> str:
+    """The report as a PDF would hand it over: every paragraph cut into lines of ``width`` characters."""
+    out = []
+    for line in text.split("\n"):
+        while len(line) > width:
+            out.append(line[:width])
+            line = line[width:]
+        out.append(line)
+    return "\n".join(out)
+
+
+def _shape(doc):
+    squash = lambda s: re.sub(r"\s+", "", s or "")  # noqa: E731 — spaces at a cut are the wrapper's, not the text's
+    targets = [squash(t.text) for t in doc.targets]
+    paragraphs = [(squash(a.heading), squash(p.lead), squash(p.text)) for a in doc.areas for p in a.paragraphs]
+    return targets, [squash(a.heading) for a in doc.areas], paragraphs
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("name", ["report-yanshi-2026.txt", "report-pingdingshan-2026.txt"])
+def test_report_wrapped_at_a_fixed_width_reads_the_same(name):
+    text = corpus_source(name).text()
+    targets, headings, paragraphs = _shape(read_report(Source.from_text(text, name=name)))
+    same = total = 0
+    for width in range(26, 42):
+        got_targets, got_headings, got_paragraphs = _shape(
+            read_report(Source.from_text(_rewrapped(text, width), name=name))
+        )
+        assert got_targets == targets, width
+        assert got_headings == headings, width
+        same += len(set(got_paragraphs) & set(paragraphs))
+        total += len(paragraphs)
+    # A paragraph whose last line happens to be exactly full cannot be told from one
+    # that runs on; measured: 99.5% (Yanshi) and 98.3% (Pingdingshan) of paragraphs survive.
+    assert same / total >= 0.98

@@ -15,6 +15,7 @@ without closing its sentence runs on into the next).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from datetime import date
 
 from duban.doc.indicators import find_indicators
@@ -160,15 +161,40 @@ def _is_heading(line: str) -> bool:
 
 
 def _join_broken_lines(lines: list[str]) -> list[str]:
+    width = _wrap_width(lines)
     out: list[str] = []
+    last_physical = ""
     for line in lines:
         if _CAPTION.search(line) and len(line) < 120 and not line.endswith("。"):
             continue
-        if out and _runs_on(out[-1]) and not _is_heading(line):
+        # In text wrapped at a fixed width, a full line runs on even when it
+        # happens to end a sentence: the paragraph ends on a shorter line.
+        full = width is not None and len(last_physical) >= width
+        if full and last_physical.endswith("。") and _opens_with_lead(line):
+            full = False  # a sentence ends the line and a lead phrase opens the next: a new paragraph
+        if out and (_runs_on(out[-1]) or full) and not _is_heading(line) and not line.startswith("各位代表"):
             out[-1] += line
         else:
             out.append(line)
+        last_physical = line
     return out
+
+
+def _opens_with_lead(line: str) -> bool:
+    head, sep, rest = line.partition("。")
+    return bool(sep and rest) and len(head) <= 16 and not re.search(r"[，；：,;:、]", head)
+
+
+def _wrap_width(lines: list[str]) -> int | None:
+    """The width a PDF wrapped its lines at, when it did: the most common line
+    length, shared by a good part of the lines (a line of Chinese only is
+    exactly that long; digits and Latin letters fit a few more)."""
+    lengths = [len(line) for line in lines if len(line) >= 15]
+    if len(lengths) < 20:
+        return None
+    width, _ = Counter(lengths).most_common(1)[0]
+    near = sum(1 for n in lengths if width <= n <= width + 4)
+    return width if near >= 0.4 * len(lengths) else None
 
 
 def _runs_on(line: str) -> bool:
