@@ -1,0 +1,538 @@
+"""Read a unit's filled ledger back, check every cell, and say row by row what is accepted.
+
+Two kinds of problems:
+
+- **structural** — the file is not this unit's template for this plan, or its
+  shape was broken: a sheet or column missing or added, merged cells, a
+  hidden sheet holding data, rows for tasks that are not the unit's, task
+  rows missing.  Nothing is imported, whatever the caller says.
+- **row** — a cell in a row is wrong: a date that is no date, a status not in
+  the list, a figure that is not a number, a formula.  The row is rejected;
+  the good rows are imported only if the caller accepts a partial import.
+
+Every problem names its sheet, row and column as Excel shows them.
+"""
+
+from __future__ import annotations
+
+import calendar
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from duban.doc.model import Document
+from duban.errors import InputError
+from duban.render.clauses import unit_tasks
+from duban.render.data import (
+    BEHIND,
+    LEDGER_SCHEMA,
+    STATUS_LABELS,
+    LedgerEntry,
+    Milestone,
+    RoundEntry,
+    UnitLedger,
+)
+from duban.render.ledger import (
+    CONTINUATION_INPUTS,
+    KEY,
+    META_SHEET,
+    PLAN_COLUMNS,
+    PLAN_SHEET,
+    ROUND_COLUMNS,
+    round_rows,
+)
+
+ACCEPTED = "accepted"
+REJECTED = "rejected"
+EMPTY = "empty"  # nothing filled in: neither imported nor an error
+
+_STATUS_BY_LABEL = {label: key for key, label in STATUS_LABELS.items()}
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_MILESTONE = re.compile(
+    r"^\s*(?:(?P<y>\d{4})\s*[-/.年]\s*)?(?P<m>\d{1,2})\s*(?:[-/.月])\s*(?:(?P<d>\d{1,2})\s*日?|(?P<end>底|末))\s*(?:前)?"
+    r"\s*[：:、，,\s]\s*(?P<what>\S.*)$"
+)
+
+
+@dataclass
+class LedgerProblem:
+    sheet: str
+    row: int | None
+    column: str | None  # the column letter as Excel shows it
+    header: str | None  # that column's header
+    message: str
+
+    def __str__(self) -> str:
+        where = f"工作表“{self.sheet}”"
+        if self.row:
+            where += f"第{self.row}行"
+        if self.column:
+            where += f"{self.column}列"
+            if self.header:
+                where += f"（{self.header}）"
+        return f"{where}：{self.message}"
+
+    def to_json(self) -> dict:
+        return {
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "header": self.header,
+            "message": self.message,
+        }
+
+
+@dataclass
+class RowResult:
+    sheet: str
+    row: int
+    task: str
+    outcome: str  # accepted | rejected | empty
+    problems: list[LedgerProblem] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {
+            "sheet": self.sheet,
+            "row": self.row,
+            "task": self.task,
+            "outcome": self.outcome,
+            "problems": [p.to_json() for p in self.problems],
+        }
+
+
+@dataclass
+class LedgerImport:
+    """What ``import_unit_ledger`` found.
+
+    ``ledger`` is what may be applied: the whole file when it has no problem,
+    only the accepted rows when the caller accepted a partial import, and
+    ``None`` otherwise — including always when a structural problem was found.
+    """
+
+    unit: str
+    rows: list[RowResult] = field(default_factory=list)
+    structural: list[LedgerProblem] = field(default_factory=list)
+    ledger: UnitLedger | None = None
+
+    @property
+    def problems(self) -> list[LedgerProblem]:
+        return self.structural + [p for r in self.rows for p in r.problems]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def accepted(self) -> list[RowResult]:
+        return [r for r in self.rows if r.outcome == ACCEPTED]
+
+    @property
+    def rejected(self) -> list[RowResult]:
+        return [r for r in self.rows if r.outcome == REJECTED]
+
+    @property
+    def applied(self) -> bool:
+        return self.ledger is not None
+
+    def summary(self) -> str:
+        if self.structural:
+            return f"台账结构有 {len(self.structural)} 处问题，未导入任何内容"
+        if self.ok:
+            return f"台账全部通过检查：{len(self.accepted)} 行已导入"
+        verb = "已导入" if self.applied else "可导入（需确认只导入无误的行）"
+        return f"{len(self.accepted)} 行通过检查{verb}，{len(self.rejected)} 行被拒绝"
+
+    def to_json(self) -> dict:
+        return {
+            "unit": self.unit,
+            "ok": self.ok,
+            "applied": self.applied,
+            "summary": self.summary(),
+            "structural": [p.to_json() for p in self.structural],
+            "rows": [r.to_json() for r in self.rows],
+            "ledger": self.ledger.to_json() if self.ledger else None,
+        }
+
+
+def import_unit_ledger(path, doc: Document, unit_name: str, *, accept_partial: bool = False) -> LedgerImport:
+    """Check a filled template of ``unit_name``'s ledger for ``doc`` and read what may be applied."""
+    wb = _open(path)
+    result = LedgerImport(unit=unit_name)
+    meta = _metadata(wb, result)
+    if meta is None:
+        return result
+    _check_identity(meta, doc, unit_name, result)
+    own = {task.number: (task, role) for task, role in unit_tasks(doc.tasks, unit_name)}
+    all_numbers = {t.number for t in doc.tasks}
+    try:
+        round_sheets: dict[str, str] = json.loads(meta.get("rounds") or "{}")
+    except ValueError:
+        round_sheets = {}
+        result.structural.append(LedgerProblem(META_SHEET, None, None, None, "说明页已损坏，无法识别报送轮次"))
+    _check_sheets(wb, [PLAN_SHEET, *round_sheets], result)
+
+    ledger = UnitLedger(unit=unit_name)
+    if PLAN_SHEET in wb.sheetnames:
+        ws = wb[PLAN_SHEET]
+        if _check_shape(ws, PLAN_COLUMNS, result):
+            _read_plan_sheet(ws, doc, own, all_numbers, ledger, result)
+    for sheet, round_name in round_sheets.items():
+        if sheet not in wb.sheetnames:
+            continue
+        ws = wb[sheet]
+        if _check_shape(ws, ROUND_COLUMNS, result):
+            ledger.rounds[round_name] = _read_round_sheet(ws, doc, own, all_numbers, result)
+
+    if not result.structural and (accept_partial or result.ok):
+        result.ledger = ledger
+    return result
+
+
+# --- the file as a whole -------------------------------------------------------------------------
+
+
+def _open(path):
+    from zipfile import BadZipFile
+
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        # Formulas are kept as formulas (not their cached values) so they can be refused.
+        return load_workbook(path, data_only=False)
+    except FileNotFoundError as exc:
+        raise InputError(f"找不到文件：{path}") from exc
+    except (BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
+        raise InputError(f"{path} 不是可读取的 Excel（.xlsx）文件") from exc
+
+
+def _metadata(wb, result: LedgerImport) -> dict[str, str] | None:
+    if META_SHEET not in wb.sheetnames:
+        result.structural.append(
+            LedgerProblem(
+                META_SHEET, None, None, None, "这不是 duban 生成的台账模板（缺少说明页），请下载本单位的模板填写"
+            )
+        )
+        return None
+    meta = {}
+    for key, value, *_ in wb[META_SHEET].iter_rows(values_only=True):
+        if key:
+            meta[str(key)] = "" if value is None else str(value)
+    if meta.get("schema") != LEDGER_SCHEMA:
+        result.structural.append(LedgerProblem(META_SHEET, None, None, None, "说明页不是 duban 台账格式"))
+        return None
+    return meta
+
+
+def _check_identity(meta: dict[str, str], doc: Document, unit_name: str, result: LedgerImport) -> None:
+    if meta.get("unit") != unit_name:
+        result.structural.append(
+            LedgerProblem(META_SHEET, None, None, None, f"这是“{meta.get('unit')}”的台账，不是“{unit_name}”的")
+        )
+    plan = (doc.title or "", doc.doc_number or "", str(doc.year or ""))
+    if (meta.get("title", ""), meta.get("doc_number", ""), meta.get("year", "")) != plan:
+        result.structural.append(
+            LedgerProblem(
+                META_SHEET,
+                None,
+                None,
+                None,
+                f"这份台账属于另一份通知（{meta.get('doc_number') or meta.get('title')}），不是{doc.doc_number or doc.title}",
+            )
+        )
+
+
+def _has_data(ws) -> bool:
+    return any(v not in (None, "") for row in ws.iter_rows(values_only=True) for v in row)
+
+
+def _check_sheets(wb, expected: list[str], result: LedgerImport) -> None:
+    for name in expected:
+        if name not in wb.sheetnames:
+            result.structural.append(LedgerProblem(name, None, None, None, "缺少这个工作表"))
+    for ws in wb.worksheets:
+        if ws.title in expected or ws.title == META_SHEET:
+            if ws.title != META_SHEET and ws.sheet_state != "visible":
+                result.structural.append(LedgerProblem(ws.title, None, None, None, "这个工作表被隐藏了"))
+            continue
+        if not _has_data(ws):
+            continue
+        if ws.sheet_state != "visible":
+            result.structural.append(LedgerProblem(ws.title, None, None, None, "隐藏的工作表中有数据，无法确认其用途"))
+        else:
+            result.structural.append(
+                LedgerProblem(ws.title, None, None, None, "模板中没有这个工作表，请把内容填回模板原有的工作表")
+            )
+
+
+def _check_shape(ws, columns, result: LedgerImport) -> bool:
+    """Headers exactly as issued, no merged cells; False when the sheet cannot be read row by row."""
+    from openpyxl.utils import get_column_letter
+
+    before = len(result.structural)
+    expected = [h for h, *_ in columns]
+    width = max(ws.max_column, len(expected))
+    for col in range(1, width + 1):
+        letter = get_column_letter(col)
+        found = ws.cell(row=1, column=col).value
+        found = str(found).strip() if found not in (None, "") else None
+        want = expected[col - 1] if col <= len(expected) else None
+        if want and found != want:
+            message = f"缺少“{want}”列" if found is None else f"此列应为“{want}”，现为“{found}”"
+            result.structural.append(LedgerProblem(ws.title, 1, letter, want, message))
+        elif not want and (
+            found or any(ws.cell(row=r, column=col).value not in (None, "") for r in range(2, ws.max_row + 1))
+        ):
+            result.structural.append(LedgerProblem(ws.title, 1, letter, found, "模板中没有这一列，请删去多出的列"))
+    for merged in ws.merged_cells.ranges:
+        result.structural.append(
+            LedgerProblem(
+                ws.title,
+                merged.min_row,
+                get_column_letter(merged.min_col),
+                None,
+                f"单元格 {merged.coord} 被合并，请取消合并后逐行填写",
+            )
+        )
+    return len(result.structural) == before
+
+
+# --- cells ---------------------------------------------------------------------------------------
+
+
+class _Row:
+    """One sheet row being checked: its cells by header, and the problems found so far."""
+
+    def __init__(self, ws, row: int, columns):
+        from openpyxl.utils import get_column_letter
+
+        self.ws = ws
+        self.row = row
+        self.cells = {}
+        self.letters = {}
+        for col, (header, *_rest) in enumerate(columns, start=1):
+            self.cells[header] = ws.cell(row=row, column=col)
+            self.letters[header] = get_column_letter(col)
+        self.problems: list[LedgerProblem] = []
+
+    def problem(self, header: str | None, message: str) -> None:
+        letter = self.letters.get(header) if header else None
+        self.problems.append(LedgerProblem(self.ws.title, self.row, letter, header, message))
+
+    def is_blank(self) -> bool:
+        return all(c.value in (None, "") for c in self.cells.values())
+
+    def formulas(self) -> None:
+        for header, cell in self.cells.items():
+            if cell.data_type == "f" or (isinstance(cell.value, str) and cell.value.startswith("=")):
+                self.problem(header, "不能使用公式，请填写数值或文字")
+
+    def text(self, header: str) -> str:
+        value = self.cells[header].value
+        if value is None:
+            return ""
+        if isinstance(value, bool) or isinstance(value, (datetime, date)):
+            self.problem(header, "应为文字")
+            return ""
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return str(value).strip()
+
+    def figure(self, header: str) -> float | None:
+        value = self.cells[header].value
+        if value in (None, ""):
+            return None
+        if isinstance(value, bool) or isinstance(value, (datetime, date)):
+            self.problem(header, "应为数字")
+            return None
+        if isinstance(value, (int, float)):
+            return float(value)
+        text = str(value).strip().replace(",", "")
+        if _NUMBER.match(text):
+            return float(text)
+        self.problem(header, f"“{value}”不是数字，请只填数值（单位见“指标”列）")
+        return None
+
+
+def _milestones(row: _Row, header: str, year: int) -> list[Milestone]:
+    value = row.cells[header].value
+    if value in (None, ""):
+        return []
+    if isinstance(value, (datetime, date)):
+        row.problem(header, "只有日期没有事项；请写成“日期：事项”")
+        return []
+    out = []
+    for line in str(value).splitlines():
+        if not line.strip():
+            continue
+        m = _MILESTONE.match(line)
+        if not m:
+            row.problem(header, f"“{line.strip()}”不是“日期：事项”的写法")
+            continue
+        y = int(m["y"]) if m["y"] else year
+        month = int(m["m"])
+        try:
+            day = calendar.monthrange(y, month)[1] if m["end"] else int(m["d"])
+            out.append(Milestone(date(y, month, day), m["what"].strip()))
+        except ValueError:
+            row.problem(header, f"“{line.strip()}”中的日期不存在")
+    return out
+
+
+def _check_key(row: _Row, doc: Document, own, all_numbers, seen: set[str]) -> str | None:
+    """The task number the row is for, or None (with a problem) when it cannot be this unit's row."""
+    key = row.text(KEY)
+    number = key.split("#", 1)[0]
+    if not key:
+        row.problem(KEY, "此行没有任务标识（可能是插入或复制的行），请在模板原有的行中填写")
+        return None
+    if key in seen:
+        row.problem(KEY, f"任务 {number} 的这一行重复出现")
+        return None
+    seen.add(key)
+    if number not in own:
+        if number in all_numbers:
+            row.problem(KEY, f"任务 {number} 不是本单位承担的任务")
+        else:
+            row.problem(KEY, f"通知中没有任务 {number}")
+        return None
+    return number
+
+
+def _check_locked(row: _Row, header: str, expected: str) -> None:
+    found = row.text(header)
+    if found != (expected or ""):
+        row.problem(header, "锁定的任务内容被改动，请勿修改")
+
+
+# --- sheets --------------------------------------------------------------------------------------
+
+
+def _read_plan_sheet(ws, doc: Document, own, all_numbers, ledger: UnitLedger, result: LedgerImport) -> None:
+    seen: set[str] = set()
+    year = doc.year or date.today().year
+    for r in range(2, ws.max_row + 1):
+        row = _Row(ws, r, PLAN_COLUMNS)
+        if row.is_blank():
+            continue
+        row.formulas()
+        number = _check_key(row, doc, own, all_numbers, seen)
+        entry = None
+        if number:
+            task, _role = own[number]
+            _check_locked(row, "序号", task.number)
+            _check_locked(row, "重点工作任务", task.text)
+            entry = LedgerEntry(
+                task=number,
+                work_items=row.text("工作事项"),
+                milestones=_milestones(row, "时序节点", year),
+                measures=row.text("主要措施"),
+                safeguards=row.text("保障机制"),
+                leader=row.text("责任领导"),
+                person=row.text("责任人"),
+            )
+        _record(result, row, number, entry, ledger.entries, filled=_filled(row, PLAN_COLUMNS))
+    _missing_rows(ws, own, {k for k in seen}, result)
+
+
+def _read_round_sheet(ws, doc: Document, own, all_numbers, result: LedgerImport) -> list[RoundEntry]:
+    seen: set[str] = set()
+    entries: dict[str, RoundEntry] = {}
+    rows_by_task: dict[str, list[RowResult]] = {}
+    for r in range(2, ws.max_row + 1):
+        row = _Row(ws, r, ROUND_COLUMNS)
+        if row.is_blank():
+            continue
+        row.formulas()
+        number = _check_key(row, doc, own, all_numbers, seen)
+        key = row.text(KEY)
+        entry = None
+        if number:
+            task, _role = own[number]
+            layout = dict(round_rows(task))
+            if key not in layout:
+                row.problem(KEY, f"任务 {number} 没有这一指标行")
+            else:
+                _check_locked(row, "序号", task.number)
+                _check_locked(row, "指标", layout[key])
+                index = list(layout).index(key)
+                entry = entries.setdefault(number, RoundEntry(task=number))
+                figure = row.figure("指标完成值")
+                if figure is not None and index < len(task.indicators):
+                    entry.figures[task.indicators[index].name] = figure
+                elif figure is not None:
+                    row.problem("指标完成值", "此任务没有量化指标，无需填写完成值")
+                if index == 0:
+                    _check_locked(row, "重点工作任务", task.text)
+                    _read_progress(row, entry)
+                else:
+                    for header in ("状态", "进展情况", "存在问题", "下步打算"):
+                        if row.cells[header].value not in (None, "") and header not in CONTINUATION_INPUTS:
+                            row.problem(header, "请在此任务的第一行填写")
+        outcome = _outcome(row, _filled(row, ROUND_COLUMNS))
+        rr = RowResult(ws.title, r, number or row.text(KEY), outcome, row.problems)
+        result.rows.append(rr)
+        if number:
+            rows_by_task.setdefault(number, []).append(rr)
+    _missing_rows(ws, own, seen, result, round_sheet=True)
+    # A task's indicator rows stand or fall together: half a report is no report.
+    kept = []
+    for number, entry in entries.items():
+        rows = rows_by_task.get(number, [])
+        if any(r.outcome == REJECTED for r in rows):
+            for r in rows:
+                if r.outcome == ACCEPTED:
+                    r.outcome = REJECTED
+                    r.problems.append(
+                        LedgerProblem(ws.title, r.row, None, None, f"任务 {number} 的其他行有误，此行一并退回")
+                    )
+        elif any(r.outcome == ACCEPTED for r in rows):
+            kept.append(entry)
+    return kept
+
+
+def _read_progress(row: _Row, entry: RoundEntry) -> None:
+    label = row.text("状态")
+    entry.progress = row.text("进展情况")
+    entry.problems = row.text("存在问题")
+    entry.next_steps = row.text("下步打算")
+    if label:
+        if label not in _STATUS_BY_LABEL:
+            row.problem("状态", f"“{label}”不是可选状态（{'、'.join(STATUS_LABELS.values())}）")
+        else:
+            entry.status = _STATUS_BY_LABEL[label]
+    elif entry.progress or entry.problems or entry.next_steps or entry.figures:
+        row.problem("状态", "已填写内容但未选择状态")
+    if entry.status == BEHIND and not entry.problems:
+        row.problem("存在问题", "状态为“滞后”时须写明存在问题和滞后原因")
+
+
+def _filled(row: _Row, columns) -> bool:
+    return any(row.cells[h].value not in (None, "") for h, _w, is_input in columns if is_input)
+
+
+def _outcome(row: _Row, filled: bool) -> str:
+    if row.problems:
+        return REJECTED
+    return ACCEPTED if filled else EMPTY
+
+
+def _record(result: LedgerImport, row: _Row, number, entry, target: list, *, filled: bool) -> None:
+    outcome = _outcome(row, filled)
+    result.rows.append(RowResult(row.ws.title, row.row, number or row.text(KEY), outcome, row.problems))
+    if outcome == ACCEPTED and entry is not None:
+        target.append(entry)
+
+
+def _missing_rows(ws, own, seen_keys: set[str], result: LedgerImport, *, round_sheet: bool = False) -> None:
+    expected = []
+    for number, (task, _role) in own.items():
+        expected.extend(k for k, _ in round_rows(task)) if round_sheet else expected.append(number)
+    for key in expected:
+        if key not in seen_keys:
+            result.structural.append(
+                LedgerProblem(
+                    ws.title, None, None, None, f"缺少任务 {key.split('#', 1)[0]} 的行（行被删除或标识被改动）"
+                )
+            )
