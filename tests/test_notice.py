@@ -25,7 +25,32 @@ def parse_text(text: str):
 
 def test_jiyuan_tasks_numbered_1_to_118_without_gaps(jiyuan):
     assert [t.number for t in jiyuan.tasks] == [str(n) for n in range(1, 119)]
-    assert jiyuan.warnings == []
+
+
+def test_jiyuan_typo_resolved_with_a_warning_never_silently(jiyuan):
+    assert jiyuan.warnings == [
+        "第24项：单位名称“发展改革委和统计局”不在名录中，按“发展改革和统计局”处理",
+        "第28项：单位名称“发展改革委和统计局”不在名录中，按“发展改革和统计局”处理",
+    ]
+    lead = by_number(jiyuan, 24).units[0]
+    assert (lead.name, lead.written, lead.role) == ("发展改革和统计局", "发展改革委和统计局", "lead")
+
+
+def test_directory_given_checks_names_against_it(tmp_path):
+    from duban.doc.directory import UnitDirectory
+
+    directory = UnitDirectory.from_yaml("government: 测试市\nunits:\n  - name: 财政局\n  - name: 发展改革和统计局\n")
+    doc = parse_source(
+        Source.from_text(
+            "通知\n一、发展\n1. 甲。（发展改革委和统计局牵头，财政局、教育局按职责分工负责）\n", name="t.txt"
+        ),
+        directory=directory,
+    )
+    assert units(doc.tasks[0]) == [("发展改革和统计局", "lead"), ("财政局", "support"), ("教育局", "support")]
+    assert doc.warnings == [
+        "第1项：单位名称“发展改革委和统计局”不在名录中，按“发展改革和统计局”处理",
+        "第1项：单位名称“教育局”不在名录中",
+    ]
 
 
 def test_jiyuan_ten_sections_and_the_targets_first(jiyuan):
@@ -349,3 +374,27 @@ def test_table_layout_from_blocks():
     assert doc.tasks[0].deadline == "12月底前"
     assert units(doc.tasks[1]) == [("市商务局", "responsible"), ("市统计局", "responsible")]
     assert [(s.what, s.due) for s in doc.schedule] == [("plan", date(2026, 3, 20))]
+
+
+def test_table_section_rows_numbered_in_the_number_column():
+    from duban.doc.source import Table
+
+    source = Source(
+        blocks=[
+            Table(
+                rows=[
+                    ["工作任务分解表", "", "", ""],
+                    ["序号", "工作任务", "责任单位", "配合单位"],
+                    ["一", "稳增长", "", ""],
+                    ["1", "完成投资300亿元以上", "县发展改革局", "县财政局"],
+                    ["二", "保民生", "", ""],
+                    ["2", "新增就业1000人", "县人社局", ""],
+                ]
+            )
+        ],
+        name="t.xlsx",
+        format="xlsx",
+    )
+    doc = parse_source(source)
+    assert [(t.number, t.section) for t in doc.tasks] == [("1", ["一、稳增长"]), ("2", ["二、保民生"])]
+    assert units(doc.tasks[0]) == [("县发展改革局", "responsible"), ("县财政局", "support")]

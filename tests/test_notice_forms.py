@@ -86,3 +86,26 @@ def test_labelled_on_own_lines(notice):
     assert_same_tasks(doc, original, roles=False)
     for g, w in zip(doc.tasks, original.tasks, strict=True):
         assert [u.name for u in g.units if u.role == "lead"] == [u.name for u in w.units if u.role == "lead"]
+
+
+def test_html_page_with_a_table(notice, tmp_path):
+    import html
+
+    _, original = notice
+    rows = "".join(
+        f'<tr><td colspan="5">{html.escape(cells[0])}</td></tr>'
+        if kind == "section"
+        else "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>"
+        for kind, cells in variants.table_rows(original)
+    )
+    header = "".join(f"<th>{h}</th>" for h in variants.TABLE_HEADER)
+    page = (
+        '<html><head><meta charset="utf-8"><script>var x = "1. 不是任务";</script></head><body>'
+        f"<h1>{html.escape(original.title)}</h1><p>各有关单位：</p>"
+        f"<table><tr>{header}</tr>{rows}</table></body></html>"
+    )
+    path = tmp_path / "notice.html"
+    path.write_text(page, encoding="utf-8")
+    doc = parse_file(path)
+    assert_same_tasks(doc, original)
+    assert doc.title == original.title

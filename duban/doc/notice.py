@@ -45,7 +45,9 @@ def read_notice(source: Source, *, directory=None) -> Document:
         _finish(doc)
     else:
         _read_running_text(source, doc)
-    if directory is not None:
+    if directory is None:
+        _check_against_itself(doc)
+    else:
         _check_against(doc, directory)
     return doc
 
@@ -264,11 +266,15 @@ def _task_from_row(cells, columns, sections, first_leads, doc) -> Task | None:
     distinct = {c for c in cells if c}
     text = cells[columns["text"]]
     number = cells[columns["number"]] if "number" in columns else ""
-    if len(distinct) == 1 or (
-        not number and not any(cells[columns[k]] for k in ("lead", "responsible", "support") if k in columns)
-    ):
-        # a section row: one text spanning the table
-        heading = next(iter(distinct)) if len(distinct) == 1 else (number or text)
+    no_units = not any(cells[columns[k]] for k in ("lead", "responsible", "support") if k in columns)
+    if len(distinct) == 1 or (no_units and not number.rstrip(".．、").isdigit()):
+        # a section row: one text spanning the table, or a heading numbered 一 / （一）
+        if len(distinct) == 1:
+            heading = next(iter(distinct))
+        elif number and text and re.fullmatch(r"[一二三四五六七八九十]+", number):
+            heading = f"{number}、{text}"  # 序号 一 | 稳增长 → 一、稳增长
+        else:
+            heading = text or number
         level = _heading_level(heading, sections)
         del sections[level:]
         sections.append(heading)
@@ -364,6 +370,35 @@ def _short(text: str, n: int = 30) -> str:
     return text if len(text) <= n else text[:n] + "…"
 
 
+def _check_against_itself(doc: Document) -> None:
+    """With no directory given, the notice is its own: a name written once or twice
+    that is an obvious slip for a name written many times (发展改革委和统计局 twice,
+    发展改革和统计局 thirty times) is read as that name, with a warning."""
+    from collections import Counter
+
+    counts = Counter(u.name for t in doc.tasks for u in t.units if not u.collective)
+    # a slip is rare; the name it slips from is written many times
+    rare = [name for name, n in counts.items() if n <= 2]
+    common = [name for name, n in counts.items() if n >= 5]
+    if not rare or not common:
+        return
+    from duban.doc.directory import UnitDirectory
+
+    known = UnitDirectory(common)
+    fixes = {}
+    for name in rare:
+        res = known.resolve(name)
+        if res.status == "fuzzy":
+            fixes[name] = res
+    for task in doc.tasks:
+        for unit in task.units:
+            res = fixes.get(unit.name)
+            if res:
+                doc.warn(f"第{task.number}项：{res.message}")
+                unit.written = unit.written or unit.name
+                unit.name = res.name
+
+
 def _check_against(doc: Document, directory) -> None:
     """Resolve every unit name against a directory: typos fixed with a warning,
     unknown names reported, never silently changed."""
@@ -381,4 +416,4 @@ def _check_against(doc: Document, directory) -> None:
                 unit.written = unit.written or unit.name
                 unit.name = res.name
             else:
-                doc.warn(f"第{task.number}项：单位“{unit.name}”不在单位名录中")
+                doc.warn(f"第{task.number}项：{res.message or f'单位名称“{unit.name}”不在名录中'}")
