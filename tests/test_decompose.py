@@ -124,6 +124,7 @@ def test_draft_layout_targets_areas_leads_and_numbering():
         ("8", ["三、惠民生", "（一）稳定就业"], "新增就业1000人。"),
     ]
     assert all(t.units == [] for t in draft.tasks)
+    assert draft.warnings == ["第3项是“稳增长”的总述，通知常不单列，请核对。"]
 
 
 def _numbers(text: str) -> list[str]:
@@ -144,7 +145,9 @@ def test_yanshi_draft():
     defence = next(t for t in draft.tasks if "国防动员" in t.text)
     assert defence.section == ["十一、全力以赴推动基层善治，努力实现高效能治理", "（三）营造和谐社会环境"]
     assert defence.text.startswith("加强国防动员和后备力量建设，抓好民兵、征兵工作")
-    assert draft.warnings == []
+    # Each area opens with a summary sentence; it is kept as a task and flagged for review.
+    assert len(draft.warnings) == 10
+    assert draft.warnings[0] == "第10项是“全力以赴稳定经济运行，实现高质量发展”的总述，通知常不单列，请核对。"
     # Every figure of the year-work part survives into some task, as written.
     written = "".join(p.text for a in report.areas for p in a.paragraphs)
     assert _numbers("".join(t.text for t in draft.tasks[9:])) == _numbers(written)
@@ -159,5 +162,6 @@ def test_pingdingshan_draft():
     assert len({t.section[0] for t in draft.tasks}) == 12
     assert draft.tasks[12].section == ["二、突出内需主导，挖掘释放有效需求", "（一）充分激发消费潜力"]
     assert draft.tasks[-1].text == "加强统计、社科、港澳等工作。"
+    assert draft.warnings == []  # no summary sentences, nothing framed
     written = "".join(p.text for a in report.areas for p in a.paragraphs)
     assert _numbers("".join(t.text for t in draft.tasks[12:])) == _numbers(written)

@@ -118,9 +118,13 @@ def decompose(report: Document) -> Document:
             if paragraph.lead:
                 level2 += 1
                 section = [section[0], f"（{chinese_number(level2)}）{paragraph.lead}"]
+            opening = len(section) == 1 and any(p.lead for p in area.paragraphs)
             for text, kept in paragraph_tasks(paragraph):
                 if kept:
                     add(section, text)
+                    if opening:
+                        # Notices seldom list an area's summary sentence; the reviewer decides.
+                        draft.warn(f"第{number}项是“{area.heading}”的总述，通知常不单列，请核对。")
                 else:
                     draft.warn(f"未列为任务（表态性语句）：{text}")
     return draft
