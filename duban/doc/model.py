@@ -113,6 +113,8 @@ class Task:
     clause: str | None = None
     # Leaders named in table layouts (牵头领导 / 分管领导).
     leaders: list[str] = field(default_factory=list)
+    # Suggested units for a draft, best first: {"name", "score", "role", "why"}.
+    candidates: list[dict] = field(default_factory=list)
 
     def units_in(self, *roles: str) -> list[UnitRef]:
         return [u for u in self.units if u.role in roles]
@@ -135,6 +137,8 @@ class Task:
             out["clause"] = self.clause
         if self.leaders:
             out["leaders"] = list(self.leaders)
+        if self.candidates:
+            out["candidates"] = [dict(c) for c in self.candidates]
         return out
 
     @classmethod
@@ -148,6 +152,7 @@ class Task:
             indicators=[Indicator.from_json(i) for i in data.get("indicators") or []],
             clause=data.get("clause"),
             leaders=list(data.get("leaders") or []),
+            candidates=[dict(c) for c in data.get("candidates") or []],
         )
 
 
