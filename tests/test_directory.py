@@ -81,6 +81,9 @@ def test_exact_and_alias(jiyuan):
         ("市财政局", "财政局"),  # the city's own prefix
         ("济源市财政局", "财政局"),  # the government's own name
         ("市人民政府办公室", "市政府办公室"),
+        ("人社局", "人力资源和社会保障局"),  # standard short forms
+        ("卫健委", "卫生健康委员会"),
+        ("发改统计局", "发展改革和统计局"),
     ],
 )
 def test_normalised_names_resolve_as_aliases(jiyuan, written, canonical):
@@ -142,6 +145,8 @@ def test_near_miss_is_named_but_not_replaced(jiyuan):
         ("交通运输局", "unknown", "交通运输局"),
         ("民政局", "unknown", "民政局"),
         ("省民族宗教委", "exact", "省民族宗教委"),
+        ("省发展和改革委员会", "alias", "省发展改革委"),
+        ("发改委", "alias", "省发展改革委"),
     ],
 )
 def test_provincial_directory(henan, written, status, canonical):
@@ -357,7 +362,7 @@ def test_directory_check_reports_each_status(tmp_path, capsys):
     dir_yaml.write_text(JIYUAN_YAML, encoding="utf-8")
     assert main(["directory", "--check", str(dir_yaml), str(notice)]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert "fuzzy   发展改革委和统计局 → 发展改革和统计局 (93)  ×1" in lines
+    assert "fuzzy   发展改革委和统计局 → 发展改革和统计局 (94)  ×1" in lines
     assert "alias   卫生健康委 → 卫生健康委员会  ×1" in lines
     assert "unknown 商务厅  ×1  单位名称“商务厅”不在名录中" in lines
     assert "unknown 农业农村局  ×1  单位名称“农业农村局”不在名录中" in lines
@@ -372,3 +377,18 @@ def test_directory_command_refuses_a_broken_directory(tmp_path, capsys):
     notice.write_text("1. 生产总值增长 5.5%。（商务局负责）\n", encoding="utf-8")
     assert main(["directory", "--check", str(bad), str(notice)]) == 1
     assert "bad.yaml 第 3 行" in capsys.readouterr().err
+
+
+@pytest.mark.corpus
+def test_benchmark_resolve_henan_units(benchmark):
+    path = CORPUS / "notice-henan-2026.txt"
+    if not path.exists():
+        pytest.skip(f"corpus file {path} is absent")
+    from duban.doc import parse_file
+
+    doc = parse_file(path)
+    directory = UnitDirectory.from_yaml(UnitDirectory.from_documents([doc]).to_yaml())
+    written = [u.name for t in doc.tasks for u in t.units] + ["省商务局", "商务局", "发改委", "郑州市人民政府"]
+    results = benchmark(lambda: [directory.resolve(n) for n in written])
+    assert [r.status for r in results[-4:]] == ["unknown", "unknown", "alias", "alias"]
+    assert all(r.status in ("exact", "alias") for r in results[:-4])

@@ -79,7 +79,7 @@ class Unit:
 class Resolution:
     name: str  # the directory's name for it (the name itself when unknown or collective)
     status: str  # exact | alias | fuzzy | unknown
-    score: float  # 100 for exact/alias, the rapidfuzz ratio for fuzzy, best near-miss for unknown
+    score: float  # 100 for exact/alias; for fuzzy the rapidfuzz ratio of the written and resolved names
     message: str | None = None  # for the caller's warnings
 
 
@@ -136,6 +136,20 @@ _FOLD = str.maketrans(_WIDTH)
 _SPACE_RE = re.compile(r"\s+")
 # Abbreviated and full suffixes that name the same organ.
 _SUFFIXES = [("管理委员会", "管委会"), ("委员会", "委"), ("办公室", "办")]
+# Standard short forms of organ names (applied after 和 is dropped): 市场监管局 = 市场监督管理局.
+_SHORT_FORMS = [
+    ("人力资源社会保障", "人社"),
+    ("国有资产监督管理", "国资"),
+    ("住房城乡建设", "住建"),
+    ("工业信息化", "工信"),
+    ("监督管理", "监管"),
+    ("发展改革", "发改"),
+    ("卫生健康", "卫健"),
+    ("医疗保障", "医保"),
+    ("应急管理", "应急"),
+    ("广播电视", "广电"),
+    ("科学技术", "科技"),
+]
 # Characters that name the kind of organ; a typo is never accepted there.
 _ORGAN_CHARS = set("局厅委办部处科室队院会所站署府司行")
 # Characters that make another unit when inserted: 生态环境分局, 税务总局, 市 / 区 / 县 levels.
@@ -160,7 +174,8 @@ class UnitDirectory:
         self.level = level
         self.source = source  # the file it was read from, for messages
         self.units: list[Unit] = []
-        self._index: dict[str, Unit] | None = None
+        self._index: dict[str, list[Unit]] | None = None
+        self._by_written: dict[str, Unit] = {}
         for unit in units:
             self.add(unit)
 
@@ -315,17 +330,13 @@ class UnitDirectory:
 
     def get(self, name: str) -> Unit | None:
         """The unit with this name or alias, as written (no normalising)."""
-        name = name.strip()
-        for unit in self.units:
-            if unit.name == name:
-                return unit
-        for unit in self.units:
-            if name in unit.aliases:
-                return unit
-        return None
+        self._keys()
+        return self._by_written.get(name.strip())
 
     def _key(self, name: str) -> str:
         key = _fold(name).replace("和", "").replace("人民政府", "政府")
+        for full, short in _SHORT_FORMS:
+            key = key.replace(full, short)
         key = re.sub(r"\((.*)\)$", "", key) or key
         prefix = _LEVEL_PREFIX.get(self.level or "")
         # 河南省财政厅 in Henan's own directory is 省财政厅.
@@ -342,6 +353,11 @@ class UnitDirectory:
     def _keys(self) -> dict[str, list[Unit]]:
         if self._index is None:
             index: dict[str, list[Unit]] = {}
+            # Names first so a unit's own name wins over another's alias.
+            self._by_written = {u.name: u for u in self.units}
+            for unit in self.units:
+                for alias in unit.aliases:
+                    self._by_written.setdefault(alias, unit)
             for unit in self.units:
                 for written in [unit.name, *unit.aliases]:
                     bucket = index.setdefault(self._key(written), [])
@@ -355,15 +371,12 @@ class UnitDirectory:
         written = name.strip()
         if not written:
             return Resolution(written, UNKNOWN, 0.0, "单位名称为空")
-        for unit in self.units:
-            if unit.name == written:
-                return Resolution(unit.name, EXACT, 100.0)
-        for unit in self.units:
-            if written in unit.aliases:
-                return Resolution(unit.name, ALIAS, 100.0)
+        index = self._keys()
+        unit = self._by_written.get(written)
+        if unit is not None:
+            return Resolution(unit.name, EXACT if unit.name == written else ALIAS, 100.0)
         if is_collective(written):
             return Resolution(written, EXACT, 100.0)
-        index = self._keys()
         head, bracket = _split_bracket(written)
         for key in dict.fromkeys([self._key(written), self._key(head)]):
             units = index.get(key, [])
@@ -388,9 +401,9 @@ class UnitDirectory:
                 for unit in index[cand_key]:
                     fits.setdefault(unit.name, score)
         if len(fits) == 1:
-            (target, score), *_ = fits.items()
+            (target,) = fits
             message = f"单位名称“{written}”不在名录中，按“{target}”处理"
-            return Resolution(target, FUZZY, float(score), message)
+            return Resolution(target, FUZZY, float(fuzz.ratio(written, target)), message)
         if len(fits) > 1:
             return self._ambiguous(written, list(fits))
         best = candidates[0] if candidates else None
