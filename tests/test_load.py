@@ -259,6 +259,77 @@ def test_docx_paragraphs_and_tables_in_order_with_merges(tmp_path):
     assert "页眉" not in source.text()
 
 
+W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+OUTLINE_LIST = f"""<w:abstractNum {W_NS} w:abstractNumId="90">
+  <w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/>
+    <w:suff w:val="nothing"/></w:lvl>
+  <w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%2）"/></w:lvl>
+  <w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%3."/></w:lvl>
+</w:abstractNum>"""
+COLUMN_LIST = f"""<w:abstractNum {W_NS} w:abstractNumId="91">
+  <w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1"/></w:lvl>
+</w:abstractNum>"""
+
+
+def numbered(paragraph, num_id: int, level: int = 0):
+    from docx.oxml import parse_xml
+
+    num_pr = f'<w:numPr {W_NS}><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/></w:numPr>'
+    paragraph._p.get_or_add_pPr().append(parse_xml(num_pr))
+    return paragraph
+
+
+def test_docx_automatic_numbers_are_part_of_the_text(tmp_path):
+    import docx
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    numbering.insert(0, parse_xml(OUTLINE_LIST))
+    numbering.insert(1, parse_xml(COLUMN_LIST))
+    numbering.append(parse_xml(f'<w:num {W_NS} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+    numbering.append(parse_xml(f'<w:num {W_NS} w:numId="91"><w:abstractNumId w:val="91"/></w:num>'))
+    for text, level in [("总体要求", 0), ("扩大需求", 1), ("任务甲", 2), ("任务乙", 2), ("扩大投资", 1), ("任务丙", 2)]:
+        numbered(document.add_paragraph(text), 90, level)
+    numbered(document.add_paragraph("不编号"), 0)
+    table = document.add_table(rows=3, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "序号", "重点工作任务"
+    for row, task in ((1, "生产总值增长"), (2, "粮食产量")):
+        numbered(table.cell(row, 0).paragraphs[0], 91)
+        table.cell(row, 1).text = task
+    for _ in range(9):
+        numbered(document.add_paragraph("深化改革"), 90, 0)
+    document.save(tmp_path / "numbered.docx")
+
+    source = load(tmp_path / "numbered.docx")
+    assert source.lines() == [
+        "一、总体要求",
+        "（一）扩大需求",
+        "1. 任务甲",
+        "2. 任务乙",
+        "（二）扩大投资",
+        "1. 任务丙",
+        "不编号",
+        "序号\t重点工作任务",
+        "1\t生产总值增长",
+        "2\t粮食产量",
+        *[f"{n}、深化改革" for n in ("二", "三", "四", "五", "六", "七", "八", "九", "十")],
+    ]
+
+
+def test_docx_list_style_numbers():
+    from duban.doc.loaders.word_numbering import chinese_number, format_number
+
+    assert [chinese_number(n) for n in (1, 10, 11, 20, 21, 100, 105, 110, 1200, 2026)] == [
+        "一", "十", "十一", "二十", "二十一", "一百", "一百零五", "一百一十", "一千二百", "二千零二十六",
+    ]  # fmt: skip
+    assert format_number(3, "decimalEnclosedCircle") == "③"
+    assert format_number(2, "ideographTraditional") == "乙"
+    assert format_number(4, "upperRoman") == "IV"
+    assert format_number(28, "lowerLetter") == "bb"
+    assert format_number(12, "chineseLegalSimplified") == "壹拾贰"  # the financial form keeps its 壹
+
+
 def test_docx_extension_on_text_is_refused(tmp_path):
     with pytest.raises(InputError, match="^通知.docx：文件扩展名为 .docx，但内容不是 Word 文档$"):
         load(write(tmp_path, "通知.docx", TEXT.encode()))

@@ -12,6 +12,7 @@ import zipfile
 from collections.abc import Iterator
 
 from duban.doc.loaders.text import clean_text, rectangle
+from duban.doc.loaders.word_numbering import WordNumbering
 from duban.doc.source import Para, Source, Table
 from duban.errors import InputError
 
@@ -32,19 +33,57 @@ def read_docx(data: bytes, name: str) -> Source:
         raise InputError(f"{name}：Word 文档已损坏或不完整，无法打开（{type(exc).__name__}）") from exc
     except (KeyError, zipfile.BadZipFile) as exc:
         raise InputError(f"{name}：Word 文档已损坏或不完整，无法打开（{type(exc).__name__}）") from exc
-    body = document.element.body
+    reader = _BodyReader(WordNumbering.of(document))
     source = Source(name=name, format="docx")
-    for element in _flow(body):
+    for element in _flow(document.element.body):
         if element.tag == W + "p":
-            text = clean_text(_paragraph_text(element))
-            source.blocks.append(Para(text))
+            source.blocks.append(Para(reader.paragraph(element)))
             for box in _textbox_paragraphs(element):
                 source.blocks.append(Para(clean_text(_paragraph_text(box))))
         elif element.tag == W + "tbl":
-            rows = _docx_table_rows(element)
+            rows = reader.table_rows(element)
             if rows:
                 source.blocks.append(Table(rows))
     return source
+
+
+class _BodyReader:
+    """Reads paragraphs and tables in document order, so automatic numbers count up as Word's do."""
+
+    def __init__(self, numbering: WordNumbering):
+        self.numbering = numbering
+
+    def paragraph(self, p) -> str:
+        return clean_text(self.numbering.label(p) + _paragraph_text(p))
+
+    def cell_text(self, tc) -> str:
+        lines: list[str] = []
+        for child in _flow(tc):
+            if child.tag == W + "p":
+                lines.append(self.paragraph(child))
+            elif child.tag == W + "tbl":
+                lines.extend("\t".join(row) for row in self.table_rows(child))
+        return "\n".join(lines).strip()
+
+    def table_rows(self, tbl) -> list[list[str]]:
+        """The grid of a w:tbl with horizontal (gridSpan) and vertical (vMerge) merges
+        repeated into every covered cell."""
+        grid: list[list[str]] = []
+        for tr in (c for c in _flow(tbl) if c.tag == W + "tr"):
+            before = int(_w_val(tr, f"{W}trPr/{W}gridBefore") or 0)
+            row: list[str] = [""] * before
+            for tc in (c for c in _flow(tr) if c.tag == W + "tc"):
+                span = max(int(_w_val(tc, f"{W}tcPr/{W}gridSpan") or 1), 1)
+                vmerge = _w_val(tc, f"{W}tcPr/{W}vMerge")
+                col = len(row)
+                if vmerge is not None and vmerge != "restart" and grid:
+                    above = grid[-1]
+                    text = above[col] if col < len(above) else ""
+                else:
+                    text = self.cell_text(tc)
+                row.extend([text] * span)
+            grid.append(row)
+        return rectangle(grid)
 
 
 def _flow(parent) -> Iterator:
@@ -93,34 +132,3 @@ def _textbox_paragraphs(p) -> list:
 def _w_val(element, path: str) -> str | None:
     found = element.find(path)
     return None if found is None else found.get(W + "val", "")
-
-
-def _docx_cell_text(tc) -> str:
-    lines: list[str] = []
-    for child in _flow(tc):
-        if child.tag == W + "p":
-            lines.append(_paragraph_text(child))
-        elif child.tag == W + "tbl":
-            lines.extend("\t".join(row) for row in _docx_table_rows(child))
-    return clean_text("\n".join(lines)).strip()
-
-
-def _docx_table_rows(tbl) -> list[list[str]]:
-    """The grid of a w:tbl with horizontal (gridSpan) and vertical (vMerge) merges
-    repeated into every covered cell."""
-    grid: list[list[str]] = []
-    for tr in (c for c in _flow(tbl) if c.tag == W + "tr"):
-        before = int(_w_val(tr, f"{W}trPr/{W}gridBefore") or 0)
-        row: list[str] = [""] * before
-        for tc in (c for c in _flow(tr) if c.tag == W + "tc"):
-            span = max(int(_w_val(tc, f"{W}tcPr/{W}gridSpan") or 1), 1)
-            vmerge = _w_val(tc, f"{W}tcPr/{W}vMerge")
-            col = len(row)
-            if vmerge is not None and vmerge != "restart" and grid:
-                above = grid[-1]
-                text = above[col] if col < len(above) else ""
-            else:
-                text = _docx_cell_text(tc)
-            row.extend([text] * span)
-        grid.append(row)
-    return rectangle(grid)
