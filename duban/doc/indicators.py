@@ -16,7 +16,9 @@ Precision comes first: a number with no unit, a year, a date, an ordinal
 (第20届), a model number (PM2.5, 5G) or an attributive size (``金利 15 万吨高纯锌``,
 ``10万千瓦及以下燃煤机组``) is not an indicator.  Every value returned is the
 number exactly as written; a decrease keeps its value positive and says
-``下降`` in the qualifier.
+``下降`` in the qualifier (``下降以上`` for ``压缩 70%以上``).  A range
+``5%—6%`` gives the lower bound as ``value``, the upper as ``value_max`` and
+the qualifier ``区间``.
 """
 
 from __future__ import annotations
@@ -64,7 +66,8 @@ FIGURE_RE = re.compile(
     rf"(?:\s*(?P<trail>{'|'.join(_TRAILING)}))?"
 )
 
-# The word right before the number.  Longest first so 不低于 wins over 低于.
+# The word right before the number (matched longest first, so 不低于 wins over 低于),
+# and the qualifier it gives when no trailing 以上 / 左右 / … is written.
 _BOUND_VERBS = {
     "不低于": "不低于",
     "不少于": "不少于",
@@ -113,7 +116,8 @@ _VERB_BEFORE_RE = re.compile(
 
 # Words between a name and its verb that are not part of the name: 地区生产总值年均增长.
 _TRAILING_ADVERB_RE = re.compile(
-    r"(?:年均|同比|平均|(?<![人生户亩])均|分别|累计|再|平稳|连年|较(?:“[^”，、]{1,8}”|[^，、“]{0,12}?)(?:末|年|前|同期)?)\s*$"
+    r"(?:年均|同比|环比|平均|(?<![人生户亩])均|分别|累计|再|平稳|连年|比(?:上年|去年|上一年|[0-9]{4}年)(?:同期)?|"
+    r"较(?:“[^”，、]{1,8}”|[^，、“]{0,12}?)(?:末|年|前|同期)?)\s*$"
 )
 # Time phrases and list marks a name may open with: 年底前建成…, 到“十五五”末…, “十五五”期间累计….
 _LEADING_NOISE_RE = re.compile(
