@@ -166,6 +166,20 @@ def test_ambiguous_normalised_match_is_not_guessed():
     assert "可能是“人力资源和社会保障局”、“人力资源社会保障局”" in res.message
 
 
+def test_two_fitting_typos_are_not_guessed():
+    directory = UnitDirectory([Unit("工业信息和科技局"), Unit("工业信息和科学局")])
+    res = directory.resolve("工业信息和科枝局")
+    assert res.status == "unknown"
+    assert "可能是“工业信息和科技局”、“工业信息和科学局”" in res.message
+
+
+def test_look_alike_units_in_one_directory_stay_apart():
+    directory = UnitDirectory([Unit(n) for n in ("商务局", "商务厅", "财政局", "财政厅", "郑州市政府", "洛阳市政府")])
+    for name in directory.names():
+        assert directory.resolve(name) == Resolution(name, "exact", 100.0, None)
+    assert directory.resolve("开封市政府").status == "unknown"
+
+
 def test_empty_name_is_unknown(jiyuan):
     assert jiyuan.resolve("  ").status == "unknown"
 
@@ -366,6 +380,15 @@ def test_directory_check_reports_each_status(tmp_path, capsys):
     assert "alias   卫生健康委 → 卫生健康委员会  ×1" in lines
     assert "unknown 商务厅  ×1  单位名称“商务厅”不在名录中" in lines
     assert "unknown 农业农村局  ×1  单位名称“农业农村局”不在名录中" in lines
+
+
+def test_directory_command_refuses_a_notice_without_units(tmp_path, capsys, monkeypatch):
+    import duban.doc
+    from duban.cli import main
+
+    monkeypatch.setattr(duban.doc, "parse_file", lambda path, **kw: Document(kind="notice", tasks=[]))
+    assert main(["directory", "通知.docx"]) == 1
+    assert capsys.readouterr().err.strip() == "duban directory: 通知.docx 中没有识别出任何责任单位，无法生成单位名录"
 
 
 def test_directory_command_refuses_a_broken_directory(tmp_path, capsys):

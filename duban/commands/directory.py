@@ -24,11 +24,15 @@ def add_arguments(p) -> None:
 def run(args) -> int:
     from duban.doc import parse_file
     from duban.doc.directory import UnitDirectory
+    from duban.errors import DubanError
 
     docs = [parse_file(path, kind="notice") for path in args.notices]
     if args.check:
         return _check(UnitDirectory.from_yaml(args.check), docs)
     directory = UnitDirectory.from_documents(docs)
+    if not len(directory):
+        names = "、".join(args.notices)
+        raise DubanError(f"{names} 中没有识别出任何责任单位，无法生成单位名录")
     text = directory.to_yaml()
     if args.output:
         with open(args.output, "w", encoding="utf-8") as fh:
