@@ -145,6 +145,20 @@ def test_empty_file(tmp_path, data):
         load(write(tmp_path, "notice.txt", data))
 
 
+@pytest.mark.parametrize(
+    ("data", "name"),
+    [
+        ("\ufeff".encode("utf-16"), "a.txt"),
+        (" \n\u3000\n".encode(), "b.txt"),
+        (b"<html><body></body></html>", "c.html"),
+    ],
+    ids=["utf-16-bom-only", "full-width-space", "html-without-text"],
+)
+def test_file_without_any_text(data, name):
+    with pytest.raises(InputError, match=f"^{name}：文件中没有文字$"):
+        load_bytes(data, name)
+
+
 def test_file_over_the_limit_names_the_limit(tmp_path):
     assert DEFAULT_MAX_BYTES == 50 * MB
     path = write(tmp_path, "big.txt", b"a" * (MB + 1))

@@ -13,13 +13,16 @@ What each format gives:
   order, each candidate checked for looking like text.  No statistical
   charset guessing: on short Chinese texts it confuses GBK with Big5 and
   Shift-JIS.
-- docx: body paragraphs and tables in order; headers and footers (page
-  numbers) are left out.  A table cell's paragraphs are joined with "\\n" —
-  a cell may hold a task plus a note, and the parser can rejoin a wrapped
-  line more safely than it can split a glued one.
+- docx: body paragraphs and tables in order, automatic list numbers
+  included; headers and footers (page numbers) are left out.  A table
+  cell's paragraphs are joined with "\\n" — a cell may hold a task plus a
+  note, and the parser can rejoin a wrapped line more safely than it can
+  split a glued one.
 - xlsx: each visible worksheet becomes a ``Table``; hidden sheets are skipped
   and mentioned in ``Source.notes``.
-- pdf: the text layer, one ``Para`` per line, page after page.
+- pdf: the text layer (pypdf), one ``Para`` per line, page after page; a
+  page whose glyphs pypdf scatters one per line is re-read from glyph
+  positions (pdfplumber).  Pages without text are named in ``Source.notes``.
 - html: block elements become line breaks, data tables become ``Table``s,
   layout tables are unwrapped.
 - csv: one ``Table``.
@@ -133,6 +136,8 @@ def load_bytes(
         raise
     except Exception as exc:  # a library choking on a file it accepted: still the file's fault
         raise InputError(f"{name}：{FORMAT_NAMES[fmt]}已损坏或无法解析（{type(exc).__name__}）") from exc
+    if not source.text().strip():
+        raise InputError(f"{name}：文件中没有文字")
     source.name = name
     source.format = fmt
     return source
