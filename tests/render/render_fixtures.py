@@ -78,3 +78,23 @@ def build_plan() -> Document:
         Task("7", investment, "坚持服务企业、服务项目周例会工作机制。", [UnitRef("工业信息和科技局", "lead")]),
     ]
     return doc
+
+
+def build_round():
+    """A second-quarter round on the hand-built plan: every status and report state occurs."""
+    from duban.render.data import RoundData, TaskReport
+
+    reports = [
+        TaskReport(
+            "1", "发展改革和统计局", "on_schedule", "on_time", progress="上半年增长5.6%", figures={"生产总值": 5.6}
+        ),
+        TaskReport("2", "财政局", "behind", "on_time", progress="完成1.2%", reasons="土地出让收入下滑"),
+        TaskReport("3", "人力资源和社会保障局", "on_schedule", "late", progress="失业率5.1%"),
+        TaskReport("4", "商务局", "done", "on_time", progress="已办120场"),
+        TaskReport("4", "住房和城乡建设局", "behind", "late", progress="房交会延期", problems="场地未落实"),
+        TaskReport("5", "商务局", "on_schedule", "on_time", progress="完成82亿元"),
+        TaskReport("5", "发展改革和统计局", "on_schedule", "on_time", progress="完成82亿元"),
+        TaskReport("6", "发展改革和统计局", "done", "on_time", progress="开工212个"),
+        TaskReport("7", "工业信息和科技局", "not_started", "missing"),
+    ]
+    return RoundData("2026年第二季度", "progress", date(2026, 6, 15), date(2026, 6, 20), reports)
