@@ -143,3 +143,11 @@ def test_gb18030_text(tmp_path):
     code, out, err = run("parse", str(f), "--json")
     assert code == 0, err
     assert json.loads(out)["tasks"][0]["units"] == [{"name": "财政局", "role": "responsible"}]
+
+
+def test_a_single_item_without_units_is_no_notice(tmp_path):
+    f = tmp_path / "x.txt"
+    f.write_text("关于做好春节期间安全工作的通知\n\n1. 加强值班值守。\n", encoding="utf-8")
+    code, out, err = run("parse", str(f))
+    assert code != 0 and out == ""
+    assert "不像一份任务分解通知" in _one_sentence(err)

@@ -63,7 +63,7 @@ def _read_running_text(source: Source, doc: Document) -> None:
     groups = _group(outline.items, task_kind)
     preamble = list(outline.preamble)
     tail: list[str] = []
-    if groups:
+    if groups and isinstance(groups[-1], tuple):
         tail = _split_tail(groups[-1])
     fill_metadata(doc, preamble, tail)
     section: dict[str, str] = {}
