@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from duban.errors import DubanError
@@ -63,6 +64,14 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # a bug of ours: still one sentence, the details on request
+        if os.environ.get("DUBAN_DEBUG"):
+            raise
+        print(
+            f"duban {args.command}: 内部错误（{type(exc).__name__}: {exc}），请设置 DUBAN_DEBUG=1 重试并报告此问题",
+            file=sys.stderr,
+        )
+        return 70
 
 
 if __name__ == "__main__":
