@@ -10,7 +10,13 @@ from duban.errors import DubanError
 
 
 def write_atomic(path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, then rename it into place."""
+    """Write ``data`` to a temporary file beside ``path``, then rename it into place.
+
+    ``path`` may also be an open binary file (a ``BytesIO`` for a download), written as is.
+    """
+    if hasattr(path, "write"):
+        path.write(data)
+        return
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():

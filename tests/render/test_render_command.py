@@ -122,3 +122,21 @@ def test_stored_plan_needs_the_web_application(files, capsys, tmp_path, monkeypa
     monkeypatch.setenv("DUBAN_DATA_DIR", str(tmp_path))
     assert main(["render", "notice", "--government", "济源市", "--year", "2026", "-o", str(tmp_path / "x.docx")]) == 1
     assert "duban.web.services.render_data" in capsys.readouterr().err
+
+
+def test_writers_accept_an_open_file_for_downloads():
+    import io
+
+    from duban.render.bulletin import render_bulletin
+    from duban.render.ledger import unit_ledger_template
+    from duban.render.notice import render_notice
+
+    plan, round_data = build_plan(), build_round()
+    for write in (
+        lambda buf: render_notice(plan, buf),
+        lambda buf: unit_ledger_template(plan, "财政局", buf),
+        lambda buf: render_bulletin(plan, round_data, buf),
+    ):
+        buf = io.BytesIO()
+        write(buf)
+        assert buf.getvalue()[:2] == b"PK"
