@@ -673,3 +673,35 @@ def test_plain_text_in_an_html_file_is_text():
     source = load_bytes(TEXT.encode(), "notice.html")
     assert source.format == "txt"
     assert paras(source) == LINES
+
+
+# --- damaged files -----------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["docx", "xlsx", "pdf", "html"])
+def test_damaged_files_give_an_input_error_or_a_source_never_a_traceback(tmp_path, kind):
+    if kind == "docx":
+        original = build_docx(tmp_path / "a.docx").read_bytes()
+    elif kind == "xlsx":
+        original = build_xlsx(tmp_path / "a.xlsx").read_bytes()
+    elif kind == "pdf":
+        original = build_pdf(tmp_path / "a.pdf", [LINES, None, LINES]).read_bytes()
+    else:
+        original = PAGE.encode("gb18030")
+    rng = random.Random(kind)
+    outcomes = {"read": 0, "refused": 0}
+    for _ in range(60):
+        data = bytearray(original)
+        for _ in range(rng.randint(1, 12)):
+            data[rng.randrange(len(data))] = rng.randrange(256)
+        if rng.random() < 0.3:
+            data = data[: rng.randrange(1, len(data))]
+        try:
+            source = load_bytes(bytes(data), f"damaged.{kind}")
+        except InputError as exc:
+            assert str(exc).startswith(f"damaged.{kind}：")
+            outcomes["refused"] += 1
+        else:
+            assert isinstance(source, Source)
+            outcomes["read"] += 1
+    assert outcomes["refused"] > 0

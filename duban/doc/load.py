@@ -179,7 +179,7 @@ def _sniff_zip(data: bytes, name: str, max_unzipped: int, max_ratio: float) -> s
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError):
+    except (zipfile.BadZipFile, ValueError, OSError, NotImplementedError, EOFError):
         raise InputError(f"{name}：文件已损坏或不完整（压缩结构无法读取）") from None
     if len(infos) > MAX_ZIP_MEMBERS:
         raise InputError(f"{name}：压缩包内文件数异常（{len(infos)} 个），拒绝打开")
@@ -201,8 +201,11 @@ def _sniff_zip(data: bytes, name: str, max_unzipped: int, max_ratio: float) -> s
     if "xl/workbook.xml" in names:
         return "xlsx"
     if "[Content_Types].xml" in names:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            types = zf.read("[Content_Types].xml")[: 1 * MB]
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                types = zf.read("[Content_Types].xml")[: 1 * MB]
+        except Exception:  # bad CRC, bad deflate stream, unknown method: all mean a damaged file
+            raise InputError(f"{name}：文件已损坏或不完整（压缩结构无法读取）") from None
         if b"wordprocessingml.document.main" in types:
             return "docx"
         if b"spreadsheetml.sheet.main" in types:

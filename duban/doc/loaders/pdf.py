@@ -11,14 +11,17 @@ from duban.errors import InputError
 
 
 def read_pdf(data: bytes, name: str) -> Source:
-    # pypdf logs every repaired cross-reference; the user needs the text, or one sentence.
-    logger = logging.getLogger("pypdf")
-    level = logger.level
-    logger.setLevel(logging.ERROR)
+    # pypdf and pdfminer log every repaired cross-reference and odd font; the user
+    # needs the text, or one sentence.
+    loggers = [logging.getLogger(n) for n in ("pypdf", "pdfminer", "pdfplumber")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL)
     try:
         return _read_pdf(data, name)
     finally:
-        logger.setLevel(level)
+        for logger, level in zip(loggers, levels):
+            logger.setLevel(level)
 
 
 def _read_pdf(data: bytes, name: str) -> Source:
