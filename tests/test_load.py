@@ -268,6 +268,7 @@ def test_docx_paragraphs_and_tables_in_order_with_merges(tmp_path):
         Para("保留插入"),
         Para("2026年3月8日"),
     ]
+    assert source.notes == ["文档中有未处理的修订，已按接受全部修订后的文字读取"]
     # Header and footer (page numbers) are not body text.
     assert "— 1 —" not in source.text()
     assert "页眉" not in source.text()
@@ -342,6 +343,28 @@ def test_docx_list_style_numbers():
     assert format_number(4, "upperRoman") == "IV"
     assert format_number(28, "lowerLetter") == "bb"
     assert format_number(12, "chineseLegalSimplified") == "壹拾贰"  # the financial form keeps its 壹
+
+
+def test_docx_text_box_is_read_once_after_its_paragraph(tmp_path):
+    import docx
+    from docx.oxml import parse_xml
+
+    def box(text: str) -> str:
+        return "<w:txbxContent><w:p><w:r><w:t>" + text + "</w:t></w:r></w:p></w:txbxContent>"
+
+    mc = 'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'
+    run = (
+        f"<w:r {W_NS} {mc}><mc:AlternateContent>"
+        f'<mc:Choice Requires="wps"><w:drawing><w:anchor>{box("济源市人民政府文件")}</w:anchor></w:drawing></mc:Choice>'
+        f"<mc:Fallback><w:pict><w:shape>{box('济源市人民政府文件')}</w:shape></w:pict></mc:Fallback>"
+        "</mc:AlternateContent></w:r>"
+    )
+    document = docx.Document()
+    host = document.add_paragraph("济政〔2026〕1号")
+    host._p.append(parse_xml(run))
+    document.add_paragraph("各镇人民政府：")
+    document.save(tmp_path / "boxed.docx")
+    assert paras(load(tmp_path / "boxed.docx")) == ["济政〔2026〕1号", "济源市人民政府文件", "各镇人民政府："]
 
 
 def test_docx_extension_on_text_is_refused(tmp_path):
@@ -431,6 +454,7 @@ def build_xlsx(path: Path) -> Path:
     sheet.append([2.0, "粮食产量", None, date(2026, 12, 31), 4.8])
     sheet.append([3, "投资增长", None, "年底前", 1234567.5])
     sheet.merge_cells("C3:C5")  # one lead for three tasks
+    sheet.row_dimensions[4].hidden = True
     sheet["H20"].font = Font(bold=True)  # formatting only: makes the used range larger than the data
     sheet["Z100000"].font = Font(bold=True)
     hidden = workbook.create_sheet("草稿")
@@ -458,7 +482,7 @@ def test_xlsx_visible_sheets_as_tables_with_merges_and_typed_cells(tmp_path):
         ),
         Table([["填表说明"]]),
     ]
-    assert source.notes == ["隐藏的工作表“草稿”未读取"]
+    assert source.notes == ["工作表“任务”第 4 行是隐藏的，已一并读取", "隐藏的工作表“草稿”未读取"]
     assert "不应读取" not in source.text()
 
 

@@ -26,6 +26,10 @@ def read_xlsx(data: bytes, name: str) -> Source:
         rows = _sheet_rows(sheet, name)
         if rows:
             source.blocks.append(Table(rows))
+            hidden = [r for r in range(1, len(rows) + 1) if sheet.row_dimensions[r].hidden and any(rows[r - 1])]
+            if hidden:
+                listed = "、".join(str(r) for r in hidden[:10]) + ("等" if len(hidden) > 10 else "")
+                source.notes.append(f"工作表“{sheet.title}”第 {listed} 行是隐藏的，已一并读取")
     if not source.blocks:
         raise InputError(f"{name}：Excel 工作簿中没有可见的内容")
     return source

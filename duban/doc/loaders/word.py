@@ -35,7 +35,10 @@ def read_docx(data: bytes, name: str) -> Source:
         raise InputError(f"{name}：Word 文档已损坏或不完整，无法打开（{type(exc).__name__}）") from exc
     reader = _BodyReader(WordNumbering.of(document))
     source = Source(name=name, format="docx")
-    for element in _flow(document.element.body):
+    body = document.element.body
+    if body.find(f".//{W}del") is not None or body.find(f".//{W}ins") is not None:
+        source.notes.append("文档中有未处理的修订，已按接受全部修订后的文字读取")
+    for element in _flow(body):
         if element.tag == W + "p":
             source.blocks.append(Para(reader.paragraph(element)))
             for box in _textbox_paragraphs(element):
