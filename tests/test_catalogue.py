@@ -95,6 +95,7 @@ def test_default_directory_without_place_leaves_out_place_names():
         ("济源市人民政府", ("济源", "city", "市")),
         ("平顶山市人民政府", ("平顶山", "city", "市")),
         ("偃师区人民政府", ("偃师", "county", "区")),
+        ("洛阳市偃师区人民政府", ("偃师", "county", "区")),
         ("关于明确政府工作报告提出的重点工作", (None, None, None)),
     ],
 )

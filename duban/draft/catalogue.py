@@ -149,6 +149,10 @@ def government_of(text: str | None) -> tuple[str | None, str | None, str | None]
         place, suffix = m2.group(1), m2.group(2)
     else:
         place, suffix = m.group(1), m.group(2)
+        # 洛阳市偃师区人民政府: the government is the last place named.
+        inner = re.split(r"省|自治区|市", place)[-1]
+        if len(inner) >= 2:
+            place = inner
     level = {"省": "province", "自治区": "province", "市": "city", "州": "city", "自治州": "city", "盟": "city"}.get(
         suffix, "county"
     )

@@ -49,6 +49,10 @@ WEIGHTS = {
     "cross_government": 0.5,  # weight of a past task of another government
     "neighbours": 8,
     "ridge_alpha": 1.0,
+    # A named town or company the task does not name is seldom on it.
+    "unnamed_specific": 0.5,
+    # A unit joins the set while its score is at least this share of the best.
+    "keep_ratio": 0.35,
 }
 
 
@@ -170,11 +174,11 @@ def build_naming(
     directory: list[tuple[str, list[str]]] | None = None,
     catalogue: Catalogue | None = None,
 ) -> Naming:
-    """The names the target government uses: its directory, then its own past
-    notices, then the default directory of its level for functions still missing.
+    """The names the target government uses: its directory, else its own past
+    notices, else the default directory of its level.
 
-    When a directory is given it is taken as complete: the government knows its
-    own units, so no default names are added.
+    A directory, or the government's own past notices, is taken as complete:
+    a default name it never used would only be noise among its own units.
     """
     catalogue = catalogue or load_catalogue()
     units: list[TargetUnit] = []
@@ -210,7 +214,7 @@ def build_naming(
         if any(u.functions == functions and not u.specific for u in units) and not set(functions) & SPECIFIC:
             continue
         add(name, functions, "history")
-    if not directory:
+    if not directory and not own:
         covered = {f for u in units for f in u.functions if not u.specific}
         level = government.level or "city"
         for d in default_directory(level, government.place, government.prefix):
@@ -394,7 +398,7 @@ class Suggester:
         for j, unit in enumerate(self.naming.units):
             if unit.specific:
                 continue
-            best = max((len(hits.get(f, [])) for f in unit.functions), default=0)
+            best = max((_keyword_weight(hits.get(f, [])) for f in unit.functions), default=0)
             keyword[j] = 1 - 0.5**best
         prim += w["keywords"] * keyword
         anyr += w["keywords"] * keyword
@@ -402,6 +406,9 @@ class Suggester:
         for j, rate in self.mention_rate.items():
             if any(k in text for k in self.naming.units[j].keys):
                 named[j] = rate
+            else:
+                prim[j] *= w["unnamed_specific"]
+                anyr[j] *= w["unnamed_specific"]
         anyr += w["named"] * named
         prim += w["named"] * named * 0.5
         return prim, anyr, neighbours, hits, named
@@ -427,19 +434,21 @@ class Suggester:
         for j in order[1:]:
             if len(chosen) >= size:
                 break
-            if anyr[j] < 0.35 * top:
+            if anyr[j] < self.weights["keep_ratio"] * top:
                 break
             chosen.append(j)
         roles = self._roles(chosen, neighbours)
         units = [UnitRef(name=self.naming.units[j].name, role=roles[j]) for j in chosen]
         for u, j in zip(units, chosen):
             u.collective = self.naming.units[j].collective
+        # Candidates: the suggested units in their order, then the others by
+        # score; a score is the unit's fit relative to the best-fitting unit.
+        best = float(anyr.max()) if anyr.max() > 0 else 1.0
+        rest = [j for j in order if j not in chosen and anyr[j] > 0]
         candidates = []
-        for j in order[:limit]:
-            if anyr[j] <= 0 and j not in chosen:
-                continue
+        for j in (chosen + rest)[:limit]:
             role = roles.get(j, MONITOR if j in self.monitors else SUPPORT)
-            score = float(prim[j] if j == primary else anyr[j])
+            score = max(0.0, min(1.0, float(anyr[j]) / best))
             candidates.append(Candidate(self.naming.units[j].name, score, role, self._why(j, neighbours, hits, named)))
         return units, candidates
 
@@ -476,6 +485,11 @@ class Suggester:
         if not parts:
             parts.append(f"按职能（{'、'.join(self.catalogue.name(f) for f in unit.functions)}）")
         return "；".join(parts)
+
+
+def _keyword_weight(words: list[str]) -> float:
+    """Long keywords (一般公共预算收入) decide more than short ones (企业)."""
+    return sum(min(len(w), 6) / 3 for w in words)
 
 
 def strip_units(doc: Document) -> Document:

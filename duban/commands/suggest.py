@@ -1,0 +1,36 @@
+"""``duban suggest NOTICE --history NOTICE… [--directory DIR.yaml] [--json | -o out.json]``.
+
+Re-suggests the units of every task of a notice as if its unit clauses were not
+there: they are stripped before anything is learned or suggested, so the
+output can be set beside the notice to measure the suggestions.
+"""
+
+from __future__ import annotations
+
+
+def add_arguments(p) -> None:
+    from duban.commands.draft import add_learning_arguments
+
+    p.add_argument("notice", help="要重新推荐责任单位的任务分解通知")
+    add_learning_arguments(p)
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="输出 duban.document/1 JSON")
+    out.add_argument("-o", "--output", metavar="out.json", help="把 JSON 写入文件（写完整才替换）")
+
+
+def run(args) -> int:
+    from duban.commands.draft import emit, load_directory, load_history
+    from duban.doc import parse_file
+    from duban.draft.suggest import strip_units, suggest_document
+    from duban.errors import DubanError, NotADocumentError
+
+    if not args.history:
+        raise DubanError("请用 --history 给出至少一份往年或其他政府的任务分解通知。")
+    history = load_history(args.history)
+    directory, government = load_directory(args.directory)
+    notice = parse_file(args.notice, kind="notice")
+    if notice.kind != "notice" or not notice.tasks:
+        raise NotADocumentError(f"{args.notice}：没有读到编号任务，不是任务分解通知。")
+    result = suggest_document(strip_units(notice), history, directory, government)
+    emit(result, args)
+    return 0

@@ -1,0 +1,163 @@
+"""Unit suggestions learned from past notices."""
+
+from __future__ import annotations
+
+import pytest
+
+from duban.doc.model import LEAD, MONITOR, RESPONSIBLE, SUPPORT, Document, Task, UnitRef
+from duban.draft.suggest import Government, Suggester, build_naming, set_f1, strip_units, suggest_document
+
+JIYUAN = Government("济源", "city", "市")
+HENAN = Government("河南", "province", "省")
+
+
+def task(number, text, *units):
+    refs = []
+    for spec in units:
+        name, _, role = spec.partition(":")
+        refs.append(UnitRef(name=name, role=role or RESPONSIBLE))
+    return Task(number=str(number), section=[], text=text, units=refs)
+
+
+def jiyuan_history() -> Document:
+    return Document(
+        kind="notice",
+        issuer="济源市人民政府",
+        tasks=[
+            task(1, "粮食产量4.8亿斤。", "农业农村局"),
+            task(2, "建设高标准农田5万亩，稳定粮食播种面积。", "农业农村局"),
+            task(3, "一般公共预算收入增长3.5%。", "财政局"),
+            task(4, "深化零基预算改革，兜牢“三保”底线。", "财政局"),
+            task(5, "规模以上工业增加值增长7%。", "工业信息和科技局"),
+            task(
+                6,
+                "推动钢铁及装备制造产业向上提质，争创省先进制造业集群。",
+                "工业信息和科技局:lead",
+                "高新技术产业开发区管理办公室:support",
+            ),
+            task(7, "社会消费品零售总额增长6%。", "商务局"),
+            task(8, "开展家电、汽车等领域促消费活动100场次以上。", "商务局", "住房和城乡建设局"),
+            task(9, "城镇调查失业率控制在5.5%。", "人力资源和社会保障局", "国家统计局济源调查队:monitor"),
+            task(10, "城镇新增就业1.2万人，培育技能人才8000人以上。", "人力资源和社会保障局"),
+            task(
+                11,
+                "滚动实施重点项目200个以上，完成投资300亿元以上。",
+                "发展改革和统计局:lead",
+                "各镇人民政府:support",
+                "各街道办事处:support",
+            ),
+            task(12, "支持各镇立足资源禀赋，因地制宜推进产业强镇。", "发展改革和统计局:lead", "各镇人民政府:support"),
+            task(
+                13,
+                "推进承留镇、思礼镇钢铁产业园区建设。",
+                "工业信息和科技局:lead",
+                "承留镇人民政府:support",
+                "思礼镇人民政府:support",
+            ),
+            task(
+                14,
+                "支持河南愚公集团有限公司推进老旧小区改造。",
+                "住房和城乡建设局:lead",
+                "河南愚公集团有限公司:support",
+            ),
+            task(15, "改造老旧小区4个，推进城中村改造。", "住房和城乡建设局"),
+            task(16, "组织第四次全国农业普查。", "发展改革委和统计局:lead", "农业农村局:support"),
+        ],
+    )
+
+
+def test_same_government_learns_its_own_units():
+    s = Suggester([jiyuan_history()], JIYUAN)
+    units, candidates = s.suggest("稳定粮食生产，粮食产量保持在4.8亿斤以上。")
+    assert units[0].name == "农业农村局"
+    assert units[0].role == RESPONSIBLE  # a single unit is 负责 in this government's notices
+    assert candidates[0].name == "农业农村局"
+    assert "粮食" in candidates[0].why
+
+
+def test_typo_folds_into_the_usual_name():
+    naming = build_naming(JIYUAN, [jiyuan_history()])
+    names = [u.name for u in naming.units]
+    assert "发展改革和统计局" in names
+    assert "发展改革委和统计局" not in names
+    # No default name is added for a government whose own notices are known.
+    assert not any(n.startswith("市") for n in names)
+
+
+def test_lower_governments_and_companies_named_in_the_text_are_candidates():
+    s = Suggester([jiyuan_history()], JIYUAN)
+    _, candidates = s.suggest("支持承留镇建设特色产业园区，推动钢铁产业链延链。")
+    names = [c.name for c in candidates]
+    assert "承留镇人民政府" in names
+    assert names.index("承留镇人民政府") < names.index("思礼镇人民政府")
+    assert candidates[names.index("承留镇人民政府")].score > 2 * candidates[names.index("思礼镇人民政府")].score
+    assert "承留" in candidates[names.index("承留镇人民政府")].why
+    _, candidates = s.suggest("支持河南愚公集团有限公司实施城中村改造项目。")
+    assert "河南愚公集团有限公司" in [c.name for c in candidates]
+
+
+def test_monitoring_unit_keeps_its_role():
+    s = Suggester([jiyuan_history()], JIYUAN)
+    units, _ = s.suggest("城镇调查失业率控制在5.5%左右。")
+    roles = {u.name: u.role for u in units}
+    assert roles.get("人力资源和社会保障局") == RESPONSIBLE
+    assert roles.get("国家统计局济源调查队", MONITOR) == MONITOR
+    assert units[0].name == "人力资源和社会保障局"
+
+
+def test_several_units_follow_the_lead_convention_of_similar_tasks():
+    s = Suggester([jiyuan_history()], JIYUAN)
+    units, _ = s.suggest("推动钢铁及装备制造产业提质升级，培育先进制造业集群。")
+    assert units[0].name == "工业信息和科技局"
+    if len(units) > 1:
+        assert units[0].role == LEAD
+        assert {u.role for u in units[1:]} == {SUPPORT}
+
+
+def test_another_government_gets_its_own_names_through_functions():
+    s = Suggester([jiyuan_history()], HENAN)
+    units, candidates = s.suggest("稳定粮食生产，建设高标准农田。")
+    assert units[0].name == "省农业农村厅"
+    units, _ = s.suggest("一般公共预算收入增长4%。")
+    assert units[0].name == "省财政厅"
+    # Jiyuan's towns and companies do not carry over to the province.
+    assert not any("承留" in c.name or "愚公" in c.name for c in candidates)
+
+
+def test_a_directory_overrides_the_default_names():
+    directory = [("市农业农村局（乡村振兴局）", ["agriculture"]), ("市财政局", ["finance"]), ("市发展和改革委员会", [])]
+    s = Suggester([jiyuan_history()], Government("平顶山", "city", "市"), directory)
+    assert s.suggest("建设高标准农田，稳定粮食产量。")[0][0].name == "市农业农村局（乡村振兴局）"
+    assert s.suggest("滚动实施重点项目，完成投资300亿元。")[0][0].name == "市发展和改革委员会"
+    assert {u.name for u in s.naming.units} == {"市农业农村局（乡村振兴局）", "市财政局", "市发展和改革委员会"}
+
+
+def test_no_history_still_suggests_from_the_catalogue():
+    s = Suggester([], Government("偃师", "county", "区"))
+    units, candidates = s.suggest("持续做好防汛抗旱，加强水库和河道治理。")
+    assert units[0].name == "区水利局"
+    assert "关键词" in candidates[0].why
+
+
+def test_suggesting_never_peeks_at_the_clauses():
+    history = [jiyuan_history()]
+    notice = Document(
+        kind="notice",
+        issuer="济源市人民政府",
+        tasks=[
+            task(1, "粮食产量4.8亿斤以上。", "秘密专班:lead"),
+            task(2, "改造老旧小区5个。", "住房和城乡建设局", "秘密专班"),
+        ],
+    )
+    with_clauses = suggest_document(notice, history).to_json()
+    without = suggest_document(strip_units(notice), history).to_json()
+    assert with_clauses == without
+    assert "秘密专班" not in str(with_clauses)
+    assert notice.tasks[0].units[0].name == "秘密专班"  # the input is left alone
+
+
+def test_set_f1():
+    truth = task(1, "x", "甲:lead", "乙:support", "丙:support")
+    assert set_f1(["甲", "乙"], truth) == pytest.approx(0.8)
+    assert set_f1(["丁"], truth) == 0.0
+    assert set_f1([], truth) == 0.0
