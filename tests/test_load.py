@@ -89,6 +89,20 @@ def test_utf8_cut_off_mid_character_is_still_utf8():
     assert paras(load_bytes(data[:-1], "cut.txt")) == ["生产总值增"]
 
 
+def test_utf8_with_a_stray_gbk_fragment_stays_utf8_and_says_so():
+    data = "1. 生产总值增长 5.5%。（发展改革和统计局牵头）\n".encode() * 5 + "财政局".encode("gbk") + "负责\n".encode()
+    source = load_bytes(data, "mixed.txt")
+    assert paras(source)[:5] == ["1. 生产总值增长 5.5%。（发展改革和统计局牵头）"] * 5
+    assert paras(source)[5].endswith("负责")
+    assert source.notes == ["有 6 处字节不是有效的 UTF-8 编码，已替换为 \ufffd"]
+
+
+@pytest.mark.parametrize("text", ["Task 1: 财政局 responsible", "1.财政局", "局"])
+def test_gbk_with_little_chinese_is_still_gbk(text):
+    source = load_bytes(text.encode("gbk"), "a.txt")
+    assert (paras(source), source.notes) == ([text], [])
+
+
 def test_text_without_extension_and_with_odd_extension(tmp_path):
     assert paras(load(write(tmp_path, "NOTICE", TEXT.encode("gbk")))) == LINES
     assert paras(load(write(tmp_path, "notice.md", TEXT.encode()))) == LINES

@@ -60,12 +60,16 @@ def decode_text(data: bytes, name: str) -> str:
     """Decode text bytes: UTF-8 (BOM or not), UTF-16 (BOM or NUL pattern), GB18030.
 
     Bytes may end mid-character (a sample, a cut-off download); that is tolerated."""
+    return decode_text_noting(data, name)[0]
+
+
+def decode_text_noting(data: bytes, name: str) -> tuple[str, list[str]]:
+    """``decode_text``, with a note when a few bad bytes had to be replaced."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
+        return _replacing(data[3:], "utf-8")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         encoding = "utf-16-le" if data.startswith(b"\xff\xfe") else "utf-16-be"
-        body = data[2:]
-        return body[: len(body) // 2 * 2].decode(encoding, errors="replace")
+        return _replacing(data[2:], encoding)
     candidates: list[str] = []
     if b"\x00" in data:
         utf16 = _utf16_by_nuls(data)
@@ -75,15 +79,43 @@ def decode_text(data: bytes, name: str) -> str:
     for encoding in candidates:
         text = _strict_decode(data, encoding)
         if text is not None and looks_like_text(text):
-            return text
+            return text, []
+        if encoding == "utf-8" and _mostly_utf8(data):
+            # UTF-8 with a stray fragment (GBK pasted in) is still UTF-8: read as
+            # GB18030 it would turn into plausible-looking nonsense.
+            text, notes = _replacing(data, "utf-8")
+            if looks_like_text(text):
+                return text, notes
     if len(data) % 2 == 0 and b"\x00" not in data:
         # UTF-16 with no BOM and no ASCII has no NULs to tell it by, and any byte pairs
         # decode to ideographs; Chinese prose at least has its punctuation.
         for encoding in ("utf-16-le", "utf-16-be"):
             text = _strict_decode(data, encoding)
             if text is not None and looks_like_text(text) and _CHINESE_PUNCTUATION.search(text[:2000]):
-                return text
+                return text, []
     raise InputError(f"{name}：无法识别文件内容——不是支持的文档格式，也不是 UTF-8、GB18030/GBK 或 UTF-16 编码的文本")
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """True when nine in ten non-ASCII bytes form valid UTF-8 sequences; in GBK text
+    such sequences occur only by chance."""
+    non_ascii = len(data.translate(None, _ASCII_BYTES))
+    if non_ascii == 0:
+        return False
+    decoded = _ASCII_OR_REPLACED.sub("", data.decode("utf-8", errors="replace"))
+    return len(decoded.encode()) >= 0.9 * non_ascii
+
+
+_ASCII_BYTES = bytes(range(0x80))
+_ASCII_OR_REPLACED = re.compile("[\x00-\x7f\ufffd]+")
+
+
+def _replacing(data: bytes, encoding: str) -> tuple[str, list[str]]:
+    if encoding.startswith("utf-16"):
+        data = data[: len(data) // 2 * 2]
+    text = data.decode(encoding, errors="replace")
+    bad = text.count("\ufffd")
+    return text, [f"有 {bad} 处字节不是有效的 {encoding.upper()} 编码，已替换为 \ufffd"] if bad else []
 
 
 def _strict_decode(data: bytes, encoding: str) -> str | None:
@@ -111,10 +143,11 @@ def clean_text(text: str) -> str:
 
 
 def read_text(data: bytes, name: str) -> Source:
-    text = clean_text(decode_text(data, name))
+    text, notes = decode_text_noting(data, name)
+    text = clean_text(text)
     if text.endswith("\n"):
         text = text[:-1]
-    return Source(blocks=[Para(line) for line in text.split("\n")], name=name, format="txt")
+    return Source(blocks=[Para(line) for line in text.split("\n")], name=name, format="txt", notes=notes)
 
 
 def read_csv(data: bytes, name: str) -> Source:
