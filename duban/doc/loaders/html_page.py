@@ -146,8 +146,8 @@ class _HtmlEmitter:
                 continue
             if tag == "table":
                 self.flush()
-                rows = _html_table_rows(child)
-                if _is_data_table(child, rows):
+                rows = _data_table_rows(child)
+                if rows:
                     self.blocks.append(Table(rows))
                 else:
                     self.walk(child, pre)
@@ -223,13 +223,15 @@ def _fill_rowspans(row: list[str], pending: dict[int, tuple[int, str]]) -> None:
             pending[col] = (left - 1, text)
 
 
-def _is_data_table(table: _Node, rows: list[list[str]]) -> bool:
-    """Pages lay themselves out with tables; only a grid of two or more rows
-    with two or more filled columns, holding no further table, is data."""
+def _data_table_rows(table: _Node) -> list[list[str]] | None:
+    """The grid of a data table, or None for a layout table.  Pages lay themselves
+    out with tables; only a grid of two or more rows with two or more filled
+    columns, holding no further table, is data."""
     if any(isinstance(c, _Node) and c.tag == "table" for c in _descendants(table)):
-        return False
+        return None
+    rows = _html_table_rows(table)
     multi = sum(1 for row in rows if sum(1 for cell in row if cell) >= 2)
-    return multi >= 2
+    return rows if multi >= 2 else None
 
 
 def _descendants(node: _Node) -> Iterator[_Node | str]:
