@@ -3,11 +3,9 @@
 from pathlib import Path
 
 import pytest
-from render_fixtures import build_plan
+from render_fixtures import CORPUS, build_plan
 
 from duban.doc.model import Document
-
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 
 
 @pytest.fixture

@@ -1,8 +1,11 @@
 """A small hand-built plan with every kind of unit clause."""
 
 from datetime import date
+from pathlib import Path
 
 from duban.doc.model import Document, Indicator, ScheduleItem, Task, UnitRef
+
+CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 
 
 def build_plan() -> Document:

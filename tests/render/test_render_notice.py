@@ -184,6 +184,13 @@ def _lines(page):
 def rendered_pdf(tmp_path_factory):
     if not _soffice():
         pytest.skip("LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui fonts-noto-cjk")
+    fonts = (
+        subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True).stdout
+        if shutil.which("fc-list")
+        else ""
+    )
+    if not fonts.strip():
+        pytest.skip("no Chinese font for LibreOffice to set the text in: apt-get install fonts-noto-cjk")
     import pdfplumber
     from render_fixtures import build_plan
 

@@ -54,3 +54,23 @@ def test_corpus_notice_round_trips(corpus, tmp_path, name, tasks):
     path = tmp_path / "notice.docx"
     render_notice(before, path)
     _assert_same_plan(before, _parse(path))
+
+
+@pytest.mark.corpus
+def test_a_draft_from_a_work_report_round_trips(corpus, tmp_path, capsys):
+    """``duban draft --json`` → notice .docx → ``duban parse``: the same tasks and units."""
+    import importlib.util
+    import json
+
+    from duban.cli import main
+    from duban.doc.model import Document
+
+    if importlib.util.find_spec("duban.commands.draft") is None:
+        pytest.skip("duban draft is not available yet")
+    assert main(["draft", str(corpus / "report-yanshi-2026.txt"), "--json"]) == 0
+    draft = Document.from_json(json.loads(capsys.readouterr().out))
+    assert draft.kind == "draft" and len(draft.tasks) > 100
+    path = tmp_path / "draft.docx"
+    render_notice(draft, path)
+    after = _parse(path)
+    assert [_task_key(t) for t in after.tasks] == [_task_key(t) for t in draft.tasks]
