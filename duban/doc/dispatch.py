@@ -19,15 +19,24 @@ def parse_source(source: Source, *, kind: str | None = None, directory=None) -> 
     if kind == "report":
         from duban.doc.report import read_report
 
-        return read_report(source)
+        doc = read_report(source)
+        _carry_notes(source, doc)
+        return doc
     from duban.doc.notice import read_notice
 
     doc = read_notice(source, directory=directory)
+    _carry_notes(source, doc)
     if not doc.tasks:
         raise NotADocumentError(f"{_name(source)}不像一份任务分解通知：没有找到带编号的任务和责任单位")
     if not any(t.units for t in doc.tasks):
         raise NotADocumentError(f"{_name(source)}不像一份任务分解通知：{len(doc.tasks)}个编号条目都没有写明责任单位")
     return doc
+
+
+def _carry_notes(source: Source, doc: Document) -> None:
+    """What the loader skipped or repaired (hidden sheets, bad bytes) is worth a warning."""
+    for note in getattr(source, "notes", []):
+        doc.warn(note)
 
 
 def _name(source: Source) -> str:
