@@ -223,6 +223,9 @@ def unit_ledger_template(doc: Document, unit_name: str, path, rounds: list[str] 
         status_list.error = "请从下拉列表中选择：" + "、".join(STATUS_LABELS.values())
         status_list.errorTitle = "状态"
         status_list.showErrorMessage = True
+        status_list.promptTitle = "状态"
+        status_list.prompt = "从下拉列表选择；选“滞后”时请在“存在问题”中写明原因"
+        status_list.showInputMessage = True
         figure = DataValidation(
             type="decimal", operator="between", formula1="-1E+15", formula2="1E+15", allow_blank=True
         )
@@ -266,6 +269,13 @@ def _fill_row(ws, row, columns, values, styles, *, inputs: set[str]) -> None:
 
 
 def _protect(ws) -> None:
+    # Printed as offices print ledgers: A4 landscape, one page wide, header on every page.
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
     protection = ws.protection
     protection.sheet = True
     # Units may resize and format, but not insert, delete or reorder.

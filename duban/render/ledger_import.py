@@ -23,7 +23,7 @@ from datetime import date, datetime
 
 from duban.doc.model import Document
 from duban.errors import InputError
-from duban.render.clauses import unit_tasks
+from duban.render.clauses import ROLE_LABELS, unit_tasks
 from duban.render.data import (
     BEHIND,
     LEDGER_SCHEMA,
@@ -420,9 +420,12 @@ def _read_plan_sheet(ws, doc: Document, own, all_numbers, ledger: UnitLedger, re
         number = _check_key(row, doc, own, all_numbers, seen)
         entry = None
         if number:
-            task, _role = own[number]
+            task, role = own[number]
             _check_locked(row, "序号", task.number)
+            _check_locked(row, "所属部分", " / ".join(task.section))
             _check_locked(row, "重点工作任务", task.text)
+            _check_locked(row, "本单位职责", ROLE_LABELS[role])
+            _check_locked(row, "完成时限", task.deadline or "")
             entry = LedgerEntry(
                 task=number,
                 work_items=row.text("工作事项"),

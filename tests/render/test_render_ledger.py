@@ -186,6 +186,18 @@ def test_bad_cells_reject_their_rows_and_keep_nothing_unless_confirmed(plan, tem
     assert partial.ledger.rounds["6月15日进展"] == []
 
 
+def test_changed_task_cells_reject_the_row(plan, template, tmp_path):
+    def damage(wb):
+        wb["台账"]["F2"] = "6月底前"  # 完成时限 is the notice's, not the unit's
+        wb["台账"]["E3"] = "配合"  # and so is the unit's role
+
+    result = import_unit_ledger(_damage(plan, template, tmp_path, damage), plan, UNIT)
+    assert {(p.row, p.column, p.message) for p in result.problems} == {
+        (2, "F", "锁定的任务内容被改动，请勿修改"),
+        (3, "E", "锁定的任务内容被改动，请勿修改"),
+    }
+
+
 def test_partial_import_keeps_exactly_the_good_rows(plan, template, tmp_path):
     def damage(wb):
         wb["台账"]["H3"] = "下半年：举办活动"
