@@ -49,9 +49,16 @@ class Catalogue:
     def __init__(self, functions: list[Function]):
         self.functions = functions
         self.by_code = {f.code: f for f in functions}
+        self._cache: dict[tuple[str, str | None], list[str]] = {}
 
     def functions_of(self, unit_name: str, alias: str | None = None) -> list[str]:
         """Function codes of a local unit name; [] when the name is not recognised."""
+        key = (unit_name, alias)
+        if key not in self._cache:
+            self._cache[key] = self._functions_of(unit_name, alias)
+        return list(self._cache[key])
+
+    def _functions_of(self, unit_name: str, alias: str | None) -> list[str]:
         name = _normalise(unit_name + (f"（{alias}）" if alias else ""))
         # A bracketed alias names an inner office of the same unit; the outer
         # name decides whether it is a whole unit (company, government).

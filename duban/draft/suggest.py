@@ -330,7 +330,10 @@ class Suggester:
         return out
 
     def _fit_ridge(self) -> None:
+        """Kernel ridge regression in its dual form: with a few hundred past
+        tasks and thousands of features, one small linear system fits every unit."""
         import numpy as np
+        from threadpoolctl import threadpool_limits
 
         if self.X is None:
             self.dual_any = self.dual_primary = None
@@ -341,8 +344,11 @@ class Suggester:
         A = K + lam * np.diag(1.0 / w)
         self.mean_any = (w[:, None] * self.Y_any).sum(0) / w.sum()
         self.mean_primary = (w[:, None] * self.Y_primary).sum(0) / w.sum()
-        self.dual_any = np.linalg.solve(A, self.Y_any - self.mean_any)
-        self.dual_primary = np.linalg.solve(A, self.Y_primary - self.mean_primary)
+        m = self.Y_any.shape[1]
+        # One BLAS thread: a system this small is slower to share out than to solve.
+        with threadpool_limits(1):
+            dual = np.linalg.solve(A, np.hstack([self.Y_any - self.mean_any, self.Y_primary - self.mean_primary]))
+        self.dual_any, self.dual_primary = dual[:, :m], dual[:, m:]
 
     def _learn_conventions(self) -> None:
         """How the history writes roles: the same government's notices first."""
@@ -371,7 +377,15 @@ class Suggester:
             self.mention_rate[j] = (hit + 1) / (named + 2)
 
     # --- suggesting ---------------------------------------------------------
-    def scores(self, text: str):
+    def similarities(self, texts: list[str]):
+        """Cosine similarity of each text to every past task (one row per text)."""
+        import numpy as np
+
+        if self.X is None:
+            return np.zeros((len(texts), 0))
+        return (self.vectorizer.transform(texts) @ self.X.T).toarray()
+
+    def scores(self, text: str, sims=None):
         """Primary and any-role scores for every target unit, and the neighbours."""
         import numpy as np
 
@@ -381,8 +395,8 @@ class Suggester:
         anyr = np.zeros(m)
         neighbours: list[tuple[int, float]] = []
         if self.X is not None:
-            q = self.vectorizer.transform([text])
-            sims = (self.X @ q.T).toarray().ravel()
+            if sims is None:
+                sims = self.similarities([text])[0]
             order = np.argsort(-sims * self.sample_weight)[: int(w["neighbours"])]
             neighbours = [(int(i), float(sims[i])) for i in order if sims[i] > 0]
             if neighbours:
@@ -420,10 +434,10 @@ class Suggester:
         size = sum(self.examples[i].size * s for i, s in neighbours) / total
         return max(1, min(8, round(size)))
 
-    def suggest(self, text: str, limit: int = 10) -> tuple[list[UnitRef], list[Candidate]]:
+    def suggest(self, text: str, limit: int = 8, sims=None) -> tuple[list[UnitRef], list[Candidate]]:
         import numpy as np
 
-        prim, anyr, neighbours, hits, named = self.scores(text)
+        prim, anyr, neighbours, hits, named = self.scores(text, sims)
         if not len(self.naming):
             return [], []
         primary = int(np.argmax(np.where([j not in self.monitors for j in range(len(prim))], prim, -np.inf)))
@@ -513,8 +527,9 @@ def suggest_document(
     doc = strip_units(doc)
     government = government or Government.of(doc)
     suggester = Suggester(history, government, directory, weights)
-    for task in doc.tasks:
-        units, candidates = suggester.suggest(task.text)
+    sims = suggester.similarities([t.text for t in doc.tasks])
+    for task, row in zip(doc.tasks, sims):
+        units, candidates = suggester.suggest(task.text, sims=row if suggester.X is not None else None)
         task.units = units
         task.candidates = [c.to_json() for c in candidates]
     return doc
