@@ -85,4 +85,14 @@ def unit_tasks(tasks: list[Task], unit: str) -> list[tuple[Task, str]]:
     return out
 
 
+def no_tasks_message(tasks: list[Task], unit: str) -> str:
+    """One sentence for a unit the plan does not name, with the nearest names it does."""
+    import difflib
+
+    names = sorted({u.name for t in tasks for u in t.units})
+    near = difflib.get_close_matches(unit, names, n=3, cutoff=0.3)
+    hint = f"；是否指：{'、'.join(near)}？" if near else ""
+    return f"通知中没有“{unit}”承担的任务{hint}"
+
+
 ROLE_LABELS = {LEAD: "牵头", RESPONSIBLE: "负责", SUPPORT: "配合", MONITOR: "监测"}

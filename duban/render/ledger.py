@@ -15,7 +15,7 @@ import json
 import re
 
 from duban.doc.model import Document, Task
-from duban.render.clauses import ROLE_LABELS, lead_names, other_names, unit_tasks
+from duban.render.clauses import ROLE_LABELS, lead_names, no_tasks_message, other_names, unit_tasks
 from duban.render.data import LEDGER_SCHEMA, STATUS_LABELS, RoundData
 from duban.render.files import write_atomic
 
@@ -192,7 +192,7 @@ def unit_ledger_template(doc: Document, unit_name: str, path, rounds: list[str] 
 
     tasks = unit_tasks(doc.tasks, unit_name)
     if not tasks:
-        raise DubanError(f"通知中没有“{unit_name}”承担的任务")
+        raise DubanError(no_tasks_message(doc.tasks, unit_name))
     rounds = list(rounds) if rounds else default_rounds(doc)
     sheets = [sheet_name(r) for r in rounds]
     if len(set(sheets)) != len(sheets) or PLAN_SHEET in sheets:

@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from duban.doc.model import Document
-from duban.errors import InputError
-from duban.render.clauses import ROLE_LABELS, unit_tasks
+from duban.errors import DubanError, InputError
+from duban.render.clauses import ROLE_LABELS, no_tasks_message, unit_tasks
 from duban.render.data import (
     BEHIND,
     LEDGER_SCHEMA,
@@ -157,6 +157,8 @@ class LedgerImport:
 
 def import_unit_ledger(path, doc: Document, unit_name: str, *, accept_partial: bool = False) -> LedgerImport:
     """Check a filled template of ``unit_name``'s ledger for ``doc`` and read what may be applied."""
+    if not unit_tasks(doc.tasks, unit_name):
+        raise DubanError(no_tasks_message(doc.tasks, unit_name))
     wb = _open(path)
     result = LedgerImport(unit=unit_name)
     meta = _metadata(wb, result)

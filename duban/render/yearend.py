@@ -7,7 +7,7 @@ import re
 from duban.doc.model import Document
 from duban.errors import DubanError
 from duban.render import official
-from duban.render.clauses import ROLE_LABELS, lead_names, unit_tasks
+from duban.render.clauses import ROLE_LABELS, lead_names, no_tasks_message, unit_tasks
 from duban.render.data import DONE, REPORT_LABELS, STATUS_LABELS, STATUSES, RoundData
 from duban.render.notice import chinese_number
 from duban.render.summary import round_summary
@@ -96,7 +96,7 @@ def _whole_plan(document, doc: Document, round_data: RoundData, year: str) -> No
 def _one_unit(document, doc: Document, round_data: RoundData, unit: str, year: str) -> None:
     tasks = unit_tasks(doc.tasks, unit)
     if not tasks:
-        raise DubanError(f"通知中没有“{unit}”承担的任务")
+        raise DubanError(no_tasks_message(doc.tasks, unit))
     official.title(document, f"{unit}{year}重点工作全年落实情况")
     own = round_data.for_unit(unit)
     statuses = [next((r.status for r in own if r.task == t.number), None) for t, _ in tasks]

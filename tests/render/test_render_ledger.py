@@ -92,9 +92,16 @@ def test_status_cells_offer_the_four_statuses(template):
 def test_template_for_a_unit_without_tasks_is_refused(plan, tmp_path):
     from duban.errors import DubanError
 
-    with pytest.raises(DubanError, match="没有"):
-        unit_ledger_template(plan, "不存在的局", tmp_path / "x.xlsx")
+    with pytest.raises(DubanError, match="没有“发改统计局”承担的任务；是否指：发展改革和统计局"):
+        unit_ledger_template(plan, "发改统计局", tmp_path / "x.xlsx")
     assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_importing_for_a_unit_without_tasks_is_refused(plan, template):
+    from duban.errors import DubanError
+
+    with pytest.raises(DubanError, match="没有“不存在的局”承担的任务"):
+        import_unit_ledger(template, plan, "不存在的局")
 
 
 def test_filled_template_lands_exactly(plan, template, tmp_path):
