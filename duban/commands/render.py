@@ -6,6 +6,7 @@
     duban render yearend  PLAN.json --round ROUND.json [--unit NAME] -o OUT.docx
     duban render summary  PLAN.json --round ROUND.json [--json]
     duban render import-ledger PLAN.json FILLED.xlsx --unit NAME [--accept-partial] [--json] [-o LEDGER.json]
+    duban render round    PLAN.json FILLED.xlsx… --name ROUND [--due D] [--late A,B] -o ROUND.json
 
 PLAN is ``duban parse --json`` / ``duban draft --json`` output (or a notice
 file, parsed on the way); ``--government NAME --year Y`` reads the stored
@@ -60,6 +61,16 @@ def add_arguments(p) -> None:
     c = command("summary", "统计某一报送轮次：任务状态、报送情况、单位（与通报数字一致）")
     c.add_argument("--round", metavar="ROUND.json", help="报送轮次数据（duban.round/1）")
     c.add_argument("--json", action="store_true", help="输出 JSON")
+
+    c = command("round", "由各单位填好的台账（.xlsx 或 import-ledger 输出的 JSON）汇成一轮报送数据")
+    c.add_argument("ledgers", nargs="+", metavar="LEDGER", help="单位台账：.xlsx 模板或台账 JSON")
+    c.add_argument("--name", required=True, help="轮次名称，与台账中该轮工作表的名称一致，如 6月15日进展")
+    c.add_argument("--kind", choices=["progress", "annual"], default="progress")
+    c.add_argument("--due", metavar="YYYY-MM-DD", help="报送截止日期")
+    c.add_argument("--as-of", metavar="YYYY-MM-DD", help="统计日期（通报落款日期）")
+    c.add_argument("--late", metavar="A,B", help="逾期报送的单位，逗号分隔")
+    c.add_argument("--accept-partial", action="store_true", help="台账有错误行时，仍采用无误的行")
+    c.add_argument("-o", "--output", required=True, metavar="ROUND.json")
 
     c = command("import-ledger", "检查并读取单位填好的台账（.xlsx），逐行报告")
     c.add_argument("filled", metavar="FILLED.xlsx")
@@ -169,6 +180,7 @@ def run(args) -> int:
         "yearend": _yearend,
         "summary": _summary,
         "import-ledger": _import_ledger,
+        "round": _round,
     }[args.what](args)
 
 
@@ -278,4 +290,58 @@ def _import_ledger(args) -> int:
                 file=sys.stderr,
             )
         return 1
+    return 0
+
+
+def _date_arg(value: str | None, option: str):
+    from datetime import date
+
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise DubanError(f"{option} 应为 YYYY-MM-DD 格式的日期：{value}") from exc
+
+
+def _round(args) -> int:
+    from duban.render.collect import round_from_ledgers
+    from duban.render.data import UnitLedger
+    from duban.render.files import write_atomic
+    from duban.render.ledger_import import import_unit_ledger, template_unit
+
+    out = _output(args.output, ".json")
+    due, as_of = _date_arg(args.due, "--due"), _date_arg(args.as_of, "--as-of")
+    doc = load_plan(args)
+    ledgers = []
+    refused = False
+    for path in args.ledgers:
+        if path.lower().endswith(".json"):
+            try:
+                ledgers.append(UnitLedger.from_json(_read_json(path, "台账")))
+            except (ValueError, KeyError, TypeError) as exc:
+                raise InputError(f"{path}：{exc}") from exc
+            continue
+        unit = template_unit(path)
+        if unit is None:
+            raise InputError(f"{path} 不是 duban 生成的台账模板")
+        result = import_unit_ledger(path, doc, unit, accept_partial=args.accept_partial)
+        for problem in result.problems:
+            print(f"{path}\t{problem}", file=sys.stderr)
+        if result.ledger is None:
+            refused = True
+        else:
+            ledgers.append(result.ledger)
+    if refused:
+        raise DubanError(
+            "有台账未通过检查（见上），未生成报送数据"
+            + ("" if args.accept_partial else "；可加 --accept-partial 只采用无误的行")
+        )
+    if args.name not in {name for ledger in ledgers for name in ledger.rounds}:
+        raise DubanError(f"台账中没有名为“{args.name}”的报送轮次")
+    late = [u.strip() for u in (args.late or "").split(",") if u.strip()]
+    round_data = round_from_ledgers(doc, ledgers, args.name, kind=args.kind, due=due, as_of=as_of, late_units=late)
+    write_atomic(out, json.dumps(round_data.to_json(), ensure_ascii=False, indent=1).encode("utf-8"))
+    missing = sum(1 for r in round_data.reports if r.report == "missing")
+    _done(out, f"{len(round_data.reports)} 份报告（{len(ledgers)} 个单位的台账，未报送 {missing} 份）")
     return 0

@@ -169,6 +169,10 @@ class Milestone:
     def to_json(self) -> dict:
         return {"due": self.due.isoformat(), "what": self.what}
 
+    @classmethod
+    def from_json(cls, data: dict) -> Milestone:
+        return cls(due=date.fromisoformat(data["due"]), what=data.get("what", ""))
+
 
 @dataclass
 class LedgerEntry:
@@ -193,6 +197,18 @@ class LedgerEntry:
             "person": self.person,
         }
 
+    @classmethod
+    def from_json(cls, data: dict) -> LedgerEntry:
+        return cls(
+            task=str(data["task"]),
+            work_items=data.get("work_items", ""),
+            milestones=[Milestone.from_json(m) for m in data.get("milestones") or []],
+            measures=data.get("measures", ""),
+            safeguards=data.get("safeguards", ""),
+            leader=data.get("leader", ""),
+            person=data.get("person", ""),
+        )
+
 
 @dataclass
 class RoundEntry:
@@ -215,6 +231,20 @@ class RoundEntry:
             "next_steps": self.next_steps,
         }
 
+    @classmethod
+    def from_json(cls, data: dict) -> RoundEntry:
+        status = data.get("status")
+        if status is not None:
+            _check(status, STATUSES, "任务状态")
+        return cls(
+            task=str(data["task"]),
+            status=status,
+            progress=data.get("progress", ""),
+            figures={str(k): float(v) for k, v in (data.get("figures") or {}).items()},
+            problems=data.get("problems", ""),
+            next_steps=data.get("next_steps", ""),
+        )
+
 
 @dataclass
 class UnitLedger:
@@ -234,3 +264,14 @@ class UnitLedger:
             "entries": [e.to_json() for e in self.entries],
             "rounds": {name: [r.to_json() for r in rows] for name, rows in self.rounds.items()},
         }
+
+    @classmethod
+    def from_json(cls, data: dict) -> UnitLedger:
+        """Raises ``ValueError`` with a readable sentence when ``data`` is not a ledger."""
+        if not isinstance(data, dict) or data.get("schema") != LEDGER_SCHEMA:
+            raise ValueError(f'这不是 duban 台账 JSON（缺少 "schema": "{LEDGER_SCHEMA}"）')
+        return cls(
+            unit=data["unit"],
+            entries=[LedgerEntry.from_json(e) for e in data.get("entries") or []],
+            rounds={name: [RoundEntry.from_json(r) for r in rows] for name, rows in (data.get("rounds") or {}).items()},
+        )

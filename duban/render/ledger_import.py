@@ -191,6 +191,15 @@ def import_unit_ledger(path, doc: Document, unit_name: str, *, accept_partial: b
     return result
 
 
+def template_unit(path) -> str | None:
+    """The unit a duban ledger template was made for, or None when the file is not one."""
+    wb = _open(path)
+    if META_SHEET not in wb.sheetnames:
+        return None
+    meta = {str(k): v for k, v, *_ in wb[META_SHEET].iter_rows(values_only=True) if k}
+    return str(meta["unit"]) if meta.get("schema") == LEDGER_SCHEMA and meta.get("unit") else None
+
+
 # --- the file as a whole -------------------------------------------------------------------------
 
 
