@@ -376,3 +376,22 @@ def test_report_wrapped_at_a_fixed_width_reads_the_same(name):
     # A paragraph whose last line happens to be exactly full cannot be told from one
     # that runs on; measured: 99.5% (Yanshi) and 98.3% (Pingdingshan) of paragraphs survive.
     assert same / total >= 0.98
+
+
+def test_news_headline_above_the_summary_is_not_the_title():
+    text = "\n".join(
+        [
+            "2026年某市政府工作报告",
+            "报告中提到，2026年主要预期目标是：生产总值增长5%左右。",
+            "政府工作报告",
+            "——2026年2月7日在某市第十二届人民代表大会第四次会议上",
+            "各位代表：",
+            "三、2026年重点工作安排",
+            "今年主要预期目标是：生产总值增长5.5%左右，粮食产量225万吨以上。",
+            "(一)稳增长",
+            "扩大投资。实施项目10个。",
+        ]
+    )
+    doc = read_report(Source.from_text(text, name="news.txt"))
+    assert doc.title == "政府工作报告" and doc.date == date(2026, 2, 7)
+    assert [t.text for t in doc.targets] == ["生产总值增长5.5%左右", "粮食产量225万吨以上"]

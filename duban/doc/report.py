@@ -64,7 +64,7 @@ def read_report(source: Source) -> Document:
         lines = [line for line in lines[start + 1 :] if line != doc.title]
     lines = _join_broken_lines(lines)
 
-    for line in lines[:6]:
+    for line in lines[:8]:
         m = SPEAKER_DATE.search(line)
         if m and doc.date is None:
             try:
@@ -103,7 +103,9 @@ def looks_like_report(lines: list[str]) -> bool:
     cleaned = [line.strip() for line in lines if line.strip()]
     head = cleaned[:60]
     titled = any(
-        "政府工作报告" in line and len(line) <= 40 and not re.search(r"通知|分解|分工|责任单位|方案|意见", line)
+        "政府工作报告" in line
+        and len(line) <= 40
+        and not re.search(r"通知|分解|分工|责任单位|方案|意见|台账|清单|任务表", line)
         for line in head
     )
     if not titled:
@@ -147,13 +149,19 @@ def _clean_lines(raw: list[str]) -> list[str]:
 def _title_index(lines: list[str]) -> int | None:
     """Where the document proper starts: its short 政府工作报告 title line.
 
-    A news repost puts a summary (which quotes the targets) above it, so the
-    reader must not start before the title.
+    A news repost puts a headline and a summary (which quotes the targets)
+    above it, so the title is the last one closely followed by the speaker's
+    line or the address to the deputies; failing that, the first.
     """
-    for i, line in enumerate(lines[:80]):
-        if "政府工作报告" in line and len(line) <= 40 and not line.endswith(("。", "：")):
+    titles = [
+        i
+        for i, line in enumerate(lines[:80])
+        if "政府工作报告" in line and len(line) <= 40 and not line.endswith(("。", "：", ":"))
+    ]
+    for i in reversed(titles):
+        if any(SPEAKER_DATE.search(x) or x.startswith("各位代表") for x in lines[i + 1 : i + 5]):
             return i
-    return None
+    return titles[0] if titles else None
 
 
 def _is_heading(line: str) -> bool:
