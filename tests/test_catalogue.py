@@ -101,3 +101,21 @@ def test_default_directory_without_place_leaves_out_place_names():
 )
 def test_government_of(text, expected):
     assert government_of(text) == expected
+
+
+def test_every_corpus_unit_has_a_function(jiyuan, henan):
+    names = {(u.name, u.alias) for doc in (jiyuan, henan) for t in doc.tasks for u in t.units}
+    assert len(names) > 150
+    unknown = sorted(name for name, alias in names if not functions_of(name, alias))
+    # Genuinely unknown units would be listed here; the corpus has none left.
+    assert unknown == []
+
+
+def test_corpus_units_of_the_same_function_meet_across_governments(jiyuan, henan):
+    def codes(doc, name):
+        return next(functions_of(u.name, u.alias) for t in doc.tasks for u in t.units if u.name == name)
+
+    assert set(codes(henan, "省发展改革委")) <= set(codes(jiyuan, "发展改革和统计局"))
+    assert set(codes(henan, "省科技厅")) <= set(codes(jiyuan, "工业信息和科技局"))
+    assert set(codes(henan, "省体育局")) <= set(codes(jiyuan, "教育体育局"))
+    assert codes(henan, "各省辖市政府") == codes(jiyuan, "各镇人民政府") == ["lower_government"]

@@ -43,8 +43,8 @@ SPECIFIC = {"lower_government", "development_zone", "soe", "university", "resear
 # Weights of the signals, tuned by leave-one-out on the corpus (``duban eval``).
 WEIGHTS = {
     "knn": 1.0,
-    "ridge": 1.0,
-    "keywords": 0.35,
+    "ridge": 0.5,
+    "keywords": 1.5,
     "named": 0.8,
     "cross_government": 0.5,  # weight of a past task of another government
     "neighbours": 8,
@@ -52,7 +52,13 @@ WEIGHTS = {
     # A named town or company the task does not name is seldom on it.
     "unnamed_specific": 0.5,
     # A unit joins the set while its score is at least this share of the best.
-    "keep_ratio": 0.35,
+    "keep_ratio": 0.55,
+    # The set is at most as large as the similar past tasks' sets, times this.
+    "size_scale": 1.0,
+    # … and at least this score of its own.
+    "keep_score": 0.0,
+    # The lead is chosen by its primary score plus this share of its any-role score.
+    "primary_mix": 0.0,
 }
 
 
@@ -249,6 +255,9 @@ class Example:
     monitor: set[int]
     has_lead: bool
     size: int
+    # Functions of the task's units as written (before carrying over).
+    functions_any: set[str] = field(default_factory=set)
+    functions_primary: set[str] = field(default_factory=set)
 
 
 class Suggester:
@@ -289,6 +298,7 @@ class Suggester:
         self._fit_ridge()
         self._learn_conventions()
         self._learn_mentions()
+        self._learn_keywords()
 
     # --- learning -----------------------------------------------------------
     def _examples(self, history: list[Document]) -> list[Example]:
@@ -301,9 +311,14 @@ class Suggester:
                 any_role: dict[int, float] = {}
                 primary: dict[int, float] = {}
                 monitor: set[int] = set()
+                functions_any: set[str] = set()
+                functions_primary: set[str] = set()
                 primary_names = {u.name for u in task.primary_units}
                 for u in task.units:
                     functions = self.catalogue.functions_of(u.name, u.alias)
+                    functions_any.update(functions)
+                    if u.name in primary_names:
+                        functions_primary.update(functions)
                     targets = self.naming.map_unit(u.name, functions, task.text, same)
                     share = 1.0 / len(targets) if targets else 0.0
                     for j in targets:
@@ -325,6 +340,8 @@ class Suggester:
                         monitor=monitor,
                         has_lead=bool(task.units_in(LEAD)),
                         size=len(any_role),
+                        functions_any=functions_any,
+                        functions_primary=functions_primary,
                     )
                 )
         return out
@@ -362,6 +379,29 @@ class Suggester:
             for j in e.any_role:
                 counts[j]["monitor" if j in e.monitor else "other"] += 1
         self.monitors = {j for j, c in counts.items() if c["monitor"] > c["other"]}
+
+    def _learn_keywords(self) -> None:
+        """How far each catalogue keyword is borne out by the history: of the past
+        tasks that contain it, the share whose units do the keyword's function.
+        A keyword the history never shows keeps an even 0.5."""
+        prior, strength = 0.5, 2.0
+        self.keyword_any: dict[tuple[str, str], float] = {}
+        self.keyword_primary: dict[tuple[str, str], float] = {}
+        containing: dict[str, list[Example]] = {}
+        for f in self.catalogue.functions:
+            for k in f.keywords:
+                if k not in containing:
+                    containing[k] = [e for e in self.examples if k in e.text]
+                tasks = containing[k]
+                n = len(tasks)
+                hits_any = sum(1 for e in tasks if f.code in e.functions_any)
+                hits_primary = sum(1 for e in tasks if f.code in e.functions_primary)
+                self.keyword_any[f.code, k] = (hits_any + strength * prior) / (n + strength)
+                self.keyword_primary[f.code, k] = (hits_primary + strength * prior) / (n + strength)
+
+    def _keyword_score(self, words: list[str], code: str, table: dict) -> float:
+        """Long keywords (一般公共预算收入) decide more than short ones (企业)."""
+        return sum(2 * table.get((code, k), 0.5) * min(len(k), 6) / 3 for k in words)
 
     def _learn_mentions(self) -> None:
         """How often a specific unit named in a task's text is among its units."""
@@ -408,14 +448,19 @@ class Suggester:
             prim += w["ridge"] * (sims @ self.dual_primary + self.mean_primary)
             anyr += w["ridge"] * (sims @ self.dual_any + self.mean_any)
         hits = self.catalogue.keyword_hits(text)
-        keyword = np.zeros(m)
+        keyword_any = np.zeros(m)
+        keyword_primary = np.zeros(m)
         for j, unit in enumerate(self.naming.units):
             if unit.specific:
                 continue
-            best = max((_keyword_weight(hits.get(f, [])) for f in unit.functions), default=0)
-            keyword[j] = 1 - 0.5**best
-        prim += w["keywords"] * keyword
-        anyr += w["keywords"] * keyword
+            best = max((self._keyword_score(hits.get(f, []), f, self.keyword_any) for f in unit.functions), default=0)
+            keyword_any[j] = 1 - 0.5**best
+            best = max(
+                (self._keyword_score(hits.get(f, []), f, self.keyword_primary) for f in unit.functions), default=0
+            )
+            keyword_primary[j] = 1 - 0.5**best
+        prim += w["keywords"] * keyword_primary
+        anyr += w["keywords"] * keyword_any
         named = np.zeros(m)
         for j, rate in self.mention_rate.items():
             if any(k in text for k in self.naming.units[j].keys):
@@ -432,7 +477,7 @@ class Suggester:
             return 1
         total = sum(s for _, s in neighbours) or 1.0
         size = sum(self.examples[i].size * s for i, s in neighbours) / total
-        return max(1, min(8, round(size)))
+        return max(1, min(12, round(size * self.weights["size_scale"])))
 
     def suggest(self, text: str, limit: int = 8, sims=None) -> tuple[list[UnitRef], list[Candidate]]:
         import numpy as np
@@ -440,7 +485,8 @@ class Suggester:
         prim, anyr, neighbours, hits, named = self.scores(text, sims)
         if not len(self.naming):
             return [], []
-        primary = int(np.argmax(np.where([j not in self.monitors for j in range(len(prim))], prim, -np.inf)))
+        lead_score = prim + self.weights["primary_mix"] * anyr
+        primary = int(np.argmax(np.where([j not in self.monitors for j in range(len(prim))], lead_score, -np.inf)))
         order = [primary] + [int(j) for j in np.argsort(-anyr) if j != primary]
         size = self.expected_size(neighbours)
         top = anyr[order[0]] if anyr[order[0]] > 0 else 1.0
@@ -448,7 +494,7 @@ class Suggester:
         for j in order[1:]:
             if len(chosen) >= size:
                 break
-            if anyr[j] < self.weights["keep_ratio"] * top:
+            if anyr[j] < self.weights["keep_ratio"] * top or anyr[j] < self.weights["keep_score"]:
                 break
             chosen.append(j)
         roles = self._roles(chosen, neighbours)
@@ -499,11 +545,6 @@ class Suggester:
         if not parts:
             parts.append(f"按职能（{'、'.join(self.catalogue.name(f) for f in unit.functions)}）")
         return "；".join(parts)
-
-
-def _keyword_weight(words: list[str]) -> float:
-    """Long keywords (一般公共预算收入) decide more than short ones (企业)."""
-    return sum(min(len(w), 6) / 3 for w in words)
 
 
 def strip_units(doc: Document) -> Document:
