@@ -395,3 +395,23 @@ def test_news_headline_above_the_summary_is_not_the_title():
     doc = read_report(Source.from_text(text, name="news.txt"))
     assert doc.title == "政府工作报告" and doc.date == date(2026, 2, 7)
     assert [t.text for t in doc.targets] == ["生产总值增长5.5%左右", "粮食产量225万吨以上"]
+
+
+def test_lead_with_one_comma_where_the_report_writes_leads():
+    text = "\n".join(
+        [
+            "政府工作报告",
+            "三、2026年重点工作",
+            "（一）稳增长。深入落实扩大内需行动，推动经济回升。",
+            "扩大有效投资。实施项目10个，完成投资20亿元。",
+            "加快建设产业体系，推动高质量发展。培育企业5家，建设园区2个。",
+            "提振消费。举办活动100场。",
+            "（二）惠民生",
+            "稳定就业。新增就业1000人。",
+            "新增就业1000人，城镇调查失业率5.5%。持续推进技能培训。",
+        ]
+    )
+    doc = read_report(Source.from_text(text, name="x.txt"))
+    leads = [p.lead for a in doc.areas for p in a.paragraphs]
+    # The area's opening sentence stays an opening; a sentence with figures is no lead.
+    assert leads == [None, "扩大有效投资", "加快建设产业体系，推动高质量发展", "提振消费", "稳定就业", None]

@@ -134,3 +134,11 @@ def test_round_trip_jiyuan():
     assert scores["section_agreement"] == 1.0
     # The ten targets come back as the first ten tasks, in order.
     assert [t.text for t in draft.tasks[:10]] == [t.text for t in doc.tasks[:10]]
+
+
+def test_round_trip_without_year_or_headings():
+    doc = notice(([], "实施项目10个。"), ([], "新增就业1000人。"))
+    doc.year = None
+    assert notice_to_prose(doc).splitlines()[2] == "三、今年重点工作"
+    draft, scores = round_trip(doc)
+    assert scores["f1"] == 1.0

@@ -288,19 +288,37 @@ def _year_work_part(lines: list[str], year: int | None) -> tuple[int | None, lis
 def _split_areas(body: list[str]) -> tuple[list[str], list[Area]]:
     preamble: list[str] = []
     areas: list[Area] = []
+    intros: list[Paragraph] = []
     for line in body:
         m = AREA_HEADING.match(line)
         if m:
             heading, intro = _split_heading(m.group(2))
             area = Area(heading=heading)
             if intro:
-                area.paragraphs.append(Paragraph(lead=None, text=intro))
+                intros.append(Paragraph(lead=None, text=intro))
+                area.paragraphs.append(intros[-1])
             areas.append(area)
         elif areas:
             areas[-1].paragraphs.append(_paragraph(line))
         else:
             preamble.append(line)
+    _relax_leads(areas, intros)
     return preamble, areas
+
+
+def _relax_leads(areas: list[Area], intros: list[Paragraph]) -> None:
+    """Where most paragraphs open with a lead phrase, a short opening sentence
+    with one comma (``加快建设产业体系，推动高质量发展。``) is one too.
+    An area's own opening sentences, written after its heading, never are."""
+    own = [p for a in areas for p in a.paragraphs if not any(p is i for i in intros)]
+    if not own or sum(1 for p in own if p.lead) < 0.6 * len(own):
+        return
+    for area in areas:
+        for i, p in enumerate(area.paragraphs):
+            if p.lead is None and not any(p is x for x in intros):
+                relaxed = _paragraph(p.text, commas=1)
+                if relaxed.lead and not re.match(r"^(同时|此外|另外|我们)", relaxed.lead):
+                    area.paragraphs[i] = relaxed
 
 
 def _split_heading(text: str) -> tuple[str, str]:
@@ -315,9 +333,16 @@ def _split_heading(text: str) -> tuple[str, str]:
 LEAD_MAX_CHARS = 24
 
 
-def _paragraph(line: str) -> Paragraph:
+def _paragraph(line: str, commas: int = 0) -> Paragraph:
     head, sep, rest = line.partition("。")
-    if sep and rest.strip() and len(head) <= LEAD_MAX_CHARS and not re.search(r"[，；：,;:]", head):
+    if (
+        sep
+        and rest.strip()
+        and len(head) <= LEAD_MAX_CHARS
+        and len(re.findall(r"[，,]", head)) <= commas
+        and not re.search(r"[；：;:]", head)
+        and not (commas and re.search(r"\d", head))
+    ):
         return Paragraph(lead=head.strip(), text=rest.strip())
     return Paragraph(lead=None, text=line)
 

@@ -36,7 +36,7 @@ def notice_to_prose(notice: Document) -> str:
     """A parsed notice written back as a minimal work report that ``read_report`` reads."""
     year = notice.year or (notice.date.year if notice.date else None)
     year_text = f"{year}年" if year else ""
-    lines = [f"{year_text}政府工作报告", "各位代表：", f"三、{year_text}重点工作"]
+    lines = [f"{year_text}政府工作报告", "各位代表：", f"三、{year_text or '今年'}重点工作"]
 
     area = 0
     level1: str | None = None
