@@ -398,3 +398,16 @@ def test_table_section_rows_numbered_in_the_number_column():
     doc = parse_source(source)
     assert [(t.number, t.section) for t in doc.tasks] == [("1", ["一、稳增长"]), ("2", ["二、保民生"])]
     assert units(doc.tasks[0]) == [("县发展改革局", "responsible"), ("县财政局", "support")]
+
+
+def test_city_prefix_and_vague_collectives():
+    doc = parse_text(
+        "通知\n一、发展\n1. 甲。（市发展改革委牵头，财政局、市场监管局、市直有关部门配合）\n2. 乙。（市政府办公室负责）\n"
+    )
+    assert [(u.name, u.role, u.collective) for u in doc.tasks[0].units] == [
+        ("市发展改革委", "lead", False),
+        ("市财政局", "support", False),
+        ("市市场监管局", "support", False),
+        ("市直有关部门", "support", True),
+    ]
+    assert units(doc.tasks[1]) == [("市政府办公室", "responsible")]

@@ -362,7 +362,8 @@ def _normalise_name(name: str) -> str:
 
 
 def is_collective(name: str) -> bool:
-    if name.startswith(("各", "相关", "有关")) or "各部门" in name or "各单位" in name:
+    """各镇人民政府, 市政府各部门, 市直有关部门, 区管国有企业: a group of units."""
+    if name.startswith(("各", "相关", "有关")) or re.search(r"(各|有关|相关)(部门|单位)", name):
         return True
     return name in _CATEGORIES or name.endswith(("国有企业", "县（市、区）政府", "县（市、区）人民政府"))
 
