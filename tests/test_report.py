@@ -415,3 +415,13 @@ def test_lead_with_one_comma_where_the_report_writes_leads():
     leads = [p.lead for a in doc.areas for p in a.paragraphs]
     # The area's opening sentence stays an opening; a sentence with figures is no lead.
     assert leads == [None, "扩大有效投资", "加快建设产业体系，推动高质量发展", "提振消费", "稳定就业", None]
+
+
+def test_targets_listed_on_the_line_after_the_colon():
+    text = "政府工作报告\n三、2026年重点工作\n今年主要预期目标是：\n生产总值增长6%，粮食产量5万吨以上。\n（一）稳增长\n扩大投资。实施项目10个。"
+    doc = read_report(Source.from_text(text, name="x.txt"))
+    assert [t.text for t in doc.targets] == ["生产总值增长6%", "粮食产量5万吨以上"]
+
+    text = "政府工作报告\n三、2026年重点工作\n今年主要预期目标是：\n生产总值增长6%；\n粮食产量5万吨以上。\n今年要做好以下工作：\n（一）稳增长"
+    doc = read_report(Source.from_text(text, name="x.txt"))
+    assert [t.text for t in doc.targets] == ["生产总值增长6%", "粮食产量5万吨以上"]

@@ -363,11 +363,17 @@ def _outside_retrospective(lines: list[str]) -> list[str]:
 
 
 def _read_targets(preamble: list[str]) -> list[Target]:
-    for line in preamble:
+    for i, line in enumerate(preamble):
         m = TARGETS_LEAD.search(line)
         if not m:
             continue
-        sentence = line[m.end() :].split("。")[0]
+        rest = line[m.end() :].strip()
+        # The list may start on a line of its own after the colon, a target a line.
+        for following in preamble[i + 1 : i + 20]:
+            if "。" in rest:
+                break
+            rest += following
+        sentence = rest.split("。")[0]
         return [Target(text=t, indicators=find_indicators(t)) for t in split_targets(sentence)]
     return []
 
