@@ -425,3 +425,10 @@ def test_targets_listed_on_the_line_after_the_colon():
     text = "政府工作报告\n三、2026年重点工作\n今年主要预期目标是：\n生产总值增长6%；\n粮食产量5万吨以上。\n今年要做好以下工作：\n（一）稳增长"
     doc = read_report(Source.from_text(text, name="x.txt"))
     assert [t.text for t in doc.targets] == ["生产总值增长6%", "粮食产量5万吨以上"]
+
+
+def test_parts_written_as_di_n_bufen_and_wide_digits():
+    text = "政府工作报告\n第三部分　２０２６年重点工作\n今年主要预期目标是：生产总值增长６%。\n（一）稳增长\n扩大投资。实施项目10个。\n第四部分　加强政府自身建设\n依法行政。严格依法办事。"
+    doc = read_report(Source.from_text(text, name="x.txt"))
+    assert doc.year == 2026 and [t.text for t in doc.targets] == ["生产总值增长6%"]
+    assert [p.lead for a in doc.areas for p in a.paragraphs] == ["扩大投资"]

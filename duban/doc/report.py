@@ -26,7 +26,9 @@ from duban.errors import NotADocumentError
 CN_DIGITS = "零一二三四五六七八九十"
 
 # 一、… at the start of a line: the report's top-level parts.
-PART_HEADING = re.compile(r"^([一二三四五六七八九十]{1,3})、\s*(.+)$")
+PART_HEADING = re.compile(
+    r"^(?:[一二三四五六七八九十]{1,3}、|第[一二三四五六七八九十]{1,3}部分[、：:\s]*)\s*(?P<text>.+)$"
+)
 # （一）… / (一)…: an area of the year-work part.
 AREA_HEADING = re.compile(r"^[（(]\s*([一二三四五六七八九十]{1,3})\s*[）)]\s*(.+)$")
 # A year-work heading written without an ordinal: ``2026年工作安排``.
@@ -45,6 +47,8 @@ CLOSING_QUOTES = "”’」』\"'）)"
 # keep theirs (1,000 / 3:00).
 HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？", "(": "（", ")": "）"}
 _HALF_PUNCT = re.compile(r"[,;:!?()]")
+
+_WIDE_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 # Framing around the document when it was reposted by a news site.
 _CAPTION = re.compile(r"(记者|通讯员|摄影|图/|供图).{0,12}摄?$|\s摄$")
@@ -114,7 +118,7 @@ def looks_like_report(lines: list[str]) -> bool:
         1 for line in cleaned if re.match(r"^\d{1,3}\s*[.．、]", line) and re.search(r"(负责|牵头|监测)\s*[)）]", line)
     )
     prose = any(line.startswith("各位代表") for line in cleaned) or any(
-        PART_HEADING.match(line) and _is_year_work_heading(PART_HEADING.match(line).group(2)) for line in cleaned
+        PART_HEADING.match(line) and _is_year_work_heading(PART_HEADING.match(line).group("text")) for line in cleaned
     )
     return prose and unit_clauses < 5
 
@@ -139,7 +143,7 @@ def normalise_punctuation(text: str) -> str:
 def _clean_lines(raw: list[str]) -> list[str]:
     out = []
     for line in raw:
-        line = line.replace("\u3000", " ").replace("**", "").strip()
+        line = line.replace("\u3000", " ").replace("**", "").translate(_WIDE_DIGITS).strip()
         if not line or PAGE_MARKER.match(line) or _EDITORIAL.match(line):
             continue
         out.append(normalise_punctuation(line))
@@ -262,16 +266,16 @@ def _year_work_part(lines: list[str], year: int | None) -> tuple[int | None, lis
     candidates = []
     for i, line in enumerate(lines):
         m = PART_HEADING.match(line)
-        if m and len(line) <= 40 and _is_year_work_heading(m.group(2), year):
-            candidates.append((i, m.group(2)))
+        if m and len(line) <= 40 and _is_year_work_heading(m.group("text"), year):
+            candidates.append((i, m.group("text")))
         elif BARE_YEAR_WORK.match(line) and not AREA_HEADING.match(line) and _is_year_work_heading(line, year):
             candidates.append((i, line))
     if not candidates:
         for i, line in enumerate(lines):
             m = PART_HEADING.match(line)
-            if m and len(line) <= 40 and not re.search(r"回顾|十四五|十五五|五年", m.group(2)):
+            if m and len(line) <= 40 and not re.search(r"回顾|十四五|十五五|五年", m.group("text")):
                 if any(TARGETS_LEAD.search(x) for x in _part_body(lines, i)):
-                    candidates.append((i, m.group(2)))
+                    candidates.append((i, m.group("text")))
     if not candidates:
         return None
 
@@ -356,7 +360,7 @@ def _outside_retrospective(lines: list[str]) -> list[str]:
     for line in lines:
         m = PART_HEADING.match(line)
         if m and len(line) <= 40:
-            skipping = bool(re.search(r"回顾|十四五|十五五|五年", m.group(2)))
+            skipping = bool(re.search(r"回顾|十四五|十五五|五年", m.group("text")))
         elif not skipping:
             out.append(line)
     return out
