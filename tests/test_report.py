@@ -432,3 +432,19 @@ def test_parts_written_as_di_n_bufen_and_wide_digits():
     doc = read_report(Source.from_text(text, name="x.txt"))
     assert doc.year == 2026 and [t.text for t in doc.targets] == ["生产总值增长6%"]
     assert [p.lead for a in doc.areas for p in a.paragraphs] == ["扩大投资"]
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("name", ["report-yanshi-2026.txt", "report-pingdingshan-2026.txt"])
+@pytest.mark.parametrize("form", ["docx", "pdf"])
+def test_report_as_word_or_typeset_pdf_reads_the_same(name, form, tmp_path):
+    from duban.doc import parse_file
+    from tests.variants import notice_docx, notice_pdf
+
+    text = corpus_source(name).text()
+    path = tmp_path / f"report.{form}"
+    # The builders were written for notices; they lay out any lines (PDF: 28 a line, — N — page feet).
+    (notice_docx if form == "docx" else notice_pdf)(text.split("\n"), path)
+    doc = parse_file(path)
+    assert doc.kind == "report"
+    assert _shape(doc) == _shape(read_report(Source.from_text(text, name=name)))
