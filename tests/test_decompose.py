@@ -49,6 +49,11 @@ def test_a_figure_is_never_framing():
     assert not is_framing("项目建设是稳增长的关键，全年实施项目20个。")
     assert not is_framing("必须确保粮食产量稳定在225万吨以上。")
     assert not is_framing("坚持和发展新时代“枫桥经验”，从源头上预防和化解各类社会矛盾。")
+    # A purpose phrase or a statement followed by work is a task.
+    assert not is_framing("以数字化为核心，推进传统产业转型升级。")
+    assert not is_framing("项目建设是稳增长的关键，要加快推进重点项目建设。")
+    assert not is_framing("必须严格落实安全生产责任制。")
+    assert is_framing("必须坚持以人民为中心的发展思想。")
 
 
 def test_continuation_is_merged_into_the_sentence_before():

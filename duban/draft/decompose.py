@@ -61,11 +61,11 @@ _FIGURE = re.compile(r"\d|[一二三四五六七八九十百千万两]+(个|项|
 
 # Openings that set a stance rather than commit to work.
 _STANCE_OPENING = re.compile(
-    r"^(要以|要坚持|必须|只有|各位代表|今年是|新征程|新的一年|我们(将|要|必须)?(始终|坚持|牢记|坚定|深刻|清醒|一定))"
+    r"^(要以|要坚持|必须坚持|只有|各位代表|今年是|新征程|新的一年|我们(将|要|必须)?(始终|坚持|牢记|坚定|深刻|清醒|一定))"
 )
-# ``…是…的关键`` and the like: a statement of what something is.
+# ``…是…的关键`` and the like: a statement of what something is (not ``以…为核心``).
 _COPULA = re.compile(
-    r"^[^，。；]{1,24}(是|为)[^，。；]{0,24}(关键|根本|基础|前提|保障|基石|重中之重|第一要务|必由之路|应有之义|"
+    r"^(?!以)[^，。；]{1,24}是[^，。；]{0,24}(关键|根本|基础|前提|保障|基石|重中之重|第一要务|必由之路|应有之义|"
     r"必然要求|重要抓手|重要支撑|核心|生命线|着力点|落脚点|出发点|题中之义)"
 )
 # Manner words a verb may carry in front: 持续推进, 深入实施, 高标准打造.
@@ -185,8 +185,11 @@ def is_framing(sentence: str) -> bool:
     what something is, or no action verb at all."""
     if _FIGURE.search(sentence):
         return False
-    if _STANCE_OPENING.match(sentence) or _COPULA.match(sentence):
+    if _STANCE_OPENING.match(sentence):
         return True
+    copula = _COPULA.match(sentence)
+    if copula and not _ACTION.search(sentence[copula.end() :]):
+        return True  # what something is, with no work to do after it
     return not _ACTION.search(sentence)
 
 
