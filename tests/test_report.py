@@ -448,3 +448,18 @@ def test_report_as_word_or_typeset_pdf_reads_the_same(name, form, tmp_path):
     doc = parse_file(path)
     assert doc.kind == "report"
     assert _shape(doc) == _shape(read_report(Source.from_text(text, name=name)))
+
+
+def test_photo_captions_dropped_but_not_headings_that_mention_reporters():
+    text = "\n".join(
+        [
+            "政府工作报告",
+            "三、2026年重点工作",
+            "（一）加强新闻记者队伍建设",
+            "市长作政府工作报告。 记者 牛智广 摄",
+            "培养记者人才。举办培训班10期，培训记者500人次。",
+        ]
+    )
+    doc = read_report(Source.from_text(text, name="x.txt"))
+    assert [a.heading for a in doc.areas] == ["加强新闻记者队伍建设"]
+    assert doc.areas[0].paragraphs == [Paragraph(lead="培养记者人才", text="举办培训班10期，培训记者500人次。")]

@@ -51,7 +51,7 @@ _HALF_PUNCT = re.compile(r"[,;:!?()]")
 _WIDE_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 # Framing around the document when it was reposted by a news site.
-_CAPTION = re.compile(r"(记者|通讯员|摄影|图/|供图).{0,12}摄?$|\s摄$")
+_CAPTION = re.compile(r"(记者|通讯员|摄影)[^。]{0,20}摄$|\s摄$|[（(]?(图|图片)[/／:：].{0,20}$|供图[)）]?$")
 _EDITORIAL = re.compile(r"^[【\[](责任编辑|编辑|内容审核|总编辑|来源|审核)")
 
 
@@ -160,7 +160,10 @@ def _title_index(lines: list[str]) -> int | None:
     titles = [
         i
         for i, line in enumerate(lines[:80])
-        if "政府工作报告" in line and len(line) <= 40 and not line.endswith(("。", "：", ":"))
+        if "政府工作报告" in line
+        and len(line) <= 40
+        and not line.endswith(("。", "：", ":"))
+        and not _CAPTION.search(line)
     ]
     for i in reversed(titles):
         if any(SPEAKER_DATE.search(x) or x.startswith("各位代表") for x in lines[i + 1 : i + 5]):
