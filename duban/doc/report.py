@@ -9,7 +9,8 @@ under it, each a run of paragraphs that open with a short lead phrase
 The reader works on logical lines: it drops what a news site puts around the
 document (summary, photo caption, editor credits), page markers and blank
 lines, and joins a paragraph that a PDF page broke in two (a line that stops
-without closing its sentence runs on into the next).
+without closing its sentence runs on into the next; in text wrapped at a fixed
+width, so does a full line).
 """
 
 from __future__ import annotations
@@ -22,8 +23,6 @@ from duban.doc.indicators import find_indicators
 from duban.doc.model import Area, Document, Paragraph, Target
 from duban.doc.source import Source
 from duban.errors import NotADocumentError
-
-CN_DIGITS = "零一二三四五六七八九十"
 
 # 一、… at the start of a line: the report's top-level parts.
 PART_HEADING = re.compile(
@@ -332,7 +331,7 @@ def _split_heading(text: str) -> tuple[str, str]:
     """``全力以赴稳定经济运行，实现高质量发展。深入落实…`` → heading, intro."""
     head, sep, rest = text.partition("。")
     if not sep:
-        return text.strip(), ""
+        return text.strip().rstrip("：:，,；;"), ""
     return head.strip(), rest.strip()
 
 
