@@ -104,7 +104,7 @@ def own_directory(notice: Document) -> list[tuple[str, list[str]]]:
     return list(names.items())
 
 
-def suggestion_scores(notices: list[Document]) -> list[Score]:
+def suggestion_scores(notices: list[Document], weights: dict | None = None) -> list[Score]:
     from duban.draft.suggest import suggest_document
 
     out: list[Score] = []
@@ -112,14 +112,14 @@ def suggestion_scores(notices: list[Document]) -> list[Score]:
         others = [n for n in notices if n is not test]
         if others:
             for setting, directory in (("跨政府·本级名录", own_directory(test)), ("跨政府·默认名录", None)):
-                suggested = suggest_document(test, others, directory)
+                suggested = suggest_document(test, others, directory, weights=weights)
                 n, h1, h3, f1 = score_tasks(test.tasks, suggested.tasks)
                 out.append(Score(setting, name_of(test), n, h1 / n, h3 / n, f1 / n))
         totals = [0, 0, 0, 0.0]
         for fold in range(FOLDS):
             train = replace(test, tasks=[t for i, t in enumerate(test.tasks) if i % FOLDS != fold])
             held = replace(test, tasks=[t for i, t in enumerate(test.tasks) if i % FOLDS == fold])
-            suggested = suggest_document(held, [train, *others])
+            suggested = suggest_document(held, [train, *others], weights=weights)
             for k, v in enumerate(score_tasks(held.tasks, suggested.tasks)):
                 totals[k] += v
         n = totals[0]

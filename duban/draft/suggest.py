@@ -48,6 +48,7 @@ WEIGHTS = {
     "named": 0.8,
     "cross_government": 0.5,  # weight of a past task of another government
     "neighbours": 8,
+    "heading": 1,  # 1: the innermost heading joins the words a task is compared by
     "ridge_alpha": 1.0,
     # A named town or company the task does not name is seldom on it.
     "unnamed_specific": 0.5,
@@ -55,6 +56,8 @@ WEIGHTS = {
     "keep_ratio": 0.55,
     # The set is at most as large as the similar past tasks' sets, times this.
     "size_scale": 1.0,
+    # When set, choose the set size by expected F1, a score of this much being a certainty.
+    "expected_f1": 4.0,
     # … and at least this score of its own.
     "keep_score": 0.0,
     # The lead is chosen by its primary score plus this share of its any-role score.
@@ -281,7 +284,7 @@ class Suggester:
         m = len(self.naming)
         self.vectorizer = TfidfVectorizer(analyzer=tokens, sublinear_tf=True, min_df=1)
         if self.examples:
-            self.X = self.vectorizer.fit_transform([e.text for e in self.examples])
+            self.X = self.vectorizer.fit_transform([with_heading(e.task) for e in self.examples])
         else:
             self.X = None
         n = len(self.examples)
@@ -488,15 +491,18 @@ class Suggester:
         lead_score = prim + self.weights["primary_mix"] * anyr
         primary = int(np.argmax(np.where([j not in self.monitors for j in range(len(prim))], lead_score, -np.inf)))
         order = [primary] + [int(j) for j in np.argsort(-anyr) if j != primary]
-        size = self.expected_size(neighbours)
-        top = anyr[order[0]] if anyr[order[0]] > 0 else 1.0
-        chosen = [order[0]]
-        for j in order[1:]:
-            if len(chosen) >= size:
-                break
-            if anyr[j] < self.weights["keep_ratio"] * top or anyr[j] < self.weights["keep_score"]:
-                break
-            chosen.append(j)
+        if self.weights["expected_f1"]:
+            chosen = self._best_expected_f1(order, anyr)
+        else:
+            size = self.expected_size(neighbours)
+            top = anyr[order[0]] if anyr[order[0]] > 0 else 1.0
+            chosen = [order[0]]
+            for j in order[1:]:
+                if len(chosen) >= size:
+                    break
+                if anyr[j] < self.weights["keep_ratio"] * top or anyr[j] < self.weights["keep_score"]:
+                    break
+                chosen.append(j)
         roles = self._roles(chosen, neighbours)
         units = [UnitRef(name=self.naming.units[j].name, role=roles[j]) for j in chosen]
         for u, j in zip(units, chosen):
@@ -506,11 +512,29 @@ class Suggester:
         best = float(anyr.max()) if anyr.max() > 0 else 1.0
         rest = [j for j in order if j not in chosen and anyr[j] > 0]
         candidates = []
-        for j in (chosen + rest)[:limit]:
+        for j in (chosen + rest)[: max(limit, len(chosen) + 3)]:
             role = roles.get(j, MONITOR if j in self.monitors else SUPPORT)
             score = max(0.0, min(1.0, float(anyr[j]) / best))
             candidates.append(Candidate(self.naming.units[j].name, score, role, self._why(j, neighbours, hits, named)))
         return units, candidates
+
+    def _best_expected_f1(self, order: list[int], anyr) -> list[int]:
+        """As many units as maximise the expected F1 of the set, reading each
+        unit's score as the chance it is on the task: take the k most likely
+        while 2·Σp(top k) / (k + Σp(all)) grows."""
+        import numpy as np
+
+        w = self.weights
+        p = np.clip(anyr / w["expected_f1"], 0.0, 1.0)
+        total = float(p.sum())
+        best_k, best = 1, -1.0
+        running = 0.0
+        for k, j in enumerate(order[:12], start=1):
+            running += p[j]
+            value = 2 * running / (k + total)
+            if value > best:
+                best_k, best = k, value
+        return order[:best_k]
 
     def _roles(self, chosen: list[int], neighbours: list[tuple[int, float]]) -> dict[int, str]:
         doers = [j for j in chosen if j not in self.monitors]
@@ -547,6 +571,13 @@ class Suggester:
         return "；".join(parts)
 
 
+def with_heading(task: Task) -> str:
+    """The task's text with its innermost heading: tasks under 推进乡村全面振兴
+    share units even where their own words do not say so."""
+    heading = re.sub(r"^[（(]?[一二三四五六七八九十\d]+[)）、.．]?", "", task.section[-1]) if task.section else ""
+    return f"{task.text} {heading}" if heading and WEIGHTS["heading"] else task.text
+
+
 def strip_units(doc: Document) -> Document:
     """A copy of a notice without its unit clauses, so suggesting never peeks."""
     out = Document(**{**doc.__dict__})
@@ -568,7 +599,7 @@ def suggest_document(
     doc = strip_units(doc)
     government = government or Government.of(doc)
     suggester = Suggester(history, government, directory, weights)
-    sims = suggester.similarities([t.text for t in doc.tasks])
+    sims = suggester.similarities([with_heading(t) for t in doc.tasks])
     for task, row in zip(doc.tasks, sims):
         units, candidates = suggester.suggest(task.text, sims=row if suggester.X is not None else None)
         task.units = units
