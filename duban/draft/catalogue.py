@@ -31,6 +31,9 @@ class Function:
     keywords: list[str] = field(default_factory=list)
     # A kind of unit that is one thing only (company, university, lower government).
     whole: bool = False
+    # The function whose unit usually takes this one on where a government has
+    # no unit of its own for it (forestry → natural resources).
+    parent: str | None = None
 
     def matches(self, unit_name: str) -> bool:
         if any(x.search(unit_name) for x in self.exclude):
@@ -69,7 +72,9 @@ class Catalogue:
         return [f.code for f in self.functions if not f.whole and f.matches(name)]
 
     def keyword_hits(self, text: str) -> dict[str, list[str]]:
-        """For each function, the catalogue keywords that occur in ``text``."""
+        """For each function, the catalogue keywords that occur in ``text``
+        (quotes and spaces ignored: “两业”融合 is 两业融合)."""
+        text = re.sub(r"[\s“”‘’\"'「」『』]", "", text)
         hits: dict[str, list[str]] = {}
         for f in self.functions:
             found = [k for k in f.keywords if k in text]
@@ -101,6 +106,7 @@ def load_catalogue() -> Catalogue:
                 exclude=[re.compile(p) for p in row.get("exclude") or []],
                 keywords=[str(k) for k in row.get("keywords") or []],
                 whole=bool(row.get("whole", False)),
+                parent=row.get("parent"),
             )
         )
     return Catalogue(functions)

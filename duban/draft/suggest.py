@@ -94,6 +94,9 @@ class TargetUnit:
     source: str = "default"
     # Words that, found in a task, name this unit (郑州 → 郑州市政府).
     keys: list[str] = field(default_factory=list)
+    # Functions it takes on because the government has no unit for them
+    # (forestry, in a government without a forestry bureau).
+    adopted: list[str] = field(default_factory=list)
 
     @property
     def specific(self) -> bool:
@@ -122,6 +125,11 @@ class Naming:
         for i, u in enumerate(units):
             for f in u.functions:
                 self.by_function[f].append(i)
+        for f in catalogue.functions:
+            if f.code not in self.by_function and f.parent in self.by_function:
+                for i in self.by_function[f.parent][:1]:
+                    units[i].adopted.append(f.code)
+                    self.by_function[f.code].append(i)
 
     def __len__(self) -> int:
         return len(self.units)
@@ -456,11 +464,10 @@ class Suggester:
         for j, unit in enumerate(self.naming.units):
             if unit.specific:
                 continue
-            best = max((self._keyword_score(hits.get(f, []), f, self.keyword_any) for f in unit.functions), default=0)
+            functions = unit.functions + unit.adopted
+            best = max((self._keyword_score(hits.get(f, []), f, self.keyword_any) for f in functions), default=0)
             keyword_any[j] = 1 - 0.5**best
-            best = max(
-                (self._keyword_score(hits.get(f, []), f, self.keyword_primary) for f in unit.functions), default=0
-            )
+            best = max((self._keyword_score(hits.get(f, []), f, self.keyword_primary) for f in functions), default=0)
             keyword_primary[j] = 1 - 0.5**best
         prim += w["keywords"] * keyword_primary
         anyr += w["keywords"] * keyword_any
@@ -560,7 +567,7 @@ class Suggester:
             who = "、".join(u.name for u in e.task.units[:3]) + ("等" if len(e.task.units) > 3 else "")
             number = f"第{e.task.number}项" if e.task.number else ""
             parts.append(f"相似任务{number}「{text}」（{who}）")
-        words = [k for f in unit.functions for k in hits.get(f, [])]
+        words = [k for f in unit.functions + unit.adopted for k in hits.get(f, [])]
         if words:
             parts.append("关键词：" + "、".join(dict.fromkeys(words[:4])))
         if named[j] > 0:
