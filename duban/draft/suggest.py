@@ -60,6 +60,10 @@ WEIGHTS = {
     "expected_f1": 4.0,
     # … and at least this score of its own.
     "keep_score": 0.0,
+    # A unit that came with another in at least this share of the past tasks
+    # naming that other (and at least `companion_support` times) joins it.
+    "companion_share": 0.9,
+    "companion_support": 4,
     # The lead is chosen by its primary score plus this share of its any-role score.
     "primary_mix": 0.0,
 }
@@ -310,6 +314,7 @@ class Suggester:
         self._learn_conventions()
         self._learn_mentions()
         self._learn_keywords()
+        self._learn_companions()
 
     # --- learning -----------------------------------------------------------
     def _examples(self, history: list[Document]) -> list[Example]:
@@ -390,6 +395,24 @@ class Suggester:
             for j in e.any_role:
                 counts[j]["monitor" if j in e.monitor else "other"] += 1
         self.monitors = {j for j, c in counts.items() if c["monitor"] > c["other"]}
+
+    def _learn_companions(self) -> None:
+        """Units the government names together: 各省辖市政府 comes with
+        济源示范区管委会 and 航空港区管委会 in nearly every Henan task that has it."""
+        together: dict[int, Counter] = defaultdict(Counter)
+        alone: Counter = Counter()
+        for e in self.examples:
+            if not e.same_government:
+                continue
+            for a in e.any_role:
+                alone[a] += 1
+                for b in e.any_role:
+                    if a != b:
+                        together[a][b] += 1
+        share, support = self.weights["companion_share"], self.weights["companion_support"]
+        self.companions = {
+            a: [b for b, n in together[a].most_common() if n >= support and n / alone[a] >= share] for a in together
+        }
 
     def _learn_keywords(self) -> None:
         """How far each catalogue keyword is borne out by the history: of the past
@@ -510,6 +533,10 @@ class Suggester:
                 if anyr[j] < self.weights["keep_ratio"] * top or anyr[j] < self.weights["keep_score"]:
                     break
                 chosen.append(j)
+        for j in list(chosen):
+            for b in self.companions.get(j, []):
+                if b not in chosen:
+                    chosen.append(b)
         roles = self._roles(chosen, neighbours)
         units = [UnitRef(name=self.naming.units[j].name, role=roles[j]) for j in chosen]
         for u, j in zip(units, chosen):
