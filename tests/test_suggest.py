@@ -161,3 +161,23 @@ def test_set_f1():
     assert set_f1(["甲", "乙"], truth) == pytest.approx(0.8)
     assert set_f1(["丁"], truth) == 0.0
     assert set_f1([], truth) == 0.0
+
+
+def test_a_function_without_its_own_unit_goes_to_its_parents_unit():
+    # Jiyuan has no forestry bureau: afforestation belongs to natural resources there.
+    naming = build_naming(JIYUAN, [], [("自然资源和规划局", []), ("财政局", []), ("农业农村局", [])])
+    unit = next(u for u in naming.units if u.name == "自然资源和规划局")
+    assert "forestry" in unit.adopted
+    s = Suggester([], JIYUAN, [("自然资源和规划局", []), ("财政局", []), ("农业农村局", [])])
+    assert s.suggest("完成营造林3万亩、湿地保护修复100亩，推进国土绿化。")[0][0].name == "自然资源和规划局"
+
+
+def test_a_directory_unit_of_unknown_function_is_kept_and_learned_by_name():
+    history = Document(
+        kind="notice",
+        issuer="济源市人民政府",
+        tasks=[task(1, "办好黄河文化旅游节。", "节会服务中心"), task(2, "筹办黄河文化旅游节开幕式。", "节会服务中心")],
+    )
+    s = Suggester([history], JIYUAN, [("节会服务中心", []), ("财政局", [])])
+    assert "节会服务中心" in [u.name for u in s.naming.units]
+    assert s.suggest("举办黄河文化旅游节。")[0][0].name == "节会服务中心"

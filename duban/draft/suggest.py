@@ -206,7 +206,7 @@ def build_naming(
     seen: set[str] = set()
 
     def add(name: str, functions: list[str], source: str, collective: bool | None = None) -> None:
-        if name in seen or not functions:
+        if name in seen:
             return
         seen.add(name)
         units.append(
