@@ -181,3 +181,12 @@ def test_a_directory_unit_of_unknown_function_is_kept_and_learned_by_name():
     s = Suggester([history], JIYUAN, [("节会服务中心", []), ("财政局", [])])
     assert "节会服务中心" in [u.name for u in s.naming.units]
     assert s.suggest("举办黄河文化旅游节。")[0][0].name == "节会服务中心"
+
+
+def test_a_document_that_does_not_say_whose_it_is_is_matched_to_the_history_it_names():
+    notice = Document(kind="notice", tasks=[task(1, "支持济源建设钢铁产业园区，规模以上工业增加值增长7%。")])
+    assert Government.guess(notice, [jiyuan_history()]) == JIYUAN
+    out = suggest_document(notice, [jiyuan_history()])
+    assert out.tasks[0].units[0].name == "工业信息和科技局"
+    province = Document(kind="notice", tasks=[task(1, "全省粮食产量稳定在1300亿斤以上。")])
+    assert Government.guess(province, [jiyuan_history()]) == Government(None, "province", "省")

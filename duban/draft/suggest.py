@@ -85,6 +85,32 @@ class Government:
                 return cls(place, level, prefix)
         return cls(None, None, None)
 
+    @classmethod
+    def guess(cls, doc: Document, history: list[Document]) -> Government:
+        """When the document does not say whose it is: the history government
+        its text names most (济源, 河南), else the level its text speaks of
+        (全省 / 全市 / 全县、全区)."""
+        text = " ".join([doc.title or "", doc.recipients or ""] + [t.text for t in doc.tasks])
+        counts = Counter()
+        for past in history:
+            g = cls.of(past)
+            if g.place:
+                counts[(g.place, g.level, g.prefix)] = text.count(g.place)
+        if counts:
+            (place, level, prefix), n = counts.most_common(1)[0]
+            if n:
+                return cls(place, level, prefix)
+        levels = {
+            "province": text.count("全省"),
+            "city": text.count("全市"),
+            "county": text.count("全县") + text.count("全区"),
+        }
+        level = max(levels, key=levels.get)
+        if not levels[level]:
+            return cls(None, None, None)
+        prefix = {"province": "省", "city": "市"}.get(level, "区" if text.count("全区") > text.count("全县") else "县")
+        return cls(None, level, prefix)
+
     def same(self, other: Government) -> bool:
         return bool(self.place) and self.place == other.place
 
@@ -632,6 +658,8 @@ def suggest_document(
     """Fill ``units`` and ``candidates`` of every task of ``doc`` (units present are ignored)."""
     doc = strip_units(doc)
     government = government or Government.of(doc)
+    if not government.place:
+        government = Government.guess(doc, history)
     suggester = Suggester(history, government, directory, weights)
     sims = suggester.similarities([with_heading(t) for t in doc.tasks])
     for task, row in zip(doc.tasks, sims):
