@@ -190,3 +190,23 @@ def test_a_document_that_does_not_say_whose_it_is_is_matched_to_the_history_it_n
     assert out.tasks[0].units[0].name == "工业信息和科技局"
     province = Document(kind="notice", tasks=[task(1, "全省粮食产量稳定在1300亿斤以上。")])
     assert Government.guess(province, [jiyuan_history()]) == Government(None, "province", "省")
+
+
+def test_companies_named_in_a_task():
+    from duban.draft.suggest import companies_named
+
+    assert companies_named("实施骨干企业培育专项行动，支持舞钢公司、尼龙科技等优质企业转型升级") == ["舞钢公司"]
+    assert companies_named("支持中豫航空集团做强做优") == ["中豫航空集团"]
+    assert companies_named("河南愚公集团有限公司实施改造") == ["河南愚公集团有限公司"]
+    assert companies_named("推动平台公司市场化转型") == []
+
+
+def test_a_company_no_directory_knows_is_still_a_candidate():
+    s = Suggester([jiyuan_history()], JIYUAN)
+    _, candidates = s.suggest("支持河南王屋文旅集团开发王屋山景区。")
+    found = [c for c in candidates if c.name == "河南王屋文旅集团"]
+    assert found and found[0].role == SUPPORT and "王屋文旅集团" in found[0].why
+    # A company the government's own notices name is suggested under their name, not twice.
+    _, candidates = s.suggest("支持愚公集团推进老旧小区改造。")
+    names = [c.name for c in candidates]
+    assert "河南愚公集团有限公司" in names and "愚公集团" not in names

@@ -191,8 +191,14 @@ def _is_collective(name: str) -> bool:
 
 def _keys_of(name: str, functions: list[str]) -> list[str]:
     """Words that name a specific unit inside a task's text."""
-    if _is_collective(name) or not set(functions) & SPECIFIC or "departments" in functions:
+    if not set(functions) & SPECIFIC or "departments" in functions:
         return []
+    if _is_collective(name):
+        # 各镇人民政府 is named by 各镇, 各开发区管理办公室 by 各开发区.
+        if not name.startswith("各") or not {"lower_government", "development_zone"} & set(functions):
+            return []
+        core = re.sub(r"(人民政府|政府|管委会|管理委员会|管理办公室|办事处)$", "", name)
+        return [core] if len(core) >= 2 else []
     core = re.sub(r"[（(].*?[)）]", "", name)
     keys = []
     if "lower_government" in functions or "development_zone" in functions:
@@ -213,6 +219,40 @@ def _keys_of(name: str, functions: list[str]) -> list[str]:
         if len(short) >= 2 and short != core:
             keys.append(short)
     return [k for k in dict.fromkeys(keys) if len(k) >= 2]
+
+
+_COMPANY = re.compile(
+    r"([\u4e00-\u9fff]{2,14}?(?:集团(?:股份)?有限(?:责任)?公司|集团|(?:股份)?有限(?:责任)?公司|公司))"
+)
+_LEADING_VERB = re.compile(
+    r"^(支持|推动|推进|依托|引导|鼓励|加快|做强|做大|培育|围绕|发挥|组建|打造|联合|与|和|及|由|以|对)+"
+)
+_NOT_A_COMPANY = (
+    "平台公司",
+    "国有公司",
+    "企业集团",
+    "上市公司",
+    "龙头公司",
+    "子公司",
+    "分公司",
+    "运营公司",
+    "投资公司",
+    "国有企业",
+)
+
+
+def companies_named(text: str) -> list[str]:
+    """Companies a task names (中豫航空集团, 舞钢公司): candidates even when no
+    directory or past notice knows them."""
+    found = []
+    for piece in re.split(r"[，、。；：:“”\"（）()\s等和及与]", text):
+        m = _COMPANY.search(piece)
+        if not m:
+            continue
+        name = _LEADING_VERB.sub("", piece[: m.end()])
+        if 3 <= len(name) <= 18 and not any(name.endswith(x) for x in _NOT_A_COMPANY) and name not in found:
+            found.append(name)
+    return found
 
 
 def build_naming(
@@ -576,6 +616,10 @@ class Suggester:
             role = roles.get(j, MONITOR if j in self.monitors else SUPPORT)
             score = max(0.0, min(1.0, float(anyr[j]) / best))
             candidates.append(Candidate(self.naming.units[j].name, score, role, self._why(j, neighbours, hits, named)))
+        known = [k for u in self.naming.units for k in u.keys + [u.name]]
+        for company in companies_named(text):
+            if not any(k in company or company in k for k in known):
+                candidates.append(Candidate(company, 0.3, SUPPORT, f"任务中提到“{company}”，目录中没有这家企业"))
         return units, candidates
 
     def _best_expected_f1(self, order: list[int], anyr) -> list[int]:
