@@ -47,7 +47,7 @@ WEIGHTS = {
     "keywords": 1.5,
     "named": 0.8,
     "cross_government": 0.5,  # weight of a past task of another government
-    "neighbours": 8,
+    "neighbours": 15,
     "heading": 1,  # 1: the innermost heading joins the words a task is compared by
     "ridge_alpha": 1.0,
     # A named town or company the task does not name is seldom on it.
