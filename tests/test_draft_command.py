@@ -169,3 +169,12 @@ def test_eval_prints_the_measures(capsys):
         "report-yanshi-2026": 9,
     }
     assert all(t["f1"] > 0.9 for t in data["round_trip"])
+
+
+def test_suggest_skips_the_notice_itself_among_the_history(notices, capsys):
+    jiyuan = notices[1]
+    assert main(["suggest", jiyuan, "--history", *notices, "--json"]) == 0
+    captured = capsys.readouterr()
+    assert "就是要推荐的通知本身" in captured.err
+    assert main(["suggest", jiyuan, "--history", jiyuan]) == 1
+    assert "没有可学习的历史通知" in capsys.readouterr().err

@@ -7,6 +7,8 @@ output can be set beside the notice to measure the suggestions.
 
 from __future__ import annotations
 
+import sys
+
 
 def add_arguments(p) -> None:
     from duban.commands.draft import add_learning_arguments
@@ -31,6 +33,14 @@ def run(args) -> int:
     notice = parse_file(args.notice, kind="notice")
     if notice.kind != "notice" or not notice.tasks:
         raise NotADocumentError(f"{args.notice}：没有读到编号任务，不是任务分解通知。")
+    # The notice itself among the history (a glob such as notice-*.txt) would
+    # let the suggestions copy its own clauses.
+    same = [doc for doc in history if [t.text for t in doc.tasks] == [t.text for t in notice.tasks]]
+    for doc in same:
+        print(f"警告：历史文件 {doc.source} 就是要推荐的通知本身，已跳过。", file=sys.stderr)
+    history = [doc for doc in history if doc not in same]
+    if not history:
+        raise DubanError("除要推荐的通知本身外，没有可学习的历史通知。")
     result = suggest_document(strip_units(notice), history, directory, government)
     emit(result, args)
     return 0
