@@ -48,6 +48,7 @@ WEIGHTS = {
     "named": 0.8,
     "cross_government": 0.5,  # weight of a past task of another government
     "neighbours": 15,
+    "similarity_power": 2,  # a closer past task counts by its similarity to this power
     "heading": 1,  # 1: the innermost heading joins the words a task is compared by
     "ridge_alpha": 1.0,
     # A named town or company the task does not name is seldom on it.
@@ -541,7 +542,7 @@ class Suggester:
             neighbours = [(int(i), float(sims[i])) for i in order if sims[i] > 0]
             if neighbours:
                 idx = np.array([i for i, _ in neighbours])
-                weight = np.array([s for _, s in neighbours]) ** 2 * self.sample_weight[idx]
+                weight = np.array([s for _, s in neighbours]) ** w["similarity_power"] * self.sample_weight[idx]
                 weight = weight / weight.sum()
                 prim += w["knn"] * (weight @ self.Y_primary[idx])
                 anyr += w["knn"] * (weight @ self.Y_any[idx])
