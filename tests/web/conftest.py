@@ -15,6 +15,11 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
+
+# PBKDF2 at a million rounds costs ~0.3 s per user; the tests create hundreds.
+settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 import pytest  # noqa: E402
 
 from duban.doc.model import Document, Indicator, ScheduleItem, Task, UnitRef  # noqa: E402

@@ -1,0 +1,248 @@
+import pytest
+
+from duban.errors import DubanError
+from duban.web.models import AuditEvent, Contribution, Ledger, ProgressReport
+from duban.web.services import reports
+
+
+def _form(report, **extra):
+    data = {
+        "version": report.version,
+        "status": "on_schedule",
+        "done_text": "开展促消费活动 60 场",
+        "figure_0": "90",
+        "problems": "",
+        "next_steps": "继续推进",
+        "action": "save",
+    }
+    data.update(extra)
+    return data
+
+
+def test_staff_writes_head_signs_office_accepts(world, client):
+    report = world.reports["a1"]
+    client.force_login(world.users["a_staff"])
+    page = client.get(f"/reports/{report.pk}/")
+    assert page.status_code == 200 and "社会消费品零售总额" in page.content.decode()
+    assert client.post(f"/reports/{report.pk}/", _form(report, action="send")).status_code == 302
+    report.refresh_from_db()
+    assert report.state == ProgressReport.AWAITING_HEAD
+    assert report.figures == {"社会消费品零售总额": 90.0}
+    assert report.submitted_at is None  # not in until the head signs
+
+    # Staff cannot sign; the head of another unit cannot either.
+    assert client.post(f"/reports/{report.pk}/", {"version": report.version, "action": "approve"}).status_code == 403
+    client.force_login(world.users["b_head"])
+    assert client.post(f"/reports/{report.pk}/", {"version": report.version, "action": "approve"}).status_code == 404
+
+    client.force_login(world.users["a_head"])
+    workspace = client.get("/workspace/").content.decode()
+    assert "待我签批" in workspace
+    response = client.post(
+        f"/reports/{report.pk}/", {"version": report.version, "action": "head_return", "comment": ""}
+    )
+    assert response.status_code == 400 and "请填写意见" in response.content.decode()
+    assert client.post(f"/reports/{report.pk}/", {"version": report.version, "action": "approve"}).status_code == 302
+    report.refresh_from_db()
+    assert report.state == ProgressReport.SUBMITTED and report.submitted_at is not None
+
+    client.force_login(world.users["office"])
+    queue = client.get(f"/plans/{world.plan.pk}/reports/").content.decode()
+    assert "商务局" in queue
+    response = client.post(
+        f"/reports/{report.pk}/", {"version": report.version, "action": "office_return", "comment": "请补充佐证"}
+    )
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.state == ProgressReport.RETURNED and report.comment == "请补充佐证" and report.submitted_at is None
+
+    actions = list(
+        AuditEvent.objects.filter(object_type="ProgressReport").order_by("at", "id").values_list("action", "username")
+    )
+    assert actions == [
+        ("保存报告", "a_staff"),
+        ("提交负责人签批", "a_staff"),
+        ("负责人签批报送", "a_head"),
+        ("督查退回", "office"),
+    ]
+
+
+def test_second_of_two_concurrent_edits_is_refused(world, client):
+    report = world.reports["a1"]
+    loaded_version = report.version
+    client.force_login(world.users["a_staff"])
+    first = client.post(f"/reports/{report.pk}/", _form(report, done_text="第一位的修改"))
+    assert first.status_code == 302
+    client.force_login(world.users["a_head"])
+    second = client.post(f"/reports/{report.pk}/", _form(report, version=loaded_version, done_text="第二位的修改"))
+    assert second.status_code == 409
+    assert "已被他人修改" in second.content.decode()
+    report.refresh_from_db()
+    assert report.done_text == "第一位的修改"
+    assert report.version == loaded_version + 1
+
+
+def test_stale_edit_in_the_service(world):
+    report = world.reports["b2"]
+    reports.save(report, report.version, {"done_text": "a"})
+    with pytest.raises(reports.StaleEdit):
+        reports.save(report, report.version, {"done_text": "b"})
+    fresh = ProgressReport.objects.get(pk=report.pk)
+    with pytest.raises(DubanError, match="草稿"):
+        reports.accept(fresh, fresh.version)
+
+
+def test_figures_must_be_numbers(world, client):
+    report = world.reports["a1"]
+    client.force_login(world.users["a_staff"])
+    response = client.post(f"/reports/{report.pk}/", _form(report, figure_0="九十"))
+    assert response.status_code == 400
+    assert "不是数字" in response.content.decode()
+
+
+def test_ledger_with_milestones_and_version(world, client):
+    task = world.tasks["1"]
+    client.force_login(world.users["a_staff"])
+    assert client.get(f"/tasks/{task.pk}/ledger/").status_code == 200
+    ledger = Ledger.objects.get(task=task, unit=world.units["商务局"])
+    data = {
+        "version": ledger.version,
+        "m_title": ["制定促消费方案", "举办汽车消费节", ""],
+        "m_due": ["2026-03-31", "2026-05-20", ""],
+        "m_done": ["0"],
+        "measures": "政企联动",
+        "safeguards": "周调度",
+        "responsible_leader": "张副局长",
+        "responsible_person": "李科长",
+    }
+    assert client.post(f"/tasks/{task.pk}/ledger/", data).status_code == 302
+    ledger.refresh_from_db()
+    assert [(m.title, str(m.due), m.done) for m in ledger.milestones.all()] == [
+        ("制定促消费方案", "2026-03-31", True),
+        ("举办汽车消费节", "2026-05-20", False),
+    ]
+    stale = client.post(f"/tasks/{task.pk}/ledger/", data)
+    assert stale.status_code == 409
+    bad = client.post(f"/tasks/{task.pk}/ledger/", dict(data, version=ledger.version, m_due=["31/03/2026", "", ""]))
+    assert bad.status_code == 400 and "格式不对" in bad.content.decode()
+    # An overdue, unfinished milestone turns the task red on the office's dashboard.
+    client.force_login(world.users["office"])
+    html = client.get(f"/plans/{world.plan.pk}/").content.decode()
+    assert "节点“举办汽车消费节”已过期" in html
+
+
+def test_supporting_unit_contributes_and_lead_sees_it(world, client):
+    task, rnd = world.tasks["1"], world.rounds[0]
+    client.force_login(world.users["b_staff"])
+    page = client.get(f"/tasks/{task.pk}/").content.decode()
+    assert "配合工作情况" in page
+    assert (
+        client.post(f"/tasks/{task.pk}/rounds/{rnd.pk}/contribution/", {"text": "落实消费券资金 2000 万元"}).status_code
+        == 302
+    )
+    assert Contribution.objects.get().unit == world.units["财政局"]
+    # The supporter may not open the lead's report itself.
+    assert client.get(f"/reports/{world.reports['a1'].pk}/").status_code == 404
+    client.force_login(world.users["a_staff"])
+    assert "落实消费券资金 2000 万元" in client.get(f"/reports/{world.reports['a1'].pk}/").content.decode()
+
+
+def test_attachments_are_stored_with_their_checksum(world, client, settings):
+    import hashlib
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    report = world.reports["a1"]
+    client.force_login(world.users["a_staff"])
+    data = "活动照片说明".encode()
+    assert (
+        client.post(f"/reports/{report.pk}/attachments/", {"file": SimpleUploadedFile("佐证.txt", data)}).status_code
+        == 302
+    )
+    attachment = report.attachments.get()
+    assert attachment.sha256 == hashlib.sha256(data).hexdigest()
+    assert (settings.UPLOAD_DIR / attachment.path).read_bytes() == data
+    download = client.get(f"/attachments/{attachment.pk}/")
+    assert b"".join(download.streaming_content) == data
+    client.force_login(world.users["b_staff"])
+    assert client.get(f"/attachments/{attachment.pk}/").status_code == 404
+
+
+def test_change_request_approved_moves_the_deadline(world, client):
+    task = world.tasks["2"]
+    client.force_login(world.users["b_staff"])
+    assert (
+        client.post(
+            f"/tasks/{task.pk}/change/", {"kind": "extension", "reason": "项目审批延后", "new_deadline": "2026年12月底"}
+        ).status_code
+        == 302
+    )
+    client.force_login(world.users["office"])
+    change = task.change_requests.get()
+    assert "项目审批延后" in client.get(f"/plans/{world.plan.pk}/changes/").content.decode()
+    assert client.post(f"/changes/{change.pk}/decide/", {"decision": "approved", "comment": "同意"}).status_code == 302
+    task.refresh_from_db()
+    assert task.deadline == "2026年12月底"
+    assert AuditEvent.objects.filter(action="同意申请").count() == 1
+
+
+def test_urge_is_recorded_and_seen_by_the_unit(world, client):
+    client.force_login(world.users["office"])
+    dashboard = client.get(f"/plans/{world.plan.pk}/").content.decode()
+    assert "未报送" in dashboard
+    unit = world.units["教育局"]
+    response = client.post(
+        f"/plans/{world.plan.pk}/urge/", {"unit": unit.pk, "task": world.tasks["3"].pk, "round": world.rounds[0].pk}
+    )
+    assert response.status_code == 302
+    urge = unit.urges.get()
+    assert urge.seen_at is None and "请抓紧报送" in urge.message
+    client.force_login(world.users["c_staff"])
+    assert urge.message in client.get("/workspace/").content.decode()
+    urge.refresh_from_db()
+    assert urge.seen_at is not None
+    assert AuditEvent.objects.filter(action="催办").count() == 1
+
+
+def test_inspection_with_a_finding(world, client):
+    client.force_login(world.users["office"])
+    assert (
+        client.post(
+            f"/plans/{world.plan.pk}/inspections/",
+            {"kind": "special", "title": "消费专项督查", "held_on": "2026-06-20"},
+        ).status_code
+        == 302
+    )
+    inspection = world.plan.inspections.get()
+    client.post(
+        f"/plans/{world.plan.pk}/inspections/{inspection.pk}/findings/",
+        {"task": world.tasks["1"].pk, "text": "活动场次不足"},
+    )
+    finding = inspection.findings.get()
+    assert finding.unit == world.units["商务局"]
+    client.force_login(world.users["a_staff"])
+    assert "活动场次不足" in client.get(f"/tasks/{world.tasks['1'].pk}/").content.decode()
+
+
+def test_audit_log_cannot_be_edited(world):
+    from duban.web.models import AuditLogIsAppendOnly
+
+    event = AuditEvent.objects.first()
+    event.action = "篡改"
+    with pytest.raises(AuditLogIsAppendOnly):
+        event.save()
+    with pytest.raises(AuditLogIsAppendOnly):
+        event.delete()
+
+
+def test_audit_admin_is_read_only(world, rf):
+    from django.contrib.admin.sites import site
+
+    from duban.web.models import AuditEvent as Model
+
+    admin = site._registry[Model]
+    request = rf.get("/")
+    request.user = world.users["admin"]
+    assert not admin.has_add_permission(request)
+    assert not admin.has_change_permission(request)
+    assert not admin.has_delete_permission(request)
