@@ -1,0 +1,74 @@
+"""``duban status --government NAME``: tasks by status and unit, and late reports."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--government", required=True, help="政府名称")
+    parser.add_argument("--year", type=int, help="年度（默认最近一年已发布的计划）")
+    parser.add_argument("--today", help=argparse.SUPPRESS)  # YYYY-MM-DD, for reproducible output
+    parser.add_argument("--json", action="store_true", help="以 JSON 输出")
+
+
+def run(args) -> int:
+    from datetime import date
+
+    from duban.errors import DubanError
+    from duban.web.bootstrap import setup
+
+    setup()
+    from django.utils import timezone
+
+    from duban.track import COLOURS
+    from duban.web.models import Plan
+    from duban.web.services.overview import STATUS_ORDER, overview
+
+    plans = Plan.objects.filter(government__name=args.government, status=Plan.PUBLISHED)
+    if args.year:
+        plans = plans.filter(year=args.year)
+    plan = plans.order_by("-year", "-id").first()
+    if plan is None:
+        raise DubanError(f"没有找到 {args.government}{f' {args.year} 年' if args.year else ''}已发布的计划")
+    today = date.fromisoformat(args.today) if args.today else timezone.localdate()
+    data = overview(plan, today)
+    result = {
+        "government": plan.government.name,
+        "year": plan.year,
+        "today": today.isoformat(),
+        "tasks": len(data.rows),
+        "by_status": {s: data.by_status.get(s, 0) for s in STATUS_ORDER},
+        "by_unit": {name: {s: c.get(s, 0) for s in STATUS_ORDER} for name, c in data.by_unit.items()},
+        "late_reports": [
+            {
+                "unit": late.unit,
+                "task": late.task.number,
+                "round": late.round.title,
+                "due": late.round.due.isoformat(),
+                "state": late.timeliness,
+                "submitted_at": timezone.localtime(late.submitted_at).isoformat() if late.submitted_at else None,
+            }
+            for late in data.late
+        ],
+    }
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+        return 0
+    labels = {s: COLOURS[s][0] for s in STATUS_ORDER}
+    print(f"{plan.government.name} {plan.year} 年 · {len(data.rows)} 项任务 · 截至 {today}")
+    print("按状态：" + "  ".join(f"{labels[s]} {n}" for s, n in result["by_status"].items()))
+    print("按单位：")
+    width = max((len(n) for n in result["by_unit"]), default=4)
+    print(f"  {'单位':<{width}}  " + "  ".join(labels[s] for s in STATUS_ORDER))
+    for name, counts in result["by_unit"].items():
+        print(f"  {name:<{width}}  " + "  ".join(f"{counts[s]:>{len(labels[s]) * 2}}" for s in STATUS_ORDER))
+    missing = [r for r in result["late_reports"] if r["state"] == "missing"]
+    print(
+        f"逾期报告：{len(result['late_reports'])} 份（未报送 {len(missing)}，逾期报送 {len(result['late_reports']) - len(missing)}）"
+    )
+    for r in result["late_reports"]:
+        what = "未报送" if r["state"] == "missing" else f"逾期报送 {r['submitted_at'][:10]}"
+        print(f"  {r['unit']}  任务 {r['task']}  {r['round']}（{r['due']}）  {what}")
+    return 0

@@ -1,0 +1,79 @@
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from duban.cli import main
+from duban.web.models import Government, Plan, ProgressReport, Unit
+
+CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
+
+
+def test_status_counts_match_the_dashboard(world, capsys):
+    from duban.web.services import reports
+
+    r = world.reports["a1"]
+    r = reports.save(r, r.version, {"status": "behind"})
+    r = reports.send_to_head(r, r.version)
+    reports.approve(r, r.version)
+    assert main(["status", "--government", "云溪市", "--today", "2026-07-01", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["tasks"] == 3
+    assert out["by_status"] == {"done": 0, "on_track": 0, "not_started": 0, "at_risk": 2, "lagging": 1}
+    assert out["by_unit"]["商务局"]["lagging"] == 1
+    assert sorted((x["unit"], x["task"], x["state"]) for x in out["late_reports"]) == [
+        ("商务局", "1", "late"),
+        ("教育局", "3", "missing"),
+        ("财政局", "2", "missing"),
+    ]
+    assert main(["status", "--government", "云溪市", "--today", "2026-07-01"]) == 0
+    text = capsys.readouterr().out
+    assert "逾期报告：3 份（未报送 2，逾期报送 1）" in text
+
+
+def test_status_for_an_unknown_government(db, capsys):
+    assert main(["status", "--government", "无此市"]) == 1
+    assert "没有找到" in capsys.readouterr().err
+
+
+def test_import_a_missing_file(db, capsys):
+    assert main(["import", "/nonexistent/notice.txt", "--government", "云溪市", "--year", "2026"]) == 1
+    assert "找不到文件" in capsys.readouterr().err
+
+
+@pytest.mark.corpus
+def test_import_the_jiyuan_notice_creates_government_and_units(db, capsys):
+    path = CORPUS / "notice-jiyuan-2026.txt"
+    if not path.exists():
+        pytest.skip(f"corpus not found at {CORPUS}")
+    assert main(["import", str(path), "--government", "济源示范区", "--year", "2026", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    gov = Government.objects.get(name="济源示范区")
+    plan = Plan.objects.get(government=gov)
+    assert plan.status == Plan.PUBLISHED
+    assert out["tasks"] == plan.tasks.count() > 100
+    assert out["doc_number"] == "济政〔2026〕1号"
+    assert set(out["new_units"]) == set(Unit.objects.filter(government=gov).values_list("name", flat=True))
+    assert {"商务局", "财政局", "国家统计局济源调查队"} <= set(out["new_units"])
+    assert [r["due"] for r in out["rounds"]] == ["2026-03-18", "2026-06-15", "2026-09-15", "2026-12-15"]
+    # A second import of the same year is refused and leaves nothing behind.
+    assert main(["import", str(path), "--government", "济源示范区", "--year", "2026"]) == 1
+    assert "已有已发布的计划" in capsys.readouterr().err
+    assert Plan.objects.filter(government=gov).count() == 1
+
+
+def test_demo_has_reports_in_every_state_and_an_overdue_round(db):
+    from duban.web.demo import build_government
+    from duban.web.services.overview import overview
+
+    today = date(2026, 11, 21)
+    demo = build_government("云溪市", today=today)
+    assert demo.plan.tasks.count() == 40
+    states = set(ProgressReport.objects.values_list("state", flat=True))
+    assert states == {s for s, _ in ProgressReport.STATES}
+    data = overview(demo.plan, today)
+    assert data.current_round is not None and data.current_round.due < today
+    assert data.missing, "the overdue round has missing reports"
+    roles = {role for _, role, _ in demo.accounts}
+    assert {"督查人员", "单位联络员", "单位负责人", "市领导", "管理员"} <= roles
