@@ -225,6 +225,7 @@ def build_government(
     today: date | None = None,
     seed: int = 2026,
     all_rounds_passed: bool = False,
+    username_prefix: str = "",
 ) -> DemoAccounts:
     """A published plan with reports in every state.
 
@@ -260,6 +261,7 @@ def build_government(
     accounts = []
 
     def account(username, full_name, role, unit=None, sections=()):
+        username = username_prefix + username
         user = User.objects.create(username=username, first_name=full_name, password=password)
         Membership.objects.create(user=user, government=government, role=role, unit=unit, sections=list(sections))
         accounts.append((username, dict(Membership.ROLES)[role], unit.name if unit else ""))

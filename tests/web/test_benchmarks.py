@@ -1,0 +1,109 @@
+"""Scale: 300 tasks, 80 units and a year of reports; 100 reports pushed at once.
+
+Rendering is measured server side through the Django test client (median
+reported by pytest-benchmark; the issue's budget is 150 ms).
+"""
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
+
+import pytest
+
+YEAR_END = date(2026, 12, 20)  # every round of the year has passed and been reported
+
+
+@pytest.fixture(scope="module")
+def big(django_db_setup, django_db_blocker):
+    from django.contrib.auth.models import User
+
+    from duban.web.demo import build_government
+    from duban.web.models import Government, ProgressReport
+
+    with django_db_blocker.unblock():
+        demo = build_government(
+            "大江市", n_tasks=300, n_units=80, today=YEAR_END, seed=7, all_rounds_passed=True, username_prefix="dj_"
+        )
+        assert demo.plan.tasks.count() == 300 and demo.government.units.count() == 80
+        assert ProgressReport.objects.filter(task__plan=demo.plan).count() > 600
+        yield demo
+        from duban.web.models import Assignment
+
+        Assignment.objects.filter(task__plan__government=demo.government).delete()
+        Government.objects.filter(pk=demo.government.pk).delete()
+        User.objects.filter(membership__isnull=True).delete()
+
+
+@pytest.fixture
+def at_year_end(monkeypatch):
+    from duban.web.views import supervision, workspace
+
+    monkeypatch.setattr(supervision, "today", lambda: YEAR_END)
+    monkeypatch.setattr(workspace, "today", lambda: YEAR_END)
+
+
+@pytest.mark.django_db
+def test_dashboard_renders_300_tasks(big, client, at_year_end, benchmark):
+    from django.contrib.auth.models import User
+
+    client.force_login(User.objects.get(username="dj_duchaju", membership__government=big.government))
+    url = f"/plans/{big.plan.pk}/"
+    response = benchmark(client.get, url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count("<tr><td>") >= 300  # one row per task at least
+    assert "逾期和未报送的报告" in html
+
+
+@pytest.mark.django_db
+def test_unit_workspace_renders(big, client, at_year_end, benchmark):
+    from django.contrib.auth.models import User
+
+    client.force_login(User.objects.get(username="dj_unit01", membership__government=big.government))
+    response = benchmark(client.get, "/workspace/")
+    assert response.status_code == 200
+    assert "发展改革委 工作台" in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_100_reports_pushed_concurrently_all_land(live_server, benchmark):
+    import urllib.request
+
+    from duban.web.demo import build_government
+    from duban.web.models import ApiToken, Assignment, Membership, ProgressReport, ReportingRound
+
+    demo = build_government("并发市", n_tasks=100, n_units=20, today=date(2026, 7, 1), username_prefix="bf_")
+    rnd = ReportingRound.objects.create(plan=demo.plan, kind="progress", title="并发轮次", due=date(2026, 10, 30))
+    tokens = {
+        m.unit_id: ApiToken.issue(m.user).key
+        for m in Membership.objects.filter(government=demo.government, role="unit_staff")
+    }
+    pushes = [
+        (a.task_id, tokens[a.unit_id])
+        for a in Assignment.objects.filter(task__plan=demo.plan, role__in=("lead", "responsible")).order_by("task_id")
+    ]
+    assert len(pushes) == 100
+
+    def push(item):
+        task_id, token = item
+        body = json.dumps(
+            {"task": task_id, "round": rnd.pk, "status": "on_schedule", "done_text": "并发报送", "send_to_head": True}
+        ).encode()
+        request = urllib.request.Request(
+            f"{live_server.url}/api/reports",
+            data=body,
+            headers={"Authorization": f"Token {token}", "Content-Type": "application/json"},
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status
+
+    def burst():
+        with ThreadPoolExecutor(max_workers=20) as pool:
+            return list(pool.map(push, pushes))
+
+    statuses = benchmark.pedantic(burst, rounds=1, iterations=1)
+    assert statuses == [201] * 100
+    landed = ProgressReport.objects.filter(round=rnd)
+    assert landed.count() == 100
+    assert set(landed.values_list("state", flat=True)) == {ProgressReport.AWAITING_HEAD}
