@@ -1,0 +1,187 @@
+"""The issue's walk-through in a real browser (Playwright driving the distribution's Chromium).
+
+Supervisor imports the Jiyuan notice, fixes one unit, publishes; 商务局's staff
+fills a ledger and a report; its head signs off; the supervisor sees the
+dashboard change, urges a late unit; the audit log shows it all.  Each page is
+kept as a screenshot under artifacts/screenshots/.
+"""
+
+import re
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
+NOTICE = CORPUS / "notice-jiyuan-2026.txt"
+SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+
+pytestmark = [pytest.mark.browser, pytest.mark.corpus]
+
+
+@pytest.fixture
+def browser_page(monkeypatch):
+    if not CHROMIUM.exists():
+        pytest.skip("/usr/bin/chromium is not installed (apt-get install -y chromium)")
+    if not NOTICE.exists():
+        pytest.skip(f"corpus not found at {CORPUS}")
+    playwright = pytest.importorskip("playwright.sync_api")
+    # Playwright's sync API keeps an event loop on this thread; Django's ORM calls here are still synchronous.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        page = browser.new_page(viewport={"width": 1360, "height": 900}, locale="zh-CN")
+        page.set_default_timeout(15000)
+        yield page
+        browser.close()
+
+
+@pytest.fixture
+def city(transactional_db):
+    from django.contrib.auth.models import User
+
+    from duban.web.models import Government, Membership, Unit
+
+    gov = Government.objects.create(name="云溪市", level="city")
+    for name in ("商务局", "财政局", "发展改革和统计局", "农业农村局", "云溪海关"):
+        Unit.objects.create(government=gov, name=name)
+    commerce = Unit.objects.get(name="商务局")
+    for username, role, unit in (
+        ("duchaju", "supervisor", None),
+        ("swj_staff", "unit_staff", commerce),
+        ("swj_head", "unit_head", commerce),
+    ):
+        user = User.objects.create_user(username, password="pw")
+        Membership.objects.create(user=user, government=gov, role=role, unit=unit)
+    return gov
+
+
+def shot(page, name):
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def sign_in(page, base, username):
+    page.goto(f"{base}/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", "pw")
+    page.click("button.primary")
+    page.wait_for_load_state("networkidle")
+
+
+def sign_out(page):
+    page.click("text=退出")
+    page.wait_for_url(re.compile(r".*/login/.*"))
+
+
+def test_the_years_cycle_in_a_browser(live_server, city, browser_page):
+    from duban.web.models import AuditEvent, ProgressReport
+
+    page, base = browser_page, live_server.url
+
+    # The supervisor imports the notice.
+    sign_in(page, base, "duchaju")
+    shot(page, "01-plans")
+    page.goto(f"{base}/plans/import/")
+    page.set_input_files("input[name=notice]", str(NOTICE))
+    page.fill("input[name=year]", "2026")
+    shot(page, "02-import")
+    page.click("text=上传并读取")
+    page.wait_for_url(re.compile(r".*/review/"))
+    assert "济政〔2026〕1号" in page.content()
+    shot(page, "03-review")
+
+    # … fixes one unit: 济源海关 → 云溪海关 (inline, htmx) …
+    row = page.locator("tr", has_text="进出口总值增长3%")
+    row.locator("button.edit-units").click()
+    row.locator("input[value='济源海关']").fill("云溪海关")
+    row.locator("button", has_text="保存").click()
+    row.locator("li", has_text="云溪海关").wait_for()
+    assert row.locator("input").count() == 0
+    shot(page, "04-unit-fixed")
+
+    # … and publishes.
+    page.click("#publish")
+    page.wait_for_url(re.compile(r".*/plans/\d+/$"))
+    missing_before = int(page.locator(".stat", has_text="未报送").locator("b").inner_text())
+    assert missing_before > 50
+    shot(page, "05-dashboard-published")
+    sign_out(page)
+
+    # 商务局's staff fills the ledger for task 5 and its report for the first round.
+    sign_in(page, base, "swj_staff")
+    assert "商务局 工作台" in page.content()
+    shot(page, "06-workspace")
+    page.click("text=社会消费品零售总额增长6%")
+    page.click("text=填写台账")
+    titles = page.locator("input[name=m_title]")
+    dues = page.locator("input[name=m_due]")
+    titles.nth(0).fill("出台促消费政策")
+    dues.nth(0).fill("2026-03-31")
+    page.locator("input[name=m_done]").nth(0).check()
+    titles.nth(1).fill("举办消费季活动")
+    dues.nth(1).fill("2026-10-31")
+    page.fill("textarea[name=measures]", "发放消费券，开展汽车家电以旧换新")
+    page.fill("input[name=responsible_leader]", "张局长")
+    page.fill("input[name=responsible_person]", "李科长")
+    shot(page, "07-ledger")
+    page.click("text=保存台账")
+    assert "台账已保存" in page.content()
+    page.locator("#rounds tr", has_text="第1次进展情况").locator("a", has_text="填报").click()
+    page.select_option("select[name=status]", "on_schedule")
+    page.fill("textarea[name=done_text]", "上半年社会消费品零售总额增长6.5%")
+    page.fill("input[name=figure_0]", "6.5")
+    page.fill("textarea[name=next_steps]", "办好秋季消费节")
+    shot(page, "08-report")
+    page.click("button[value=send]")
+    assert page.locator("#state").inner_text() == "待负责人签批"
+    sign_out(page)
+
+    # The head signs off.
+    sign_in(page, base, "swj_head")
+    page.locator("#awaiting a").first.click()
+    shot(page, "09-sign-off")
+    page.click("button[value=approve]")
+    assert page.locator("#state").inner_text() == "已报送"
+    report = ProgressReport.objects.get(unit__name="商务局", task__number="5")
+    assert report.state == ProgressReport.SUBMITTED and report.figures == {"社会消费品零售总额": 6.5}
+    sign_out(page)
+
+    # The supervisor sees the dashboard change and urges a late unit.
+    sign_in(page, base, "duchaju")
+    missing_after = int(page.locator(".stat", has_text="未报送").locator("b").inner_text())
+    assert missing_after == missing_before - 1
+    task_row = page.locator("#tasks tr", has_text="社会消费品零售总额增长6%")
+    assert task_row.locator(".chip").inner_text() == "序时推进"
+    assert page.locator("#late tr", has_text="逾期报送").count() >= 1
+    shot(page, "10-dashboard-after")
+    page.locator("#late tr", has_text="财政局").first.locator("button.urge").click()
+    assert "已向财政局发出催办" in page.content()
+    shot(page, "11-urged")
+
+    page.goto(f"{base}/audit/")
+    shot(page, "12-audit")
+    log = page.locator("#audit").inner_text()
+    for action in (
+        "导入通知",
+        "修改责任单位",
+        "发布计划",
+        "填写台账",
+        "保存报告",
+        "提交负责人签批",
+        "负责人签批报送",
+        "催办",
+    ):
+        assert action in log, action
+    assert AuditEvent.objects.filter(action="催办", username="duchaju").count() == 1
