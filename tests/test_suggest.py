@@ -210,3 +210,33 @@ def test_a_company_no_directory_knows_is_still_a_candidate():
     _, candidates = s.suggest("支持愚公集团推进老旧小区改造。")
     names = [c.name for c in candidates]
     assert "河南愚公集团有限公司" in names and "愚公集团" not in names
+
+
+def next_year(notice: Document) -> Document:
+    """The notice as next year might write it: other figures, other verbs, a
+    clause fewer in long tasks, no unit clauses."""
+    import re
+    from dataclasses import replace
+
+    def reword(text: str) -> str:
+        text = re.sub(r"\d+(\.\d+)?", lambda m: str(int(float(m.group())) + 1), text)
+        text = text.replace("加快", "加速").replace("推进", "推动")
+        return re.sub(r"，[^，。]*。$", "。", text) if len(text) > 40 else text
+
+    return strip_units(replace(notice, tasks=[replace(t, text=reword(t.text)) for t in notice.tasks]))
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("which", ["jiyuan", "henan"])
+def test_next_years_notice_of_a_history_government_uses_its_names_and_habits(which, jiyuan, henan):
+    """The maintainers' likely case: last year's notice of the same government
+    among the history.  Its issuer matches, so its own unit names and set sizes
+    are used; measured 0.983 / 1.000 / 0.825 (Jiyuan), 0.993 / 0.993 / 0.870 (Henan)."""
+    from duban.draft.evaluate import score_tasks
+
+    notice = jiyuan if which == "jiyuan" else henan
+    suggested = suggest_document(next_year(notice), [henan, jiyuan])
+    own_names = {u.name for t in notice.tasks for u in t.units}
+    assert {u.name for t in suggested.tasks for u in t.units} <= own_names
+    n, top1, top3, f1 = score_tasks(notice.tasks, suggested.tasks)
+    assert top1 / n >= 0.98 and top3 / n >= 0.99 and f1 / n >= 0.82

@@ -57,7 +57,8 @@ WEIGHTS = {
     "keep_ratio": 0.55,
     # The set is at most as large as the similar past tasks' sets, times this.
     "size_scale": 1.0,
-    # When set, choose the set size by expected F1, a score of this much being a certainty.
+    # When set, choose the set size by expected F1, a score of this much being a
+    # certainty (the default divisor; see "calibrate").
     "expected_f1": 4.0,
     # … and at least this score of its own.
     "keep_score": 0.0,
@@ -67,6 +68,11 @@ WEIGHTS = {
     "companion_support": 4,
     # The lead is chosen by its primary score plus this share of its any-role score.
     "primary_mix": 0.0,
+    # Calibrate the chance a unit is on a task on the history, scored leave-one-out.
+    "calibrate": 1,
+    "calibration_min": 30,  # own past tasks needed to calibrate on them alone
+    "calibration_depth": 20,
+    "divisors": [1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 5.0, 6.0, 8.0],  # units per past task that enter the calibration
 }
 
 
@@ -382,6 +388,7 @@ class Suggester:
         self._learn_mentions()
         self._learn_keywords()
         self._learn_companions()
+        self._calibrate()
 
     # --- learning -----------------------------------------------------------
     def _examples(self, history: list[Document]) -> list[Example]:
@@ -439,6 +446,7 @@ class Suggester:
             self.dual_any = self.dual_primary = None
             return
         K = (self.X @ self.X.T).toarray()
+        self.K = K
         lam = self.weights["ridge_alpha"]
         w = self.sample_weight
         A = K + lam * np.diag(1.0 / w)
@@ -449,6 +457,16 @@ class Suggester:
         with threadpool_limits(1):
             dual = np.linalg.solve(A, np.hstack([self.Y_any - self.mean_any, self.Y_primary - self.mean_primary]))
         self.dual_any, self.dual_primary = dual[:, :m], dual[:, m:]
+        # Leave-one-out predictions of the past tasks, for calibration: a
+        # linear smoother's own prediction minus its own label's pull.
+        with threadpool_limits(1):
+            H = K @ np.linalg.inv(A)
+        fitted = H @ np.hstack([self.Y_any - self.mean_any, self.Y_primary - self.mean_primary])
+        labels = np.hstack([self.Y_any - self.mean_any, self.Y_primary - self.mean_primary])
+        h = np.clip(np.diag(H), 0.0, 0.99)[:, None]
+        loo = (fitted - h * labels) / (1 - h)
+        self.loo_any = loo[:, :m] + self.mean_any
+        self.loo_primary = loo[:, m:] + self.mean_primary
 
     def _learn_conventions(self) -> None:
         """How the history writes roles: the same government's notices first."""
@@ -480,6 +498,34 @@ class Suggester:
         self.companions = {
             a: [b for b, n in together[a].most_common() if n >= support and n / alone[a] >= share] for a in together
         }
+
+    def _calibrate(self) -> None:
+        """How sure a score is, in this government's habits: the divisor that
+        turns scores into the chances used to size a set is the one that gives
+        the best F1 on the government's own past tasks, each scored as if it
+        were not in the history (Jiyuan names two units a task, Henan five).
+        Without enough own past tasks the default stays: another government's
+        tasks, carried over by function, do not show how many units this one
+        names."""
+        import numpy as np
+
+        self.divisor = self.weights["expected_f1"]
+        own = [i for i, e in enumerate(self.examples) if e.same_government]
+        if self.X is None or not self.weights["calibrate"] or len(own) < self.weights["calibration_min"]:
+            return
+        scored = []
+        for i in own:
+            prim, anyr, _, _, _ = self.scores(self.examples[i].text, self.K[i], held_out=i)
+            order = self._order(prim, anyr)
+            scored.append((anyr, order, set(np.nonzero(self.Y_any[i])[0])))
+        best_f1 = -1.0
+        for divisor in self.weights["divisors"]:
+            f1 = 0.0
+            for anyr, order, truth in scored:
+                chosen = self._best_expected_f1(order, anyr, divisor)
+                f1 += 2 * len(set(chosen) & truth) / (len(chosen) + len(truth))
+            if f1 > best_f1:
+                self.divisor, best_f1 = divisor, f1
 
     def _learn_keywords(self) -> None:
         """How far each catalogue keyword is borne out by the history: of the past
@@ -526,8 +572,11 @@ class Suggester:
             return np.zeros((len(texts), 0))
         return (self.vectorizer.transform(texts) @ self.X.T).toarray()
 
-    def scores(self, text: str, sims=None):
-        """Primary and any-role scores for every target unit, and the neighbours."""
+    def scores(self, text: str, sims=None, held_out: int | None = None):
+        """Primary and any-role scores for every target unit, and the neighbours.
+
+        ``held_out``: score past task number ``held_out`` as if it were not in
+        the history (its own row left out of the vote and of the ridge fit)."""
         import numpy as np
 
         m = len(self.naming)
@@ -538,6 +587,9 @@ class Suggester:
         if self.X is not None:
             if sims is None:
                 sims = self.similarities([text])[0]
+            if held_out is not None:
+                sims = sims.copy()
+                sims[held_out] = 0.0
             order = np.argsort(-sims * self.sample_weight)[: int(w["neighbours"])]
             neighbours = [(int(i), float(sims[i])) for i in order if sims[i] > 0]
             if neighbours:
@@ -546,8 +598,12 @@ class Suggester:
                 weight = weight / weight.sum()
                 prim += w["knn"] * (weight @ self.Y_primary[idx])
                 anyr += w["knn"] * (weight @ self.Y_any[idx])
-            prim += w["ridge"] * (sims @ self.dual_primary + self.mean_primary)
-            anyr += w["ridge"] * (sims @ self.dual_any + self.mean_any)
+            if held_out is None:
+                prim += w["ridge"] * (sims @ self.dual_primary + self.mean_primary)
+                anyr += w["ridge"] * (sims @ self.dual_any + self.mean_any)
+            else:
+                prim += w["ridge"] * self.loo_primary[held_out]
+                anyr += w["ridge"] * self.loo_any[held_out]
         hits = self.catalogue.keyword_hits(text)
         keyword_any = np.zeros(m)
         keyword_primary = np.zeros(m)
@@ -580,14 +636,11 @@ class Suggester:
         return max(1, min(12, round(size * self.weights["size_scale"])))
 
     def suggest(self, text: str, limit: int = 8, sims=None) -> tuple[list[UnitRef], list[Candidate]]:
-        import numpy as np
 
         prim, anyr, neighbours, hits, named = self.scores(text, sims)
         if not len(self.naming):
             return [], []
-        lead_score = prim + self.weights["primary_mix"] * anyr
-        primary = int(np.argmax(np.where([j not in self.monitors for j in range(len(prim))], lead_score, -np.inf)))
-        order = [primary] + [int(j) for j in np.argsort(-anyr) if j != primary]
+        order = self._order(prim, anyr)
         if self.weights["expected_f1"]:
             chosen = self._best_expected_f1(order, anyr)
         else:
@@ -623,14 +676,21 @@ class Suggester:
                 candidates.append(Candidate(company, 0.3, SUPPORT, f"任务中提到“{company}”，目录中没有这家企业"))
         return units, candidates
 
-    def _best_expected_f1(self, order: list[int], anyr) -> list[int]:
-        """As many units as maximise the expected F1 of the set, reading each
-        unit's score as the chance it is on the task: take the k most likely
-        while 2·Σp(top k) / (k + Σp(all)) grows."""
+    def _order(self, prim, anyr) -> list[int]:
+        """The lead (best primary score, never a unit that mostly monitors) first, then by any-role score."""
         import numpy as np
 
-        w = self.weights
-        p = np.clip(anyr / w["expected_f1"], 0.0, 1.0)
+        lead_score = prim + self.weights["primary_mix"] * anyr
+        primary = int(np.argmax(np.where([j not in self.monitors for j in range(len(prim))], lead_score, -np.inf)))
+        return [primary] + [int(j) for j in np.argsort(-anyr) if j != primary]
+
+    def _best_expected_f1(self, order: list[int], anyr, divisor: float | None = None) -> list[int]:
+        """As many units as maximise the expected F1 of the set, reading each
+        unit's score over the divisor as the chance it is on the task: take the
+        k most likely while 2·Σp(top k) / (k + Σp(all)) grows."""
+        import numpy as np
+
+        p = np.clip(anyr / (divisor or self.divisor), 0.0, 1.0)
         total = float(p.sum())
         best_k, best = 1, -1.0
         running = 0.0
