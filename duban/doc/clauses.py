@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from duban.doc.model import LEAD, MONITOR, RESPONSIBLE, SUPPORT, UnitRef
-from duban.doc.normalise import fold
+from duban.doc.normalise import fold, split_outside_brackets
 
 OPEN, CLOSE = "（(", "）)"
 
@@ -329,18 +329,7 @@ def names_to_units(text: str, role: str, *, carry: dict | None = None) -> list[U
 
 def _split_names(text: str) -> list[str]:
     """Split on 、 outside brackets; strip list closers; split ``A等B类``."""
-    parts, depth, cur = [], 0, []
-    for ch in text:
-        if ch in OPEN:
-            depth += 1
-        elif ch in CLOSE:
-            depth = max(0, depth - 1)
-        if ch in "、，" and depth == 0:
-            parts.append("".join(cur))
-            cur = []
-        else:
-            cur.append(ch)
-    parts.append("".join(cur))
+    parts = split_outside_brackets(text, "、，")
     names: list[str] = []
     for p in parts:
         p = p.strip()

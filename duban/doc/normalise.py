@@ -83,3 +83,32 @@ def clean_lines(lines: list[str]) -> list[str]:
             continue
         out.append(clean(line))
     return out
+
+
+_OPENERS = "“‘「『（(《【"
+_CLOSERS = "”’」』）)》】"
+
+
+def split_outside_brackets(text: str, separators: str, *, keep: bool = False) -> list[str]:
+    """Split at separators that stand outside quotes and brackets, so
+    ``市政府办公室（国防动员办公室）、财政局`` or ``“融链固链”，…`` split where a
+    reader would.  ``keep`` leaves each separator on the piece it ends; an empty
+    last piece is dropped."""
+    pieces: list[str] = []
+    current: list[str] = []
+    depth = 0
+    for ch in text:
+        if ch in _OPENERS:
+            depth += 1
+        elif ch in _CLOSERS:
+            depth = max(0, depth - 1)
+        if ch in separators and depth == 0:
+            if keep:
+                current.append(ch)
+            pieces.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    if "".join(current).strip():
+        pieces.append("".join(current))
+    return pieces

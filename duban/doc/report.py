@@ -21,6 +21,7 @@ from datetime import date
 
 from duban.doc.indicators import find_indicators
 from duban.doc.model import Area, Document, Paragraph, Target
+from duban.doc.normalise import split_outside_brackets
 from duban.doc.source import Source
 from duban.errors import NotADocumentError
 
@@ -391,7 +392,7 @@ def split_targets(sentence: str) -> list[str]:
     qualifies the target before it and stays with it.
     """
     targets: list[str] = []
-    for piece in _split_top_level(sentence, "，；"):
+    for piece in split_outside_brackets(sentence, "，；"):
         piece = piece.strip()
         if not piece:
             continue
@@ -406,20 +407,3 @@ def _qualifies_previous(piece: str) -> bool:
     if re.search(r"\d", piece):
         return False
     return bool(re.match(r"^(在|并)", piece) or re.search(r"(更好|更高|更快|更大)的?(结果|成绩|成效|水平|目标)", piece))
-
-
-def _split_top_level(text: str, separators: str) -> list[str]:
-    """Split at separators outside quotes and brackets."""
-    pieces, current, depth = [], [], 0
-    for ch in text:
-        if ch in "“‘「『（(《":
-            depth += 1
-        elif ch in "”’」』）)》":
-            depth = max(0, depth - 1)
-        if ch in separators and depth == 0:
-            pieces.append("".join(current))
-            current = []
-        else:
-            current.append(ch)
-    pieces.append("".join(current))
-    return pieces

@@ -36,7 +36,7 @@ import re
 
 from duban.doc.indicators import find_indicators
 from duban.doc.model import Document, Paragraph, Task
-from duban.doc.normalise import clean
+from duban.doc.normalise import clean, split_outside_brackets
 
 CN_NUMERALS = "零一二三四五六七八九"
 
@@ -171,8 +171,8 @@ def split_sentences(text: str) -> list[str]:
     """Sentences closed by 。！？, and the halves of a sentence split by ``；`` where
     each half is an action of its own. Quotes and brackets are never split."""
     out: list[str] = []
-    for sentence in _top_level_pieces(text, "。！？", keep=True):
-        halves = _top_level_pieces(sentence, "；", keep=False)
+    for sentence in split_outside_brackets(text, "。！？", keep=True):
+        halves = split_outside_brackets(sentence, "；", keep=False)
         if len(halves) > 1 and all(len(h) >= 8 and _ACTION.search(h) for h in halves):
             out.extend(_close(h) for h in halves)
         else:
@@ -191,25 +191,6 @@ def is_framing(sentence: str) -> bool:
     if copula and not _ACTION.search(sentence[copula.end() :]):
         return True  # what something is, with no work to do after it
     return not _ACTION.search(sentence)
-
-
-def _top_level_pieces(text: str, enders: str, *, keep: bool) -> list[str]:
-    pieces, current, depth = [], [], 0
-    for ch in text:
-        if ch in "“‘「『（(《【":
-            depth += 1
-        elif ch in "”’」』）)》】":
-            depth = max(0, depth - 1)
-        if ch in enders and depth == 0:
-            if keep:
-                current.append(ch)
-            pieces.append("".join(current))
-            current = []
-        else:
-            current.append(ch)
-    if "".join(current).strip():
-        pieces.append("".join(current))
-    return pieces
 
 
 def _close(text: str) -> str:
