@@ -240,3 +240,13 @@ def test_next_years_notice_of_a_history_government_uses_its_names_and_habits(whi
     assert {u.name for t in suggested.tasks for u in t.units} <= own_names
     n, top1, top3, f1 = score_tasks(notice.tasks, suggested.tasks)
     assert top1 / n >= 0.98 and top3 / n >= 0.99 and f1 / n >= 0.82
+
+
+def test_a_task_for_the_lower_governments_in_general_names_their_collective():
+    s = Suggester([jiyuan_history()], JIYUAN)
+    _, candidates = s.suggest("督促各地落实粮食安全责任，稳定粮食播种面积。")
+    names = [c.name for c in candidates]
+    assert "各镇人民政府" in names and "各街道办事处" not in names[:3]
+    assert "任务中提到“各地”" in candidates[names.index("各镇人民政府")].why
+    _, candidates = s.suggest("稳定粮食播种面积。")
+    assert "各镇人民政府" not in [c.name for c in candidates][:3]

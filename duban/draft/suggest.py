@@ -205,7 +205,12 @@ def _keys_of(name: str, functions: list[str]) -> list[str]:
         if not name.startswith("各") or not {"lower_government", "development_zone"} & set(functions):
             return []
         core = re.sub(r"(人民政府|政府|管委会|管理委员会|管理办公室|办事处)$", "", name)
-        return [core] if len(core) >= 2 else []
+        keys = [core] if len(core) >= 2 else []
+        if "lower_government" in functions and not re.search(r"(街道|办事处)", name):
+            # A task that turns to the lower governments in general (各地,
+            # 各县区, 各乡镇) names their collective as surely as 各镇 does.
+            keys += ["各地", "各县区", "各县（市、区）", "各县(市、区)", "各乡镇", "各乡（镇）"]
+        return list(dict.fromkeys(keys))
     core = re.sub(r"[（(].*?[)）]", "", name)
     keys = []
     if "lower_government" in functions or "development_zone" in functions:
@@ -669,7 +674,9 @@ class Suggester:
         for j in (chosen + rest)[: max(limit, len(chosen) + 3)]:
             role = roles.get(j, MONITOR if j in self.monitors else SUPPORT)
             score = max(0.0, min(1.0, float(anyr[j]) / best))
-            candidates.append(Candidate(self.naming.units[j].name, score, role, self._why(j, neighbours, hits, named)))
+            candidates.append(
+                Candidate(self.naming.units[j].name, score, role, self._why(j, text, neighbours, hits, named))
+            )
         known = [k for u in self.naming.units for k in u.keys + [u.name]]
         for company in companies_named(text):
             if not any(k in company or company in k for k in known):
@@ -715,7 +722,7 @@ class Suggester:
             roles[j] = (LEAD if k == 0 else SUPPORT) if led else RESPONSIBLE
         return roles
 
-    def _why(self, j: int, neighbours, hits: dict[str, list[str]], named) -> str:
+    def _why(self, j: int, text: str, neighbours, hits: dict[str, list[str]], named) -> str:
         unit = self.naming.units[j]
         parts = []
         similar = [i for i, _ in neighbours if j in self.examples[i].any_role][:2]
@@ -729,7 +736,7 @@ class Suggester:
         if words:
             parts.append("关键词：" + "、".join(dict.fromkeys(words[:4])))
         if named[j] > 0:
-            key = next(k for k in unit.keys)
+            key = next((k for k in unit.keys if k in text), unit.keys[0])
             parts.append(f"任务中提到“{key}”")
         if not parts:
             parts.append(f"按职能（{'、'.join(self.catalogue.name(f) for f in unit.functions)}）")
