@@ -22,8 +22,8 @@ _SPACE_NEAR_CJK = re.compile(rf"(?<=[{_CJK}])[ \t\u00a0\u3000]+|[ \t\u00a0\u3000
 _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
 
 _PAGE_MARKERS = [
-    re.compile(r"^[—–\-－─]+\s*\d{1,4}\s*[—–\-－─]+$"),
-    re.compile(r"^第\s*\d{1,4}\s*页\s*[，,/]?\s*(共\s*\d{1,4}\s*页)?$"),
+    re.compile(r"^[—–\-－─·•]+\s*\d{1,4}\s*[—–\-－─·•]+$"),
+    re.compile(r"^第\s*\d{1,4}\s*页\s*[，,/]?\s*(共\s*\d{1,4}\s*页?)?$"),
     re.compile(r"^\d{1,4}\s*/\s*\d{1,4}$"),
     re.compile(r"^[-－]?\s*\d{1,3}\s*[-－]?$"),
 ]

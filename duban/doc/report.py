@@ -21,7 +21,7 @@ from datetime import date
 
 from duban.doc.indicators import find_indicators
 from duban.doc.model import Area, Document, Paragraph, Target
-from duban.doc.normalise import split_outside_brackets
+from duban.doc.normalise import is_page_marker, split_outside_brackets
 from duban.doc.source import Source
 from duban.errors import NotADocumentError
 
@@ -33,7 +33,6 @@ PART_HEADING = re.compile(
 AREA_HEADING = re.compile(r"^[（(]\s*([一二三四五六七八九十]{1,3})\s*[）)]\s*(.+)$")
 # A year-work heading written without an ordinal: ``2026年工作安排``.
 BARE_YEAR_WORK = re.compile(r"^(20\d\d)\s*年.{0,12}(工作|安排|任务).{0,6}$")
-PAGE_MARKER = re.compile(r"^[-—–－·•]+\s*\d+\s*[-—–－·•]+$|^第\s*\d+\s*页(\s*[/共]\s*\d+\s*页?)?$|^\d+\s*/\s*\d+$")
 SPEAKER_DATE = re.compile(r"(20\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*在.*(人民代表大会|人代会)")
 # 平顶山市人民政府市长 李明俊 → the government that speaks.
 SPEAKER = re.compile(r"^(.{2,20}人民政府)(省长|市长|区长|县长|州长|旗长|盟长|代市长|代区长|代县长)")
@@ -144,7 +143,7 @@ def _clean_lines(raw: list[str]) -> list[str]:
     out = []
     for line in raw:
         line = line.replace("\u3000", " ").replace("**", "").translate(_WIDE_DIGITS).strip()
-        if not line or PAGE_MARKER.match(line) or _EDITORIAL.match(line):
+        if not line or is_page_marker(line) or _EDITORIAL.match(line):
             continue
         out.append(normalise_punctuation(line))
     return out
