@@ -250,3 +250,14 @@ def test_a_task_for_the_lower_governments_in_general_names_their_collective():
     assert "任务中提到“各地”" in candidates[names.index("各镇人民政府")].why
     _, candidates = s.suggest("稳定粮食播种面积。")
     assert "各镇人民政府" not in [c.name for c in candidates][:3]
+
+
+def test_the_issuer_decides_the_government_however_jiyuan_writes_itself():
+    for issuer in ("济源市人民政府", "济源示范区管委会", "济源产城融合示范区管理委员会"):
+        assert Government.of(Document(kind="notice", issuer=issuer)).same(JIYUAN)
+    # Recipients name the governments below (济源示范区 in Henan's); they tell only the level.
+    henan_recipients = "各省辖市人民政府，济源示范区、航空港区管委会，省人民政府各部门"
+    assert Government.of(Document(kind="notice", recipients=henan_recipients)) == Government(None, "province", "省")
+    city_recipients = "各开发区管理办公室，各镇人民政府，各街道办事处，市人民政府各部门"
+    notice = Document(kind="notice", recipients=city_recipients, tasks=[task(1, "全省粮食产量稳定。")])
+    assert Government.guess(notice, [jiyuan_history()]) == Government(None, "city", "市")

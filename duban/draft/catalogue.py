@@ -142,6 +142,9 @@ def default_directory(level: str, place: str | None = None, prefix: str | None =
     return units
 
 
+_ZONE = re.compile(
+    r"(?:中共)?([\u4e00-\u9fff]{2,3}?)(?:产城融合)?示范区(?:党工委|工委|管委会|管理委员会|人民政府|政府|\s)*(?:管委会|管理委员会|办公室|$)"
+)
 _GOVERNMENT = re.compile(r"([\u4e00-\u9fff]{1,12}?)(省|自治区|市|自治州|州|盟|县|自治县|区|旗)(人民政府|政府|示范区)")
 
 
@@ -154,6 +157,11 @@ def government_of(text: str | None) -> tuple[str | None, str | None, str | None]
     """
     if not text:
         return None, None, None
+    # A zone governed by a management committee at city level: 济源示范区管委会,
+    # 济源产城融合示范区管理委员会 (Jiyuan writes itself either way).
+    zone = _ZONE.search(text)
+    if zone:
+        return zone.group(1), "city", "市"
     m = _GOVERNMENT.search(text)
     if not m:
         m2 = re.search(r"([\u4e00-\u9fff]{2,6}?)(省|市|县|区)", text)

@@ -86,10 +86,16 @@ class Government:
 
     @classmethod
     def of(cls, doc: Document) -> Government:
-        for text in (doc.issuer, doc.title, doc.recipients):
+        for text in (doc.issuer, doc.title):
             place, level, prefix = government_of(text)
             if place:
                 return cls(place, level, prefix)
+        # The recipients are the governments below and the issuer's own
+        # departments (市人民政府各部门): they tell the level, never the place.
+        m = re.search(r"(省|市|县|区)(?:人民)?政府各部门", doc.recipients or "")
+        if m:
+            level = {"省": "province", "市": "city"}.get(m.group(1), "county")
+            return cls(None, level, m.group(1))
         return cls(None, None, None)
 
     @classmethod
@@ -107,6 +113,9 @@ class Government:
             (place, level, prefix), n = counts.most_common(1)[0]
             if n:
                 return cls(place, level, prefix)
+        own = cls.of(doc)
+        if own.level:
+            return own
         levels = {
             "province": text.count("全省"),
             "city": text.count("全市"),
