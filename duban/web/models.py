@@ -310,8 +310,18 @@ class AuditLogIsAppendOnly(Exception):
     pass
 
 
+class AuditQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AuditLogIsAppendOnly("审计记录不能修改")
+
+    def delete(self):
+        raise AuditLogIsAppendOnly("审计记录不能删除")
+
+
 class AuditEvent(models.Model):
     """Who did what, when, to which object, with the fields before and after."""
+
+    objects = AuditQuerySet.as_manager()
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")

@@ -95,13 +95,16 @@ def test_bad_uploads_get_a_message_and_leave_nothing(office, name, data, message
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client, gov = office
+    plans_before, events_before = Plan.objects.count(), AuditEvent.objects.count()
     response = client.post("/plans/import/", {"notice": SimpleUploadedFile(name, data), "year": "2026"})
     assert response.status_code == 400
     html = response.content.decode()
     assert 'class="error" role="alert"' in html
     assert message in html.split('role="alert">')[1].split("</p>")[0]
-    assert Plan.objects.count() == 0
-    assert AuditEvent.objects.count() == 0
+    assert (plans_before, events_before) == (0, 0), list(
+        AuditEvent.objects.values_list("action", "username", "object_repr")
+    )
+    assert (Plan.objects.count(), AuditEvent.objects.count()) == (0, 0)
 
 
 def test_too_large_upload_is_refused(office, settings):

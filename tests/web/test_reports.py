@@ -233,6 +233,10 @@ def test_audit_log_cannot_be_edited(world):
         event.save()
     with pytest.raises(AuditLogIsAppendOnly):
         event.delete()
+    with pytest.raises(AuditLogIsAppendOnly):
+        AuditEvent.objects.all().delete()
+    with pytest.raises(AuditLogIsAppendOnly):
+        AuditEvent.objects.update(action="篡改")
 
 
 def test_audit_admin_is_read_only(world, rf):
