@@ -53,26 +53,21 @@ WEIGHTS = {
     "ridge_alpha": 1.0,
     # A named town or company the task does not name is seldom on it.
     "unnamed_specific": 0.5,
-    # A unit joins the set while its score is at least this share of the best.
-    "keep_ratio": 0.55,
-    # The set is at most as large as the similar past tasks' sets, times this.
-    "size_scale": 1.0,
-    # When set, choose the set size by expected F1, a score of this much being a
-    # certainty (the default divisor; see "calibrate").
+    # The set size is chosen by expected F1, a score of this much being a
+    # certainty (when the government's habits are not calibrated, see "calibrate").
     "expected_f1": 4.0,
-    # … and at least this score of its own.
-    "keep_score": 0.0,
     # A unit that came with another in at least this share of the past tasks
     # naming that other (and at least `companion_support` times) joins it.
     "companion_share": 0.9,
     "companion_support": 4,
     # The lead is chosen by its primary score plus this share of its any-role score.
     "primary_mix": 0.0,
-    # Calibrate the chance a unit is on a task on the history, scored leave-one-out.
+    # With at least `calibration_min` past tasks of its own, a government's
+    # habits decide how the signals combine into the chance that a unit is on a
+    # task (a logistic fit, see Suggester._calibrate); 0 turns this off.
     "calibrate": 1,
-    "calibration_min": 30,  # own past tasks needed to calibrate on them alone
-    "calibration_depth": 20,
-    "divisors": [1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 5.0, 6.0, 8.0],  # units per past task that enter the calibration
+    "calibration_min": 30,
+    "calibration_c": 1.0,  # inverse strength of the fit's L2 penalty
 }
 
 
@@ -398,6 +393,8 @@ class Suggester:
             if not e.same_government:
                 self.sample_weight[i] = self.weights["cross_government"]
         self._fit_ridge()
+        own = np.array([e.same_government for e in self.examples], dtype=bool)
+        self.prior_any = self.Y_any[own].mean(0) if own.any() else np.zeros(m)
         self._learn_conventions()
         self._learn_mentions()
         self._learn_keywords()
@@ -514,32 +511,29 @@ class Suggester:
         }
 
     def _calibrate(self) -> None:
-        """How sure a score is, in this government's habits: the divisor that
-        turns scores into the chances used to size a set is the one that gives
-        the best F1 on the government's own past tasks, each scored as if it
-        were not in the history (Jiyuan names two units a task, Henan five).
-        Without enough own past tasks the default stays: another government's
-        tasks, carried over by function, do not show how many units this one
-        names."""
+        """How the signals add up to the chance that a unit is on a task, in this
+        government's habits: a logistic regression over its own past tasks,
+        each scored as if it were not in the history (the neighbour vote
+        without itself, the ridge's closed-form leave-one-out prediction).  It
+        learns, for instance, that Jiyuan names two units a task and Henan five,
+        and how far a keyword or a named place is to be trusted.  Without
+        enough past tasks of its own the hand weights stay: another
+        government's tasks, carried over by function, do not show how many
+        units this one names."""
         import numpy as np
 
-        self.divisor = self.weights["expected_f1"]
+        self.calibration = None
         own = [i for i, e in enumerate(self.examples) if e.same_government]
         if self.X is None or not self.weights["calibrate"] or len(own) < self.weights["calibration_min"]:
             return
-        scored = []
-        for i in own:
-            prim, anyr, _, _, _ = self.scores(self.examples[i].text, self.K[i], held_out=i)
-            order = self._order(prim, anyr)
-            scored.append((anyr, order, set(np.nonzero(self.Y_any[i])[0])))
-        best_f1 = -1.0
-        for divisor in self.weights["divisors"]:
-            f1 = 0.0
-            for anyr, order, truth in scored:
-                chosen = self._best_expected_f1(order, anyr, divisor)
-                f1 += 2 * len(set(chosen) & truth) / (len(chosen) + len(truth))
-            if f1 > best_f1:
-                self.divisor, best_f1 = divisor, f1
+        signals = np.vstack([self.scores(self.examples[i].text, self.K[i], held_out=i)[5] for i in own])
+        on_task = (self.Y_any[own] > 0).ravel()
+        if on_task.all() or not on_task.any():
+            return
+        from sklearn.linear_model import LogisticRegression
+
+        model = LogisticRegression(C=self.weights["calibration_c"], max_iter=500).fit(signals, on_task)
+        self.calibration = (model.coef_[0], float(model.intercept_[0]))
 
     def _learn_keywords(self) -> None:
         """How far each catalogue keyword is borne out by the history: of the past
@@ -597,6 +591,8 @@ class Suggester:
         w = self.weights
         prim = np.zeros(m)
         anyr = np.zeros(m)
+        knn_any = np.zeros(m)
+        ridge_any = np.zeros(m)
         neighbours: list[tuple[int, float]] = []
         if self.X is not None:
             if sims is None:
@@ -610,14 +606,16 @@ class Suggester:
                 idx = np.array([i for i, _ in neighbours])
                 weight = np.array([s for _, s in neighbours]) ** w["similarity_power"] * self.sample_weight[idx]
                 weight = weight / weight.sum()
+                knn_any = weight @ self.Y_any[idx]
                 prim += w["knn"] * (weight @ self.Y_primary[idx])
-                anyr += w["knn"] * (weight @ self.Y_any[idx])
+                anyr += w["knn"] * knn_any
             if held_out is None:
+                ridge_any = sims @ self.dual_any + self.mean_any
                 prim += w["ridge"] * (sims @ self.dual_primary + self.mean_primary)
-                anyr += w["ridge"] * (sims @ self.dual_any + self.mean_any)
             else:
+                ridge_any = self.loo_any[held_out]
                 prim += w["ridge"] * self.loo_primary[held_out]
-                anyr += w["ridge"] * self.loo_any[held_out]
+            anyr += w["ridge"] * ridge_any
         hits = self.catalogue.keyword_hits(text)
         keyword_any = np.zeros(m)
         keyword_primary = np.zeros(m)
@@ -632,41 +630,35 @@ class Suggester:
         prim += w["keywords"] * keyword_primary
         anyr += w["keywords"] * keyword_any
         named = np.zeros(m)
+        unnamed = np.zeros(m)
         for j, rate in self.mention_rate.items():
             if any(k in text for k in self.naming.units[j].keys):
                 named[j] = rate
             else:
+                unnamed[j] = 1.0
                 prim[j] *= w["unnamed_specific"]
                 anyr[j] *= w["unnamed_specific"]
         anyr += w["named"] * named
         prim += w["named"] * named * 0.5
-        return prim, anyr, neighbours, hits, named
-
-    def expected_size(self, neighbours: list[tuple[int, float]]) -> int:
-        if not neighbours:
-            return 1
-        total = sum(s for _, s in neighbours) or 1.0
-        size = sum(self.examples[i].size * s for i, s in neighbours) / total
-        return max(1, min(12, round(size * self.weights["size_scale"])))
+        signals = np.column_stack([knn_any, ridge_any, keyword_any, named, unnamed, self.prior_any])
+        return prim, anyr, neighbours, hits, named, signals
 
     def suggest(self, text: str, limit: int = 8, sims=None) -> tuple[list[UnitRef], list[Candidate]]:
+        import numpy as np
 
-        prim, anyr, neighbours, hits, named = self.scores(text, sims)
+        prim, anyr, neighbours, hits, named, signals = self.scores(text, sims)
         if not len(self.naming):
             return [], []
-        order = self._order(prim, anyr)
-        if self.weights["expected_f1"]:
-            chosen = self._best_expected_f1(order, anyr)
+        if self.calibration is not None:
+            coef, intercept = self.calibration
+            anyr = 1 / (1 + np.exp(-(signals @ coef + intercept)))
+            order = self._order(prim, anyr)
+            chosen = self._best_expected_f1(order, anyr, 1.0)
         else:
-            size = self.expected_size(neighbours)
-            top = anyr[order[0]] if anyr[order[0]] > 0 else 1.0
-            chosen = [order[0]]
-            for j in order[1:]:
-                if len(chosen) >= size:
-                    break
-                if anyr[j] < self.weights["keep_ratio"] * top or anyr[j] < self.weights["keep_score"]:
-                    break
-                chosen.append(j)
+            order = self._order(prim, anyr)
+            chosen = self._best_expected_f1(order, anyr, self.weights["expected_f1"])
+        # Top-3 counts leads: after the lead, the set's units go by their primary score.
+        chosen = chosen[:1] + sorted(chosen[1:], key=lambda j: -prim[j])
         for j in list(chosen):
             for b in self.companions.get(j, []):
                 if b not in chosen:
@@ -700,13 +692,13 @@ class Suggester:
         primary = int(np.argmax(np.where([j not in self.monitors for j in range(len(prim))], lead_score, -np.inf)))
         return [primary] + [int(j) for j in np.argsort(-anyr) if j != primary]
 
-    def _best_expected_f1(self, order: list[int], anyr, divisor: float | None = None) -> list[int]:
+    def _best_expected_f1(self, order: list[int], anyr, divisor: float) -> list[int]:
         """As many units as maximise the expected F1 of the set, reading each
         unit's score over the divisor as the chance it is on the task: take the
         k most likely while 2·Σp(top k) / (k + Σp(all)) grows."""
         import numpy as np
 
-        p = np.clip(anyr / (divisor or self.divisor), 0.0, 1.0)
+        p = np.clip(anyr / divisor, 0.0, 1.0)
         total = float(p.sum())
         best_k, best = 1, -1.0
         running = 0.0
