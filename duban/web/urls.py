@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.staticfiles.views import serve as serve_static
 from django.urls import path, re_path
 
-from duban.web.views import api, plans, supervision, workspace
+from duban.web.views import api, directory, plans, supervision, workspace
 
 
 def static(request, path):
@@ -30,6 +30,8 @@ urlpatterns = [
     path("plans/<int:plan_id>/download/<str:name>", supervision.download, name="download"),
     path("changes/<int:change_id>/decide/", supervision.change_decide, name="change_decide"),
     path("audit/", supervision.audit_log, name="audit"),
+    path("units/", directory.units, name="units"),
+    path("plans/<int:plan_id>/rounds/", directory.rounds, name="rounds"),
     path("workspace/", workspace.workspace, name="workspace"),
     path("workspace/<int:plan_id>/", workspace.workspace, name="workspace_plan"),
     path("tasks/<int:task_id>/", workspace.task_detail, name="task_detail"),

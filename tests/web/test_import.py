@@ -160,3 +160,29 @@ def test_upload_the_jiyuan_notice(office):
     assert plan.tasks.count() > 100
     commerce = Assignment.objects.filter(task__plan=plan, unit_name="商务局")
     assert commerce.exists() and all(a.match == "exact" for a in commerce)
+
+
+@pytest.mark.corpus
+def test_start_from_a_report(office):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    path = CORPUS / "report-yanshi-2026.txt"
+    if not path.exists():
+        pytest.skip(f"corpus not found at {CORPUS}")
+    pytest.importorskip("duban.draft.suggest", reason="drafting not built yet")
+    client, gov = office
+    upload = SimpleUploadedFile(path.name, path.read_bytes())
+    response = client.post("/plans/import/", {"notice": upload, "year": "2026", "kind": "report"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    plan = Plan.objects.get()
+    assert plan.status == Plan.DRAFT and plan.tasks.count() > 50
+    assert Assignment.objects.filter(task__plan=plan).exists(), "units were suggested"
+    assert client.get(f"/plans/{plan.pk}/review/").status_code == 200
+    # A notice uploaded as a report is refused with a sentence.
+    notice = CORPUS / "notice-jiyuan-2026.txt"
+    response = client.post(
+        "/plans/import/",
+        {"notice": SimpleUploadedFile(notice.name, notice.read_bytes()), "year": "2026", "kind": "report"},
+    )
+    assert response.status_code == 400
+    assert Plan.objects.count() == 1

@@ -279,3 +279,49 @@ def test_downloads_from_the_renderer(world, client):
     assert "进出口总值增长3%。" not in cells  # another unit's task
     client.force_login(world.users["x_office"])
     assert client.get(f"/plans/{world.plan.pk}/download/notice.docx").status_code == 404
+
+
+def test_unit_directory_add_alias_collective_and_rename(world, client):
+    from duban.web.models import Unit
+
+    client.force_login(world.users["office"])
+    assert client.get("/units/").status_code == 200
+    client.post("/units/", {"action": "add", "name": "各镇人民政府", "kind": "collective", "aliases": ""})
+    towns = Unit.objects.get(name="各镇人民政府")
+    client.post(
+        "/units/",
+        {
+            "action": "edit",
+            "unit": towns.pk,
+            "kind": "collective",
+            "aliases": "各镇",
+            "members": [world.units["商务局"].pk],
+        },
+    )
+    towns.refresh_from_db()
+    assert towns.aliases == ["各镇"] and list(towns.members.all()) == [world.units["商务局"]]
+    client.post("/units/", {"action": "rename", "unit": world.units["教育局"].pk, "new_name": "教育体育局"})
+    renamed = Unit.objects.get(name="教育体育局")
+    assert renamed.renamed_from == world.units["教育局"] and "教育局" in renamed.aliases
+    duplicate = client.post("/units/", {"action": "add", "name": "商务局"}, follow=True)
+    assert "已存在" in duplicate.content.decode()
+    assert {"新增单位", "修改单位", "单位更名"} <= set(AuditEvent.objects.values_list("action", flat=True))
+    client.force_login(world.users["a_staff"])
+    assert client.get("/units/").status_code == 403
+
+
+def test_reporting_schedule_is_editable(world, client):
+    client.force_login(world.users["office"])
+    rnd = world.rounds[1]
+    response = client.post(
+        f"/plans/{world.plan.pk}/rounds/",
+        {f"due_{rnd.pk}": "2026-09-30", "new_title": "第3次进展情况", "new_due": "2026-11-15", "new_kind": "progress"},
+    )
+    assert response.status_code == 302
+    rnd.refresh_from_db()
+    assert str(rnd.due) == "2026-09-30"
+    assert world.plan.rounds.filter(title="第3次进展情况").exists()
+    bad = client.post(f"/plans/{world.plan.pk}/rounds/", {f"due_{rnd.pk}": "9月30日"}, follow=True)
+    assert "日期格式不对" in bad.content.decode()
+    client.force_login(world.users["leader"])
+    assert client.get(f"/plans/{world.plan.pk}/rounds/").status_code == 403

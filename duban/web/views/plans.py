@@ -48,15 +48,24 @@ def import_notice(request):
                     f"文件太大（{upload.size // 1024 // 1024} MB），上限为 "
                     f"{settings.MAX_UPLOAD_BYTES // 1024 // 1024} MB"
                 )
-            document = plan_service.read_upload(upload.read(), upload.name)
+            if request.POST.get("kind") == "report":
+                document = plan_service.draft_from_report(upload.read(), upload.name, actor.membership.government)
+            else:
+                document = plan_service.read_upload(upload.read(), upload.name)
             plan = plan_service.import_document(document, actor.membership.government, year_value, user=request.user)
         except DubanError as exc:
             error = str(exc)
         else:
-            messages.success(request, f"已读取 {plan.tasks.count()} 项任务，请核对后发布")
+            what = "起草" if request.POST.get("kind") == "report" else "读取"
+            messages.success(request, f"已{what} {plan.tasks.count()} 项任务，请核对责任单位后发布")
             return redirect("plan_review", plan.pk)
     status = 400 if error else 200
-    return render(request, "duban/import.html", {"error": error, "year": year}, status=status)
+    return render(
+        request,
+        "duban/import.html",
+        {"error": error, "year": year, "kind": request.POST.get("kind", "notice")},
+        status=status,
+    )
 
 
 def _draft_plan(request, plan_id) -> Plan:

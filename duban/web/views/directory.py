@@ -1,0 +1,115 @@
+"""The office's unit directory and reporting schedule: both editable after import."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from duban.web import audit
+from duban.web.models import UNIT_KINDS, ReportingRound, Unit
+from duban.web.views.common import page
+
+
+def _split(text: str) -> list[str]:
+    return [p.strip() for p in text.replace("，", ",").replace("、", ",").split(",") if p.strip()]
+
+
+@page
+def units(request):
+    actor = request.actor
+    actor.require(actor.is_office, "只有督查人员可以维护单位名录")
+    government = actor.membership.government
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            with transaction.atomic():
+                if action == "add":
+                    unit = Unit.objects.create(
+                        government=government,
+                        name=request.POST["name"].strip(),
+                        kind=request.POST.get("kind", "department"),
+                        aliases=_split(request.POST.get("aliases", "")),
+                    )
+                    audit.record(
+                        request.user, "新增单位", unit, after=audit.snapshot(unit, ["name", "kind", "aliases"])
+                    )
+                else:
+                    unit = Unit.objects.filter(government=government, pk=request.POST.get("unit")).first()
+                    if unit is None:
+                        raise Http404
+                    before = audit.snapshot(unit, ["name", "kind", "aliases", "members"])
+                    if action == "edit":
+                        unit.aliases = _split(request.POST.get("aliases", ""))
+                        unit.kind = request.POST.get("kind", unit.kind)
+                        unit.save()
+                        if unit.kind == "collective":
+                            unit.members.set(government.units.filter(pk__in=request.POST.getlist("members")))
+                        audit.record(
+                            request.user, "修改单位", unit, before=before, after=audit.snapshot(unit, list(before))
+                        )
+                    elif action == "rename":
+                        new = Unit.objects.create(
+                            government=government,
+                            name=request.POST["new_name"].strip(),
+                            kind=unit.kind,
+                            aliases=list(unit.aliases) + [unit.name],
+                            renamed_from=unit,
+                        )
+                        audit.record(
+                            request.user, "单位更名", new, before={"name": unit.name}, after={"name": new.name}
+                        )
+        except (KeyError, IntegrityError):
+            messages.error(request, "单位名称为空或已存在")
+        else:
+            messages.success(request, "单位名录已更新")
+        return redirect("units")
+    return render(
+        request,
+        "duban/units.html",
+        {
+            "units": government.units.select_related("renamed_from").prefetch_related("members"),
+            "all_units": government.units.exclude(kind="collective").only("id", "name"),
+            "kinds": UNIT_KINDS,
+        },
+    )
+
+
+@page
+def rounds(request, plan_id):
+    actor = request.actor
+    actor.require(actor.is_office, "只有督查人员可以调整报送安排")
+    plan = actor.plan(plan_id)
+    if request.method == "POST":
+        try:
+            with transaction.atomic():
+                before = [(r.title, str(r.due)) for r in plan.rounds.all()]
+                for rnd in plan.rounds.all():
+                    due = request.POST.get(f"due_{rnd.pk}")
+                    title = request.POST.get(f"title_{rnd.pk}", "").strip()
+                    if due:
+                        rnd.due = date.fromisoformat(due)
+                    if title:
+                        rnd.title = title
+                    rnd.save()
+                if request.POST.get("new_title") and request.POST.get("new_due"):
+                    ReportingRound.objects.create(
+                        plan=plan,
+                        kind=request.POST.get("new_kind", "progress"),
+                        title=request.POST["new_title"].strip(),
+                        due=date.fromisoformat(request.POST["new_due"]),
+                        rule="手工添加",
+                    )
+                after = [(r.title, str(r.due)) for r in plan.rounds.all()]
+                audit.record(request.user, "调整报送安排", plan, before={"rounds": before}, after={"rounds": after})
+        except ValueError:
+            messages.error(request, "日期格式不对，请用 2026-06-30 这样的格式")
+        else:
+            messages.success(request, "报送安排已保存")
+        return redirect("rounds", plan.pk)
+    return render(
+        request, "duban/rounds.html", {"plan": plan, "rounds": plan.rounds.all(), "kinds": ReportingRound.KINDS}
+    )
