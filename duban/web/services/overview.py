@@ -102,7 +102,7 @@ def overview(plan, today: date, tasks=None) -> Overview:
         milestones[task_id].append(MilestoneState(title, due, done))
 
     unit_counts: dict[str, Counter] = defaultdict(Counter)
-    section_counts: dict[str, Counter] = defaultdict(Counter)
+    section_counts: dict[int | None, Counter] = defaultdict(Counter)
     for task in tasks:
         units = primary.get(task.id, [])
         latest = None
@@ -150,7 +150,7 @@ def overview(plan, today: date, tasks=None) -> Overview:
         row = TaskRow(task, state, [n for _, n in units], support.get(task.id, []))
         out.rows.append(row)
         out.by_status[state.status] += 1
-        section_counts[task.section.title if task.section else "其他"][state.status] += 1
+        section_counts[task.section_id][state.status] += 1
         for _, name in units:
             unit_counts[name][state.status] += 1
         for rnd in passed:
@@ -160,6 +160,7 @@ def overview(plan, today: date, tasks=None) -> Overview:
                 verdict = report_timeliness(rnd.due, timezone.localdate(submitted) if submitted else None, today)
                 if verdict in (REPORT_LATE, REPORT_MISSING):
                     out.late.append(LateReport(uid, name, task, rnd, verdict, submitted))
-    out.by_section = dict(section_counts)
+    sections = {t.section_id: t.section for t in tasks}
+    out.by_section = {sections[sid]: counts for sid, counts in section_counts.items()}
     out.by_unit = dict(sorted(unit_counts.items(), key=lambda kv: (-kv[1][LAGGING], kv[0])))
     return out

@@ -52,7 +52,7 @@ def dashboard(request, plan_id):
     unit = request.GET.get("unit")
     status = request.GET.get("status")
     if section:
-        rows = [r for r in rows if r.task.section and r.task.section.title == section]
+        rows = [r for r in rows if str(r.task.section_id) == section]
     if unit:
         rows = [r for r in rows if unit in r.leads]
     if status:
@@ -65,7 +65,7 @@ def dashboard(request, plan_id):
             "data": data,
             "rows": rows,
             "overall": _bars(data.by_status),
-            "sections": [(name, _bars(c), sum(c.values())) for name, c in data.by_section.items()],
+            "sections": [(sec, _bars(c), sum(c.values())) for sec, c in data.by_section.items()],
             "units": [(name, c, sum(c.values())) for name, c in list(data.by_unit.items())[:200]],
             "statuses": [(s, COLOURS[s][0]) for s in STATUS_ORDER],
             "filters": {"section": section, "unit": unit, "status": status},
