@@ -325,3 +325,60 @@ def test_reporting_schedule_is_editable(world, client):
     assert "日期格式不对" in bad.content.decode()
     client.force_login(world.users["leader"])
     assert client.get(f"/plans/{world.plan.pk}/rounds/").status_code == 403
+
+
+def test_leader_reads_only_their_areas(world, client):
+    client.force_login(world.users["leader"])
+    html = client.get(f"/plans/{world.plan.pk}/").content.decode()
+    assert "力争社会消费品零售总额突破170亿元" in html and "一般公共预算收入增长3.5%" in html
+    assert "进出口总值增长3%" not in html  # another area
+    assert 'button class="small urge"' not in html and "只读" in html
+    assert client.get(f"/tasks/{world.tasks['3'].pk}/").status_code == 404
+
+
+def test_returned_report_is_fixed_and_sent_again(world, client):
+    report = world.reports["b2"]
+    client.force_login(world.users["b_staff"])
+    client.post(f"/reports/{report.pk}/", {"version": report.version, "action": "send", "status": "on_schedule"})
+    report.refresh_from_db()
+    client.force_login(world.users["b_head"])
+    client.post(f"/reports/{report.pk}/", {"version": report.version, "action": "head_return", "comment": "数据不全"})
+    report.refresh_from_db()
+    assert report.state == ProgressReport.RETURNED and report.comment == "数据不全"
+    client.force_login(world.users["b_staff"])
+    assert "退回意见：数据不全" in client.get(f"/reports/{report.pk}/").content.decode()
+    client.post(
+        f"/reports/{report.pk}/",
+        {"version": report.version, "action": "send", "status": "behind", "problems": "税源减少"},
+    )
+    report.refresh_from_db()
+    assert (report.state, report.status, report.problems) == (ProgressReport.AWAITING_HEAD, "behind", "税源减少")
+
+
+def test_dashboard_filters_and_indicator_colours(world, client):
+    from duban.web.services import reports as svc
+
+    r = world.reports["a1"]
+    # 50 of 170 亿元 by 15 June is well under 序时进度 (about 77): lagging.
+    r = svc.save(r, r.version, {"status": "on_schedule", "figures": {"社会消费品零售总额": 50}})
+    r = svc.send_to_head(r, r.version)
+    svc.approve(r, r.version)
+    client.force_login(world.users["office"])
+    html = client.get(f"/plans/{world.plan.pk}/?status=lagging").content.decode()
+    tasks_table = html.split('id="tasks"')[1]
+    assert "力争社会消费品零售总额" in tasks_table and "一般公共预算收入" not in tasks_table
+    assert "序时应达" in tasks_table
+
+
+def test_discarding_a_draft_plan(world, client):
+    from duban.web.models import Plan
+    from duban.web.services import plans
+
+    from .conftest import small_notice
+
+    draft = plans.import_document(small_notice(), world.gov, 2027)
+    client.force_login(world.users["office"])
+    assert client.post(f"/plans/{draft.pk}/discard/").status_code == 302
+    assert not Plan.objects.filter(pk=draft.pk).exists()
+    assert client.post(f"/plans/{world.plan.pk}/discard/").status_code == 302
+    assert Plan.objects.filter(pk=world.plan.pk).exists()

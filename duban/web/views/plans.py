@@ -138,3 +138,18 @@ def plan_publish(request, plan_id):
         return redirect("plan_review", plan.pk)
     messages.success(request, "计划已发布，各单位现在可以看到自己的任务")
     return redirect("dashboard", plan.pk)
+
+
+@require_POST
+@page
+def plan_discard(request, plan_id):
+    plan = _draft_plan(request, plan_id)
+    if plan.is_published:
+        messages.error(request, "已发布的计划不能删除")
+        return redirect("dashboard", plan.pk)
+    from duban.web import audit
+
+    audit.record(request.user, "放弃草稿计划", plan, after={"tasks": plan.tasks.count()})
+    plan.delete()
+    messages.success(request, "草稿已放弃")
+    return redirect("plan_list")
