@@ -186,3 +186,18 @@ def test_start_from_a_report(office):
     )
     assert response.status_code == 400
     assert Plan.objects.count() == 1
+
+
+def test_overlong_fields_from_a_parser_are_cut_to_fit(office):
+    from duban.doc.model import Task as DocTask
+    from duban.doc.model import UnitRef
+
+    client, gov = office
+    doc = small_notice()
+    doc.tasks.append(
+        DocTask("4" * 30, ["一" * 400], "任务", [UnitRef("局" * 200, "lead", written="局" * 300)], deadline="年" * 150)
+    )
+    plan = plans.publish(plans.import_document(doc, gov, 2026))
+    task = plan.tasks.get(order=3)
+    assert len(task.number) == 20 and len(task.section.title) == 300
+    assert len(task.assignments.get().unit.name) == 120

@@ -93,11 +93,11 @@ def import_document(document, government: Government, year: int, user=None) -> P
     plan = Plan.objects.create(
         government=government,
         year=year,
-        title=document.title or f"{year}年重点工作责任分解",
-        doc_number=document.doc_number or "",
+        title=(document.title or f"{year}年重点工作责任分解")[:300],
+        doc_number=(document.doc_number or "")[:100],
         schedule=[s.to_json() for s in document.schedule],
         warnings=list(document.warnings),
-        source_name=document.source or "",
+        source_name=(document.source or "")[:255],
     )
     index = UnitIndex(government.units.all())
     sections: dict[tuple, Section] = {}
@@ -108,16 +108,16 @@ def import_document(document, government: Government, year: int, user=None) -> P
             sections[key] = Section.objects.create(
                 plan=plan,
                 path=list(item.section),
-                title=item.section[-1] if item.section else "其他",
-                area=item.section[0] if item.section else "其他",
+                title=(item.section[-1] if item.section else "其他")[:300],
+                area=(item.section[0] if item.section else "其他")[:300],
                 order=len(sections),
             )
         task = Task.objects.create(
             plan=plan,
             section=sections[key],
-            number=item.number,
+            number=str(item.number)[:20],
             text=item.text,
-            deadline=item.deadline or "",
+            deadline=(item.deadline or "")[:100],
             indicators=[i.to_json() for i in item.indicators],
             clause=item.clause or "",
             order=order,
@@ -128,10 +128,10 @@ def import_document(document, government: Government, year: int, user=None) -> P
                 Assignment(
                     task=task,
                     unit=match.unit,
-                    unit_name=match.unit.name if match.unit else ref.name,
+                    unit_name=(match.unit.name if match.unit else ref.name)[:120],
                     role=ref.role,
                     match=match.kind,
-                    written=ref.written or ref.name,
+                    written=(ref.written or ref.name)[:200],
                     order=n,
                 )
             )
@@ -147,7 +147,7 @@ def set_task_units(task: Task, rows: list[tuple[str, str]], user=None) -> None:
     with transaction.atomic():
         task.assignments.all().delete()
         for n, (name, role) in enumerate(rows):
-            name = name.strip()
+            name = name.strip()[:120]
             if not name:
                 continue
             match = index.resolve(name)

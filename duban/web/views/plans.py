@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.db import DatabaseError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -55,6 +56,8 @@ def import_notice(request):
             plan = plan_service.import_document(document, actor.membership.government, year_value, user=request.user)
         except DubanError as exc:
             error = str(exc)
+        except DatabaseError as exc:  # the transaction rolled back: nothing was stored
+            error = f"导入失败，未保存任何内容：{type(exc).__name__}"
         else:
             what = "起草" if request.POST.get("kind") == "report" else "读取"
             messages.success(request, f"已{what} {plan.tasks.count()} 项任务，请核对责任单位后发布")
