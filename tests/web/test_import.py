@@ -201,3 +201,25 @@ def test_overlong_fields_from_a_parser_are_cut_to_fit(office):
     task = plan.tasks.get(order=3)
     assert len(task.number) == 20 and len(task.section.title) == 300
     assert len(task.assignments.get().unit.name) == 120
+
+
+def test_a_downloaded_notice_docx_uploads_back_to_the_same_tasks(world, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    pytest.importorskip("duban.render.notice")
+    client.force_login(world.users["office"])
+    docx = client.get(f"/plans/{world.plan.pk}/download/notice.docx").content
+    response = client.post("/plans/import/", {"notice": SimpleUploadedFile("notice.docx", docx), "year": "2027"})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    plan = Plan.objects.get(year=2027)
+    assert [(t.number, t.text) for t in plan.tasks.all()] == [(t.number, t.text) for t in world.plan.tasks.all()]
+    units = [
+        (a.task.number, a.unit_name, a.role, a.match)
+        for a in Assignment.objects.filter(task__plan=plan).order_by("task__order", "order")
+    ]
+    assert units == [
+        ("1", "商务局", "lead", "exact"),
+        ("1", "财政局", "support", "exact"),
+        ("2", "财政局", "responsible", "exact"),
+        ("3", "教育局", "lead", "exact"),
+    ]
