@@ -469,17 +469,17 @@ class Suggester:
         self.mean_primary = (w[:, None] * self.Y_primary).sum(0) / w.sum()
         m = self.Y_any.shape[1]
         # One BLAS thread: a system this small is slower to share out than to solve.
-        with threadpool_limits(1):
-            dual = np.linalg.solve(A, np.hstack([self.Y_any - self.mean_any, self.Y_primary - self.mean_primary]))
-        self.dual_any, self.dual_primary = dual[:, :m], dual[:, m:]
-        # Leave-one-out predictions of the past tasks, for calibration: a
-        # linear smoother's own prediction minus its own label's pull.
-        with threadpool_limits(1):
-            H = K @ np.linalg.inv(A)
-        fitted = H @ np.hstack([self.Y_any - self.mean_any, self.Y_primary - self.mean_primary])
         labels = np.hstack([self.Y_any - self.mean_any, self.Y_primary - self.mean_primary])
+        with threadpool_limits(1):
+            inverse = np.linalg.inv(A)
+        dual = inverse @ labels
+        self.dual_any, self.dual_primary = dual[:, :m], dual[:, m:]
+        # Leave-one-out predictions of the past tasks, for calibration: ridge
+        # is a linear smoother (fitted = H·labels), so leaving task i out is
+        # (fitted_i − H_ii·label_i) / (1 − H_ii), no refit needed.
+        H = K @ inverse
         h = np.clip(np.diag(H), 0.0, 0.99)[:, None]
-        loo = (fitted - h * labels) / (1 - h)
+        loo = (K @ dual - h * labels) / (1 - h)
         self.loo_any = loo[:, :m] + self.mean_any
         self.loo_primary = loo[:, m:] + self.mean_primary
 
