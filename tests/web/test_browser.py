@@ -86,9 +86,18 @@ def sign_out(page):
 
 
 def test_the_years_cycle_in_a_browser(live_server, city, browser_page):
-    from duban.web.models import AuditEvent, ProgressReport
+    from django.db import connections
 
-    page, base = browser_page, live_server.url
+    try:
+        walk(live_server.url, browser_page)
+    finally:
+        # ORM calls made while Playwright's loop runs get their own connection; close it, or
+        # PostgreSQL refuses to drop the test database at the end of the session.
+        connections.close_all()
+
+
+def walk(base, page):
+    from duban.web.models import AuditEvent, ProgressReport
 
     # The supervisor imports the notice.
     sign_in(page, base, "duchaju")
