@@ -52,3 +52,18 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     re_path(r"^static/(?P<path>.*)$", static),
 ]
+
+# Word and Excel (issue 5): downloads, a unit's ledger upload, round bulletins.
+from duban.web.views import downloads  # noqa: E402
+
+urlpatterns += [
+    path("plans/<int:plan_id>/files/", downloads.files, name="files"),
+    path("plans/<int:plan_id>/files/notice.docx", downloads.notice, name="file_notice"),
+    path("plans/<int:plan_id>/files/plan.xlsx", downloads.plan_table, name="file_plan"),
+    path("plans/<int:plan_id>/files/yearend.docx", downloads.yearend, name="file_yearend"),
+    path("plans/<int:plan_id>/files/units/<int:unit_id>/ledger.xlsx", downloads.unit_ledger, name="file_unit_ledger"),
+    path("plans/<int:plan_id>/files/units/<int:unit_id>/yearend.docx", downloads.unit_yearend, name="file_yearend_of"),
+    path("plans/<int:plan_id>/ledger-import/", downloads.ledger_import, name="ledger_import"),
+    path("plans/<int:plan_id>/rounds/<int:round_id>/bulletin/", downloads.bulletin, name="bulletin"),
+    path("plans/<int:plan_id>/rounds/<int:round_id>/bulletin.docx", downloads.bulletin_docx, name="bulletin_docx"),
+]

@@ -1,0 +1,203 @@
+"""A unit's filled ledger template, uploaded: checked by ``duban.render``, then applied to the web models.
+
+The upload is kept on disk (under ``UPLOAD_DIR/ledger-imports``, named by
+the unit and the file's checksum) between the check and the user's decision
+to keep only the good rows, so the second step reads exactly the file the
+first one showed.  Applying is one transaction with one audit event per
+ledger, report and contribution it changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from duban.errors import DubanError, InputError
+from duban.web import audit
+from duban.web.models import Assignment, Contribution, Ledger, Milestone, Plan, ProgressReport, Unit
+from duban.web.services import reports as report_service
+from duban.web.services.render_data import document_for
+
+_DIGEST = re.compile(r"^[0-9a-f]{64}$")
+XLSX_MAGIC = b"PK\x03\x04"
+
+
+def plan_unit_name(plan: Plan, unit: Unit) -> str:
+    """The unit's name as this plan writes it (what its template and the Document use)."""
+    written = Assignment.objects.filter(task__plan=plan, unit=unit).values_list("unit_name", flat=True).first()
+    return written or unit.name
+
+
+def _stored(unit: Unit, digest: str) -> Path:
+    if not _DIGEST.match(digest or ""):
+        raise InputError("上传记录无效，请重新上传台账")
+    return Path(settings.UPLOAD_DIR) / "ledger-imports" / f"unit{unit.pk}-{digest}.xlsx"
+
+
+def keep_upload(unit: Unit, data: bytes) -> str:
+    """Store the uploaded bytes for the confirmation step; returns their sha256."""
+    if len(data) > settings.MAX_UPLOAD_BYTES:
+        raise InputError("文件太大")
+    if not data:
+        raise InputError("上传的文件是空的")
+    digest = hashlib.sha256(data).hexdigest()
+    path = _stored(unit, digest)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return digest
+
+
+def stored_upload(unit: Unit, digest: str) -> bytes:
+    path = _stored(unit, digest)
+    if not path.exists():
+        raise InputError("找不到这次上传的台账（可能已导入），请重新上传")
+    return path.read_bytes()
+
+
+def forget_upload(unit: Unit, digest: str) -> None:
+    _stored(unit, digest).unlink(missing_ok=True)
+
+
+def check(plan: Plan, unit: Unit, data: bytes, *, accept_partial: bool = False):
+    """``import_unit_ledger`` on the uploaded bytes; InputError for a file that is no readable .xlsx."""
+    from duban.render.ledger_import import import_unit_ledger
+
+    if not data.startswith(XLSX_MAGIC):
+        raise InputError("上传的文件不是 Excel（.xlsx）文件，请上传从本系统下载并填写的台账模板")
+    doc = document_for(plan)
+    try:
+        return import_unit_ledger(io.BytesIO(data), doc, plan_unit_name(plan, unit), accept_partial=accept_partial)
+    except DubanError:
+        raise
+    except Exception as exc:  # a damaged workbook can fail anywhere inside openpyxl's parser
+        raise InputError("文件已损坏，无法作为 Excel（.xlsx）读取，请重新保存后上传") from exc
+
+
+@dataclass
+class Applied:
+    ledgers: int = 0
+    reports: int = 0
+    contributions: int = 0
+    skipped: list[str] = field(default_factory=list)  # what was read but not written, and why
+
+    def summary(self) -> str:
+        text = f"已导入：台账 {self.ledgers} 项，进展报告 {self.reports} 份，配合情况 {self.contributions} 条"
+        return text + (f"；未导入 {len(self.skipped)} 处（见下）" if self.skipped else "")
+
+
+def apply(plan: Plan, unit: Unit, ledger, user=None) -> Applied:
+    """Write a checked ``UnitLedger`` into Ledger/Milestone rows, draft ProgressReports and Contributions."""
+    out = Applied()
+    tasks = {t.number: t for t in plan.tasks.all()}
+    roles: dict[int, set[str]] = {}
+    for task_id, role in Assignment.objects.filter(task__plan=plan, unit=unit).values_list("task_id", "role"):
+        roles.setdefault(task_id, set()).add(role)
+    rounds = {r.title: r for r in plan.rounds.all()}
+
+    def reports_on(task) -> bool:
+        return bool(roles.get(task.id, set()) & {"lead", "responsible"})
+
+    with transaction.atomic():
+        for entry in ledger.entries:
+            task = tasks[entry.task]
+            if not reports_on(task):
+                out.skipped.append(f"任务 {task.number}：本单位不是牵头或负责单位，台账由牵头单位填写")
+                continue
+            _apply_entry(task, unit, entry, user)
+            out.ledgers += 1
+        for round_name, entries in ledger.rounds.items():
+            rnd = rounds.get(round_name)
+            if rnd is None:
+                if any(e.status for e in entries):
+                    out.skipped.append(f"报送轮次“{round_name}”不在计划的报送安排中")
+                continue
+            for entry in entries:
+                if entry.status is None:
+                    continue
+                task = tasks[entry.task]
+                if reports_on(task):
+                    why = _apply_report(task, unit, rnd, entry, user)
+                    if why:
+                        out.skipped.append(why)
+                    else:
+                        out.reports += 1
+                elif "support" in roles.get(task.id, set()) and entry.progress:
+                    contribution, created = Contribution.objects.get_or_create(
+                        task=task, round=rnd, unit=unit, defaults={"text": entry.progress}
+                    )
+                    before = None if created else {"text": contribution.text}
+                    if not created:
+                        contribution.text = entry.progress
+                        contribution.save(update_fields=["text", "updated_at"])
+                    audit.record(
+                        user,
+                        "导入台账",
+                        contribution,
+                        government=plan.government,
+                        before=before,
+                        after={"text": entry.progress, "round": rnd.title, "task": task.number},
+                    )
+                    out.contributions += 1
+                else:
+                    out.skipped.append(f"任务 {task.number}「{rnd.title}」：本单位为监测单位，进展由牵头单位报送")
+    return out
+
+
+def _apply_entry(task, unit: Unit, entry, user) -> None:
+    ledger, _ = Ledger.objects.get_or_create(task=task, unit=unit)
+    fields = {
+        "measures": entry.measures,
+        "safeguards": entry.safeguards,
+        "responsible_leader": entry.leader[:100],
+        "responsible_person": entry.person[:100],
+    }
+    old = list(ledger.milestones.all())
+    before = audit.snapshot(ledger, list(fields))
+    before["milestones"] = [(m.title, str(m.due), m.done) for m in old]
+    done = {(m.title, m.due): m.done for m in old}
+    rows = [(m.what[:300], m.due) for m in entry.milestones]
+    titles = {title for title, _ in rows}
+    # 工作事项 without a date are milestones still to be dated (Milestone.title is the work item).
+    rows += [(line[:300], None) for line in _lines(entry.work_items) if line[:300] not in titles]
+    # The ledger page saves by compare-and-set on version; bumping it makes an open edit there stale.
+    Ledger.objects.filter(pk=ledger.pk).update(version=F("version") + 1, updated_at=timezone.now(), **fields)
+    ledger.milestones.all().delete()
+    Milestone.objects.bulk_create(
+        Milestone(ledger=ledger, title=title, due=due, done=done.get((title, due), False), order=i)
+        for i, (title, due) in enumerate(rows)
+    )
+    after = dict(fields, milestones=[(t, str(d), done.get((t, d), False)) for t, d in rows], source="台账导入")
+    audit.record(user, "导入台账", task, before=before, after=after)
+
+
+def _apply_report(task, unit: Unit, rnd, entry, user) -> str | None:
+    report = report_service.report_for(task, unit, rnd)
+    if not report.editable:
+        return f"任务 {task.number}「{rnd.title}」的报告{report.get_state_display()}，不能由台账覆盖"
+    changes = {
+        "status": entry.status,
+        "done_text": entry.progress,
+        "figures": {k: float(v) for k, v in entry.figures.items()},
+        "problems": entry.problems,
+        "next_steps": entry.next_steps,
+    }
+    before = audit.snapshot(report, list(changes))
+    updated = ProgressReport.objects.filter(
+        pk=report.pk, state__in=(ProgressReport.DRAFT, ProgressReport.RETURNED)
+    ).update(version=F("version") + 1, updated_at=timezone.now(), **changes)
+    if not updated:  # sent to the head between reading and writing
+        return f"任务 {task.number}「{rnd.title}」的报告已提交，不能由台账覆盖"
+    audit.record(user, "导入台账", report, before=before, after=dict(changes, source="台账导入"))
+    return None
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]

@@ -1,0 +1,303 @@
+"""Word and Excel in the web application: downloads, a unit's ledger upload, and round bulletins.
+
+Who may do what (server side, through ``duban.web.access.Actor``):
+
+- the notice: supervision staff and leaders;
+- the task table and the year-end account: supervision staff (whole plan),
+  leaders (the tasks of their areas);
+- a unit's ledger template and year-end account: that unit's own users, and
+  supervision staff for any unit; another unit's id answers 404;
+- ledger upload: unit users, for their own unit only;
+- bulletins: supervision staff.
+"""
+
+from __future__ import annotations
+
+import io
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
+
+from duban.errors import DubanError
+from duban.web.models import ReportingRound, Unit
+from duban.web.services import ledger_upload
+from duban.web.services import render_data as rd
+from duban.web.views import common
+from duban.web.views.common import page
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _file(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=DOCX if filename.endswith(".docx") else XLSX)
+    # content_disposition_header writes RFC 5987 filename*=utf-8''… for the Chinese name.
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _made(write) -> bytes:
+    buffer = io.BytesIO()
+    write(buffer)
+    return buffer.getvalue()
+
+
+def _visible_tasks(actor, plan):
+    """The tasks whose figures this user may read: all for the office, a leader's areas for a leader."""
+    actor.require(actor.is_office or actor.is_leader, "只有督查人员和市领导可以下载整份计划的文件")
+    return None if actor.is_office else actor.tasks(plan)
+
+
+def _unit(actor, plan, unit_id) -> Unit:
+    """A unit of the plan's government this user may act for: own unit, or any for the office."""
+    unit = Unit.objects.filter(government=plan.government, pk=unit_id).first()
+    if unit is None or (not actor.is_office and unit.pk != actor.unit_id):
+        raise Http404("没有这个单位")
+    return unit
+
+
+def _refused(request, plan, exc: DubanError):
+    messages.error(request, str(exc))
+    return redirect("files", plan.pk)
+
+
+def _prefix(plan) -> str:
+    return f"{plan.government.name}{plan.year}年"
+
+
+def _latest_standing(plan, tasks=None, prefer_annual=False):
+    """The latest round past due (the annual one first when asked), or None before any."""
+    today = common.today()
+    passed = [r for r in rd.report_rounds(plan) if r.due < today]
+    if prefer_annual and any(r.kind == "annual" for r in passed):
+        passed = [r for r in passed if r.kind == "annual"]
+    return rd.standing(plan, passed[-1], today, tasks=tasks) if passed else None
+
+
+@page
+def files(request, plan_id):
+    """Every file this user may download for the plan, in one place."""
+    actor = request.actor
+    plan = actor.plan(plan_id)
+    if actor.is_unit:
+        units = Unit.objects.filter(pk=actor.unit_id)
+    elif actor.is_office:
+        units = Unit.objects.filter(assignments__task__plan=plan).distinct().order_by("name")
+    else:
+        units = Unit.objects.none()
+    today = common.today()
+    rounds = [r for r in rd.report_rounds(plan) if r.due < today] if actor.is_office else []
+    return render(request, "duban/downloads.html", {"plan": plan, "units": units, "rounds": rounds})
+
+
+@page
+def notice(request, plan_id):
+    from duban.render.notice import render_notice
+
+    actor = request.actor
+    plan = actor.plan(plan_id)
+    actor.require(actor.is_office or actor.is_leader, "只有督查人员和市领导可以下载通知")
+    try:
+        data = _made(lambda out: render_notice(rd.document_for(plan), out))
+    except DubanError as exc:
+        return _refused(request, plan, exc)
+    return _file(data, f"{_prefix(plan)}重点工作责任分解通知.docx")
+
+
+@page
+def plan_table(request, plan_id):
+    from duban.render.ledger import export_plan_xlsx
+
+    actor = request.actor
+    plan = actor.plan(plan_id)
+    tasks = _visible_tasks(actor, plan)
+    try:
+        standing = _latest_standing(plan, tasks)
+        doc = rd.document_for(plan, tasks)
+        data = _made(lambda out: export_plan_xlsx(doc, out, standing.data if standing else None))
+    except DubanError as exc:
+        return _refused(request, plan, exc)
+    return _file(data, f"{_prefix(plan)}重点工作任务表.xlsx")
+
+
+@page
+def yearend(request, plan_id):
+    from duban.render.yearend import render_yearend
+
+    actor = request.actor
+    plan = actor.plan(plan_id)
+    tasks = _visible_tasks(actor, plan)
+    try:
+        standing = _latest_standing(plan, tasks, prefer_annual=True)
+        if standing is None:
+            raise DubanError("还没有已过截止日期的报送轮次，无法生成全年落实情况")
+        doc = rd.document_for(plan, tasks)
+        data = _made(lambda out: render_yearend(doc, standing.data, out))
+    except DubanError as exc:
+        return _refused(request, plan, exc)
+    return _file(data, f"{_prefix(plan)}重点工作全年落实情况.docx")
+
+
+@page
+def unit_ledger(request, plan_id, unit_id):
+    from duban.render.ledger import unit_ledger_template
+
+    actor = request.actor
+    plan = actor.plan(plan_id)
+    actor.require(actor.is_office or actor.is_unit, "市领导不填写台账")
+    unit = _unit(actor, plan, unit_id)
+    name = ledger_upload.plan_unit_name(plan, unit)
+    rounds = [r.title for r in rd.report_rounds(plan)] or None
+    try:
+        data = _made(lambda out: unit_ledger_template(rd.document_for(plan), name, out, rounds))
+    except DubanError as exc:
+        return _refused(request, plan, exc)
+    return _file(data, f"{_prefix(plan)}{name}工作台账.xlsx")
+
+
+@page
+def unit_yearend(request, plan_id, unit_id):
+    from duban.render.yearend import render_yearend
+
+    actor = request.actor
+    plan = actor.plan(plan_id)
+    actor.require(actor.is_office or actor.is_unit, "市领导请下载整份全年落实情况")
+    unit = _unit(actor, plan, unit_id)
+    name = ledger_upload.plan_unit_name(plan, unit)
+    try:
+        standing = _latest_standing(plan, prefer_annual=True)
+        if standing is None:
+            raise DubanError("还没有已过截止日期的报送轮次，无法生成全年落实情况")
+        doc = rd.document_for(plan)
+        data = _made(lambda out: render_yearend(doc, standing.data, out, unit=name))
+    except DubanError as exc:
+        return _refused(request, plan, exc)
+    return _file(data, f"{_prefix(plan)}{name}全年落实情况.docx")
+
+
+# --- ledger upload -----------------------------------------------------------------------------------
+
+
+@page
+def ledger_import(request, plan_id):
+    """Upload a filled template → row-by-row results; keep the good rows only on a second, confirming POST."""
+    actor = request.actor
+    plan = actor.plan(plan_id)
+    actor.require(actor.is_unit, "只有单位用户可以上传本单位台账")
+    unit = Unit.objects.get(pk=actor.unit_id)
+    context = {"plan": plan, "unit": unit}
+    if request.method != "POST":
+        return render(request, "duban/ledger_import.html", context)
+    confirming = request.POST.get("confirm") == "1"
+    try:
+        if confirming:
+            digest = request.POST.get("digest", "")
+            data = ledger_upload.stored_upload(unit, digest)
+        else:
+            upload = request.FILES.get("file")
+            if upload is None:
+                raise DubanError("请选择要上传的台账文件（.xlsx）")
+            data = upload.read()
+            digest = ledger_upload.keep_upload(unit, data)
+        result = ledger_upload.check(plan, unit, data, accept_partial=confirming)
+    except DubanError as exc:
+        context["error"] = str(exc)
+        return render(request, "duban/ledger_import.html", context, status=400)
+    applied = None
+    if result.ledger is not None:
+        applied = ledger_upload.apply(plan, unit, result.ledger, request.user)
+        ledger_upload.forget_upload(unit, digest)
+        messages.success(request, applied.summary())
+    context.update(
+        result=result,
+        applied=applied,
+        digest=digest,
+        may_confirm=result.ledger is None and not result.structural and bool(result.accepted),
+    )
+    return render(
+        request, "duban/ledger_import_result.html", context, status=200 if result.ledger or not result.problems else 422
+    )
+
+
+# --- bulletins ---------------------------------------------------------------------------------------
+
+
+def _bulletin_round(actor, plan_id, round_id):
+    plan = actor.plan(plan_id)
+    actor.require(actor.is_office, "只有督查人员可以编辑和下载通报")
+    rnd = ReportingRound.objects.filter(plan=plan, pk=round_id, kind__in=rd.REPORT_KINDS).first()
+    if rnd is None:
+        raise Http404("没有这个报送轮次")
+    return plan, rnd
+
+
+def _draft(plan, rnd):
+    from duban.render.bulletin import BulletinDraft
+
+    doc = rd.document_for(plan)
+    st = rd.standing(plan, rnd, common.today())
+    drafted = rd.bulletin_draft(doc, st)
+    text, version = rd.saved_bulletin(rnd)
+    draft = BulletinDraft.from_text(text, signer=drafted.signer, when=drafted.date) if text else drafted
+    return doc, st, drafted, draft, text, version
+
+
+@page
+def bulletin(request, plan_id, round_id):
+    from duban.render.summary import round_summary
+    from duban.track import COLOURS
+
+    actor = request.actor
+    plan, rnd = _bulletin_round(actor, plan_id, round_id)
+    status, error = 200, None
+    try:
+        doc, st, drafted, draft, text, version = _draft(plan, rnd)
+    except DubanError as exc:
+        return _refused(request, plan, exc)
+    if request.method == "POST":
+        edited = request.POST.get("text", "")
+        try:
+            loaded = int(request.POST.get("version", "-1"))
+            version = rd.save_bulletin(rnd, edited, loaded, request.user)
+        except ValueError:
+            error, status = "版本号无效，请刷新后重新编辑", 400
+        except rd.StaleBulletin as exc:
+            error, status = str(exc), 409
+        except DubanError as exc:
+            error, status = str(exc), 400
+        else:
+            messages.success(request, f"通报已保存（第 {version} 版）")
+            return redirect("bulletin", plan.pk, rnd.pk)
+        text = edited
+    summary = round_summary(doc, st.data)
+    counts = st.by_colour
+    context = {
+        "plan": plan,
+        "round": rnd,
+        "as_of": st.as_of,
+        "text": text if text is not None else drafted.to_text(),
+        "version": version,
+        "saved": version > 0,
+        "error": error,
+        "colours": [(COLOURS[c][0], COLOURS[c][1], counts[c]) for c in COLOURS],
+        "summary": summary,
+        "attention": st.attention,
+    }
+    return render(request, "duban/bulletin_edit.html", context, status=status)
+
+
+@page
+def bulletin_docx(request, plan_id, round_id):
+    from duban.render.bulletin import render_bulletin
+
+    actor = request.actor
+    plan, rnd = _bulletin_round(actor, plan_id, round_id)
+    try:
+        doc, st, _drafted, draft, _text, _version = _draft(plan, rnd)
+        data = _made(lambda out: render_bulletin(doc, st.data, out, draft))
+    except DubanError as exc:
+        return _refused(request, plan, exc)
+    return _file(data, f"{_prefix(plan)}{rnd.title}督查通报.docx")
