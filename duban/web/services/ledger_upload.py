@@ -28,6 +28,7 @@ from duban.web.services.render_data import document_for
 
 _DIGEST = re.compile(r"^[0-9a-f]{64}$")
 XLSX_MAGIC = b"PK\x03\x04"
+DAMAGED = "文件已损坏，无法作为 Excel（.xlsx）读取，请在 Excel 或 WPS 中重新保存后上传"
 
 
 def plan_unit_name(plan: Plan, unit: Unit) -> str:
@@ -75,10 +76,12 @@ def check(plan: Plan, unit: Unit, data: bytes, *, accept_partial: bool = False):
     doc = document_for(plan)
     try:
         return import_unit_ledger(io.BytesIO(data), doc, plan_unit_name(plan, unit), accept_partial=accept_partial)
+    except InputError as exc:  # its sentence names the in-memory file; say it for the upload instead
+        raise InputError(DAMAGED) from exc
     except DubanError:
         raise
     except Exception as exc:  # a damaged workbook can fail anywhere inside openpyxl's parser
-        raise InputError("文件已损坏，无法作为 Excel（.xlsx）读取，请重新保存后上传") from exc
+        raise InputError(DAMAGED) from exc
 
 
 @dataclass
