@@ -161,6 +161,8 @@ def overview(plan, today: date, tasks=None) -> Overview:
                 if verdict in (REPORT_LATE, REPORT_MISSING):
                     out.late.append(LateReport(uid, name, task, rnd, verdict, submitted))
     sections = {t.section_id: t.section for t in tasks}
+    # Missing before late, the most recent round first: what to chase now.
+    out.late.sort(key=lambda x: (x.timeliness != REPORT_MISSING, -x.round.due.toordinal(), x.unit))
     out.by_section = {sections[sid]: counts for sid, counts in section_counts.items()}
     out.by_unit = dict(sorted(unit_counts.items(), key=lambda kv: (-kv[1][LAGGING], kv[0])))
     return out

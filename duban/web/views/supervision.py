@@ -24,6 +24,9 @@ from duban.web.models import (
 from duban.web.services.overview import STATUS_ORDER, overview
 from duban.web.views.common import page, today
 
+# The dashboard lists this many late reports, missing ones first; the rest are one click away.
+LATE_SHOWN = 100
+
 
 def _bars(counter) -> list[dict]:
     total = sum(counter.values()) or 1
@@ -69,7 +72,8 @@ def dashboard(request, plan_id):
             "units": [(name, c, sum(c.values())) for name, c in list(data.by_unit.items())[:200]],
             "statuses": [(s, COLOURS[s][0]) for s in STATUS_ORDER],
             "filters": {"section": section, "unit": unit, "status": status},
-            "late": data.late[:300],
+            "late": data.late if request.GET.get("late") == "all" else data.late[:LATE_SHOWN],
+            "late_hidden": 0 if request.GET.get("late") == "all" else max(0, len(data.late) - LATE_SHOWN),
             "today": today(),
             "read_only": not actor.is_office,
         },
