@@ -434,3 +434,36 @@ def test_render_for_a_government_without_a_plan_says_so(db, tmp_path, capsys):
     assert main(["render", "notice", "--government", "无此市", "--year", "2026", "-o", str(tmp_path / "n.docx")]) == 1
     assert "没有找到无此市 2026 年已发布的计划" in capsys.readouterr().err
     assert not (tmp_path / "n.docx").exists()
+
+
+def test_the_demo_round_bulletin_names_exactly_what_the_data_says(db, capsys):
+    """Issue 5's check: a bulletin for a demo round, with figures matching ``duban status``."""
+    from datetime import date
+
+    from duban.render.summary import round_summary
+    from duban.web.demo import build_government
+    from duban.web.services import render_data
+
+    today = date(2026, 11, 21)
+    demo = build_government("云溪市", today=today)
+    status = status_json(capsys, today.isoformat())
+    rnd = render_data.pick_round(demo.plan, None, today)
+    st = render_data.standing(demo.plan, rnd, today)
+    assert st.by_colour == status["by_status"]
+    late = {(x["unit"], x["task"], x["state"]) for x in status["late_reports"] if x["round"] == rnd.title}
+    summary = round_summary(render_data.document_for(demo.plan), st.data)
+    assert late == {(u, t, s) for s in ("late", "missing") for t, u in summary.reports_by_state[s]}
+    assert late  # the demo has an overdue round
+
+    # The lagging units are those with a late or missing report, or a task the dashboard colours 滞后.
+    lagging_tasks = {n for n, colour in st.colours.items() if colour == "lagging"}
+    assert {t.number for t in summary.lagging_tasks} == lagging_tasks
+    expected_units = {u for u, _t, _s in late} | {
+        r.unit for r in st.data.reports if r.task in lagging_tasks and r.status == "behind"
+    }
+    assert {u.unit for u in summary.lagging_units} == expected_units
+    draft = render_data.bulletin_draft(render_data.document_for(demo.plan), st).to_text()
+    for unit in expected_units:
+        assert f"\n{unit}：" in draft
+    counts = status["by_status"]
+    assert f"序时推进{counts['on_track']}项，需关注{counts['at_risk']}项，滞后{counts['lagging']}项" in draft
