@@ -60,10 +60,10 @@ def run(args) -> int:
     print(f"{plan.government.name} {plan.year} 年 · {len(data.rows)} 项任务 · 截至 {today}")
     print("按状态：" + "  ".join(f"{labels[s]} {n}" for s, n in result["by_status"].items()))
     print("按单位：")
-    width = max((len(n) for n in result["by_unit"]), default=4)
-    print(f"  {'单位':<{width}}  " + "  ".join(labels[s] for s in STATUS_ORDER))
+    width = max((_width(n) for n in result["by_unit"]), default=4)
+    print(f"  {_pad('单位', width)}  " + "  ".join(labels[s] for s in STATUS_ORDER))
     for name, counts in result["by_unit"].items():
-        print(f"  {name:<{width}}  " + "  ".join(f"{counts[s]:>{len(labels[s]) * 2}}" for s in STATUS_ORDER))
+        print(f"  {_pad(name, width)}  " + "  ".join(f"{counts[s]:>{_width(labels[s])}}" for s in STATUS_ORDER))
     missing = [r for r in result["late_reports"] if r["state"] == "missing"]
     print(
         f"逾期报告：{len(result['late_reports'])} 份（未报送 {len(missing)}，逾期报送 {len(result['late_reports']) - len(missing)}）"
@@ -72,3 +72,14 @@ def run(args) -> int:
         what = "未报送" if r["state"] == "missing" else f"逾期报送 {r['submitted_at'][:10]}"
         print(f"  {r['unit']}  任务 {r['task']}  {r['round']}（{r['due']}）  {what}")
     return 0
+
+
+def _width(text: str) -> int:
+    """Columns a terminal gives ``text``: CJK characters take two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
