@@ -467,3 +467,19 @@ def test_the_demo_round_bulletin_names_exactly_what_the_data_says(db, capsys):
         assert f"\n{unit}：" in draft
     counts = status["by_status"]
     assert f"序时推进{counts['on_track']}项，需关注{counts['at_risk']}项，滞后{counts['lagging']}项" in draft
+
+
+def test_a_template_made_on_the_command_line_lands_in_the_rounds_of_the_same_dates(world, login, tmp_path):
+    from duban.render.ledger import unit_ledger_template
+    from duban.web.services.render_data import document_for
+
+    path = tmp_path / "shangwu.xlsx"
+    unit_ledger_template(document_for(world.plan), "商务局", path)  # rounds named from the schedule
+    book = load_workbook(path)
+    assert book.sheetnames[1] == "6月15日进展"
+    book["6月15日进展"]["E2"] = "已完成"
+    book["6月15日进展"]["F2"] = "提前完成"
+    response = login(world.users["a_staff"]).post(f"/plans/{world.plan.pk}/ledger-import/", {"file": xlsx(book)})
+    assert response.status_code == 200
+    report = ProgressReport.objects.get(pk=world.reports["a1"].pk)
+    assert (report.status, report.done_text) == ("done", "提前完成")

@@ -103,7 +103,15 @@ def apply(plan: Plan, unit: Unit, ledger, user=None) -> Applied:
     roles: dict[int, set[str]] = {}
     for task_id, role in Assignment.objects.filter(task__plan=plan, unit=unit).values_list("task_id", "role"):
         roles.setdefault(task_id, set()).add(role)
-    rounds = {r.title: r for r in plan.rounds.all()}
+    rounds = {}
+    for rnd in plan.rounds.all():
+        # A template made from the notice's schedule (``duban render ledger --government … --unit``)
+        # names rounds as default_rounds does: 6月15日进展, 全年落实情况.
+        if rnd.kind == "progress":
+            rounds.setdefault(f"{rnd.due.month}月{rnd.due.day}日进展", rnd)
+        elif rnd.kind == "annual":
+            rounds.setdefault("全年落实情况", rnd)
+    rounds.update({r.title: r for r in plan.rounds.all()})
 
     def reports_on(task) -> bool:
         return bool(roles.get(task.id, set()) & {"lead", "responsible"})
