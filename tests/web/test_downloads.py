@@ -483,3 +483,27 @@ def test_a_template_made_on_the_command_line_lands_in_the_rounds_of_the_same_dat
     assert response.status_code == 200
     report = ProgressReport.objects.get(pk=world.reports["a1"].pk)
     assert (report.status, report.done_text) == ("done", "提前完成")
+
+
+def test_a_report_already_with_the_head_is_not_overwritten_by_an_upload(world, login):
+    report = world.reports["a1"]
+    report = reports.save(report, report.version, {"status": "on_schedule", "done_text": "网上填写的进展"})
+    reports.send_to_head(report, report.version)
+    client = login(world.users["a_staff"])
+    book = template(client, world)
+    fill_shangwu(book)
+    response = client.post(f"/plans/{world.plan.pk}/ledger-import/", {"file": xlsx(book)})
+    assert response.status_code == 200
+    assert "待负责人签批，不能由台账覆盖" in response.content.decode()
+    assert ProgressReport.objects.get(pk=report.pk).done_text == "网上填写的进展"
+    assert Ledger.objects.get(task=world.tasks["1"]).responsible_person == "李科长"  # the plan sheet still lands
+
+
+def test_a_unit_without_tasks_gets_a_message_not_a_file(world, login):
+    from duban.web.models import Unit
+
+    idle = Unit.objects.create(government=world.gov, name="档案馆")
+    client = login(world.users["office"])
+    response = client.get(f"/plans/{world.plan.pk}/files/units/{idle.pk}/ledger.xlsx", follow=True)
+    assert response.redirect_chain == [(f"/plans/{world.plan.pk}/files/", 302)]
+    assert "通知中没有“档案馆”承担的任务" in response.content.decode()
