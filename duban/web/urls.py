@@ -20,6 +20,7 @@ urlpatterns = [
     path("plans/<int:plan_id>/review/", plans.plan_review, name="plan_review"),
     path("plans/<int:plan_id>/tasks/<int:task_id>/units/", plans.task_units, name="task_units"),
     path("plans/<int:plan_id>/publish/", plans.plan_publish, name="plan_publish"),
+    path("plans/<int:plan_id>/tasks/<int:task_id>/edit/", plans.task_edit, name="task_edit"),
     path("plans/<int:plan_id>/discard/", plans.plan_discard, name="plan_discard"),
     path("plans/<int:plan_id>/", supervision.dashboard, name="dashboard"),
     path("plans/<int:plan_id>/urge/", supervision.urge, name="urge"),

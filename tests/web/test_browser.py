@@ -115,7 +115,7 @@ def walk(base, page):
     row = page.locator("tr", has_text="进出口总值增长3%")
     row.locator("button.edit-units").click()
     row.locator("input[value='济源海关']").fill("云溪海关")
-    row.locator("button", has_text="保存").click()
+    row.locator(".unit-cell button", has_text="保存").click()
     row.locator("li", has_text="云溪海关").wait_for()
     assert row.locator("input").count() == 0
     shot(page, "04-unit-fixed")

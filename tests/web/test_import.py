@@ -223,3 +223,42 @@ def test_a_downloaded_notice_docx_uploads_back_to_the_same_tasks(world, client):
         ("2", "财政局", "responsible", "exact"),
         ("3", "教育局", "lead", "exact"),
     ]
+
+
+def test_draft_tasks_split_merge_and_move(office):
+    client, gov = office
+    plan = plans.import_document(small_notice(), gov, 2026)
+    first = plan.tasks.get(number="1")
+    response = client.post(
+        f"/plans/{plan.pk}/tasks/{first.pk}/edit/",
+        {"action": "text", "text": "开展促消费活动。\n\n力争社会消费品零售总额突破170亿元。"},
+    )
+    assert response.status_code == 302
+    texts = [(t.number, t.text) for t in plan.tasks.order_by("order")]
+    assert texts == [
+        ("1", "开展促消费活动。"),
+        ("2", "力争社会消费品零售总额突破170亿元。"),
+        ("3", "一般公共预算收入增长3.5%。"),
+        ("4", "进出口总值增长3%。"),
+    ]
+    second = plan.tasks.get(number="2")
+    assert [(a.unit_name, a.role) for a in second.assignments.all()] == [("商务局", "lead"), ("财政局", "support")]
+    client.post(f"/plans/{plan.pk}/tasks/{plan.tasks.get(number='4').pk}/edit/", {"action": "merge"})
+    merged = plan.tasks.get(number="3")
+    assert merged.text == "一般公共预算收入增长3.5%。进出口总值增长3%。"
+    assert [(a.unit_name, a.role) for a in merged.assignments.all()] == [("财政局", "responsible"), ("教育局", "lead")]
+    area2 = plan.sections.get(title="（一）深挖消费潜力")
+    other = plan.sections.exclude(pk=area2.pk).get()
+    client.post(
+        f"/plans/{plan.pk}/tasks/{plan.tasks.get(number='1').pk}/edit/", {"action": "move", "section": other.pk}
+    )
+    assert [(t.number, t.section_id) for t in plan.tasks.order_by("order")] == [
+        ("1", area2.pk),
+        ("2", area2.pk),
+        ("3", other.pk),
+    ]
+    assert plan.tasks.get(number="3").text == "开展促消费活动。"
+    assert {"拆分任务", "合并任务", "移动任务"} <= set(AuditEvent.objects.values_list("action", flat=True))
+    first_now = plan.tasks.get(number="1")
+    refused = client.post(f"/plans/{plan.pk}/tasks/{first_now.pk}/edit/", {"action": "merge"}, follow=True)
+    assert "前面没有" in refused.content.decode()

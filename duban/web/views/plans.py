@@ -95,6 +95,7 @@ def plan_review(request, plan_id):
             "tasks": tasks,
             "counts": counts,
             "unit_names": unit_names,
+            "sections": plan.sections.all(),
             "roles": ROLES,
             "hints": MATCH_HINT,
         },
@@ -156,3 +157,32 @@ def plan_discard(request, plan_id):
     plan.delete()
     messages.success(request, "草稿已放弃")
     return redirect("plan_list")
+
+
+@require_POST
+@page
+def task_edit(request, plan_id, task_id):
+    """Edit, split (blank line), merge into the previous task, or move a draft task."""
+    plan = _draft_plan(request, plan_id)
+    task = Task.objects.filter(plan=plan, pk=task_id).first()
+    if task is None:
+        raise Http404
+    action = request.POST.get("action")
+    try:
+        if action == "text":
+            parts = plan_service.edit_task_text(task, request.POST.get("text", ""), user=request.user)
+            if len(parts) > 1:
+                messages.success(request, f"已拆分为 {len(parts)} 项任务")
+        elif action == "merge":
+            task = plan_service.merge_with_previous(task, user=request.user)
+            messages.success(request, f"已并入第 {task.number} 项")
+        elif action == "move":
+            section = plan.sections.filter(pk=request.POST.get("section")).first()
+            if section is None:
+                raise Http404
+            plan_service.move_task(task, section, user=request.user)
+        else:
+            raise DubanError("未知操作")
+    except DubanError as exc:
+        messages.error(request, str(exc))
+    return redirect(f"{redirect('plan_review', plan.pk).url}#task-{task.pk}")
