@@ -117,7 +117,7 @@ def walk(base, page):
     row.locator("input[value='济源海关']").fill("云溪海关")
     row.locator(".unit-cell button", has_text="保存").click()
     row.locator("li", has_text="云溪海关").wait_for()
-    assert row.locator("input").count() == 0
+    assert row.locator(".unit-cell input").count() == 0
     shot(page, "04-unit-fixed")
 
     # … and publishes.
