@@ -411,3 +411,26 @@ def test_city_prefix_and_vague_collectives():
         ("市直有关部门", "support", True),
     ]
     assert units(doc.tasks[1]) == [("市政府办公室", "responsible")]
+
+
+def test_table_with_a_category_column_and_no_number_column():
+    from duban.doc.source import Table
+
+    source = Source(
+        blocks=[
+            Table(
+                rows=[
+                    ["类别", "工作任务", "牵头单位", "配合单位", "完成时限"],
+                    ["稳增长", "完成投资300亿元以上", "县发展改革局", "县财政局", "12月底前"],
+                    ["稳增长", "社会消费品零售总额增长6%", "县商务局", "", "年底前"],
+                    ["保民生", "新增就业1000人", "县人社局", "", "持续推进"],
+                ]
+            )
+        ],
+        name="t.xlsx",
+        format="xlsx",
+    )
+    doc = parse_source(source)
+    assert [(t.number, t.section) for t in doc.tasks] == [("1", ["稳增长"]), ("2", ["稳增长"]), ("3", ["保民生"])]
+    assert units(doc.tasks[0]) == [("县发展改革局", "lead"), ("县财政局", "support")]
+    assert doc.tasks[2].deadline == "持续推进"

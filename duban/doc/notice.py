@@ -256,13 +256,14 @@ def _tasks_from_tables(source: Source, doc: Document) -> list[Task]:
                 continue
             if not any(cells):
                 continue
-            task = _task_from_row(cells, columns, sections, first_leads, doc)
+            task = _task_from_row(cells, columns, sections, first_leads, len(tasks) + 1)
             if task:
                 tasks.append(task)
     return tasks
 
 
-def _task_from_row(cells, columns, sections, first_leads, doc) -> Task | None:
+def _task_from_row(cells, columns, sections, first_leads, ordinal: int) -> Task | None:
+    """One table row: a task, or a section row (returns None after updating ``sections``)."""
     distinct = {c for c in cells if c}
     text = cells[columns["text"]]
     number = cells[columns["number"]] if "number" in columns else ""
@@ -282,7 +283,11 @@ def _task_from_row(cells, columns, sections, first_leads, doc) -> Task | None:
     number = re.sub(r"[.．、]$", "", number)
     if not text:
         return None
-    task = Task(number=number or str(len(doc.tasks) + 1), section=list(sections), text=text)
+    section = list(sections)
+    if "section" in columns and cells[columns["section"]]:
+        # a 类别 column instead of section rows; merged cells repeat it on every row
+        section = [*sections[:1], cells[columns["section"]]] if sections else [cells[columns["section"]]]
+    task = Task(number=number or str(ordinal), section=section, text=text)
     units = []
     lead_cell = cells[columns["lead"]] if "lead" in columns else ""
     resp_cell = cells[columns["responsible"]] if "responsible" in columns else ""
