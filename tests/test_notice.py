@@ -434,3 +434,45 @@ def test_table_with_a_category_column_and_no_number_column():
     assert [(t.number, t.section) for t in doc.tasks] == [("1", ["稳增长"]), ("2", ["稳增长"]), ("3", ["保民生"])]
     assert units(doc.tasks[0]) == [("县发展改革局", "lead"), ("县财政局", "support")]
     assert doc.tasks[2].deadline == "持续推进"
+
+
+COUNTY_NOTICE = """XX县人民政府办公室文件
+X政办〔2026〕3号
+XX县人民政府办公室
+关于印发2026年县政府工作报告重点工作任务分解方案的通知
+各乡镇人民政府，县政府各部门：
+　　现将方案印发给你们，请于2026年3月15日前将落实方案报县政府督查室，每季度末5日前报送进展情况。
+一、经济发展
+（一）全年完成固定资产投资增长8%以上，其中工业投资增长10%。（县发改委牵头，县工信局、县财政局配合，6月底前完成）
+（二）推进重点项目建设：
+（1）新开工项目30个；
+（2）竣工项目20个。
+（县发改委牵头，各乡镇人民政府按职责分工负责）
+二、民生保障
+（三）城镇新增就业2000人。（县人社局负责，年底前完成）
+（四）实施老旧小区改造10个。（县住建局牵头，城关镇、城南镇人民政府配合）
+XX县人民政府办公室
+2026年3月1日
+（此件公开发布）
+"""
+
+
+def test_county_notice_with_chinese_ordinal_tasks_sub_items_and_deadlines_in_clauses():
+    doc = parse_text(COUNTY_NOTICE)
+    assert doc.title == "关于印发2026年县政府工作报告重点工作任务分解方案的通知"
+    assert doc.issuer == "XX县人民政府办公室"
+    assert doc.date == date(2026, 3, 1)
+    assert [(s.what, s.due, s.rule) for s in doc.schedule] == [
+        ("plan", date(2026, 3, 15), "2026年3月15日前"),
+        ("progress", None, "每季度末5日前"),
+    ]
+    assert [t.number for t in doc.tasks] == ["1", "2", "3", "4"]
+    t1, t2, t3, t4 = doc.tasks
+    assert units(t1) == [("县发改委", "lead"), ("县工信局", "support"), ("县财政局", "support")]
+    assert t1.deadline == "6月底前完成"
+    assert t2.text == "推进重点项目建设：（1）新开工项目30个；（2）竣工项目20个。"
+    assert units(t2) == [("县发改委", "lead"), ("各乡镇人民政府", "support")]
+    assert (units(t3), t3.deadline) == ([("县人社局", "responsible")], "年底前完成")
+    assert units(t4) == [("县住建局", "lead"), ("城关镇人民政府", "support"), ("城南镇人民政府", "support")]
+    assert t4.section == ["二、民生保障"]
+    assert doc.warnings == []

@@ -15,7 +15,8 @@ from duban.doc.model import Document, ScheduleItem
 from duban.doc.outline import cn_to_int
 
 DOC_NUMBER_RE = re.compile(r"([\u4e00-\u9fff]{1,10})\s*[〔\[［【(（]\s*(\d{4})\s*[〕\]］】)）]\s*(\d{1,4})\s*号")
-TITLE_RE = re.compile(r"(关于.{4,80}?(通知|方案|意见|安排|清单|分工|任务表|分解表))")
+# Greedy: 关于印发…分解方案的通知 ends at 通知, not at 方案.
+TITLE_RE = re.compile(r"(关于.{4,80}(通知|方案|意见|安排|清单|分工|任务表|分解表))")
 _HEADER_RE = re.compile(r"^(.{2,30}?(人民政府|政府办公室|政府办公厅|办公室|办公厅|委员会))(文件)?$")
 DATE_RE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _CN_DATE_RE = re.compile(
@@ -30,7 +31,8 @@ _FIRST_LEADS_RE = re.compile(
 _DUE_RE = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2}日|底|末|上旬|中旬|下旬)")
 _MONTHLY_RE = re.compile(r"每(?:个)?月(?:的)?(\d{1,2})日(?:前|以前|之前)?")
 _QUARTERLY_RE = re.compile(
-    r"每(?:个)?季度(?:末|结束前|最后一个月(?:的)?(\d{1,2})日(?:前)?|结束后(\d{1,2})(?:个工作)?日内|第一个月(\d{1,2})日前)"
+    r"每(?:个)?季度(?:末|结束前|结束后)(?:\d{1,2}(?:个工作)?日(?:内|前))?"
+    r"|每(?:个)?季度(?:最后一个月|第一个月)(?:的)?\d{1,2}日(?:前)?"
 )
 _HALF_YEARLY_RE = re.compile(r"每半年")
 
@@ -148,7 +150,8 @@ def read_schedule(text: str, year: int | None) -> list[ScheduleItem]:
     items: list[ScheduleItem] = []
     for sentence in re.split(r"[。；]", text):
         items += _schedule_in_sentence(sentence, year)
-    return items
+    order = {"plan": 0, "progress": 1, "annual": 2}
+    return sorted(items, key=lambda item: order[item.what])
 
 
 def _schedule_in_sentence(sentence: str, year: int | None) -> list[ScheduleItem]:
@@ -162,8 +165,6 @@ def _schedule_in_sentence(sentence: str, year: int | None) -> list[ScheduleItem]
         out.append(ScheduleItem("progress", None, m.group(0)))
     if _HALF_YEARLY_RE.search(sentence):
         out.append(ScheduleItem("progress", None, "每半年"))
-    if out:
-        return out
     dues = list(_DUE_RE.finditer(sentence))
     i = 0
     while i < len(dues):
@@ -185,8 +186,8 @@ def _schedule_in_sentence(sentence: str, year: int | None) -> list[ScheduleItem]
 
 
 def _classify(after: str, plan_possible: bool) -> str | None:
-    words = re.split(r"[，,]", after, maxsplit=1)[0] if not after.startswith(("前", "以前")) else after
-    words = words[:60]
+    # what the date is for is said in its own clause: 3月18日前制定…方案，…
+    words = re.split(r"[，,]", after, maxsplit=1)[0][:60]
     if re.search(r"全年|年度(工作)?(落实|完成|总结)|全年落实|年终", words):
         return "annual"
     if re.search(r"进展|进度|季度|半年|推进情况|落实情况|工作情况", words):
