@@ -13,12 +13,14 @@ from django.db import models
 from django.utils import timezone
 
 LEVELS = [("province", "省级"), ("city", "市级"), ("county", "县级")]
+# The kinds of duban.doc.directory, so directories move between the two unchanged.
 UNIT_KINDS = [
     ("department", "政府部门"),
     ("government", "下级政府"),
     ("zone", "开发区"),
     ("company", "国有企业"),
-    ("agency", "驻地单位"),
+    ("central", "驻地/垂直管理单位"),
+    ("institution", "事业单位和团体"),
     ("collective", "集合"),
     ("other", "其他"),
 ]
