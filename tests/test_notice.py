@@ -476,3 +476,20 @@ def test_county_notice_with_chinese_ordinal_tasks_sub_items_and_deadlines_in_cla
     assert units(t4) == [("县住建局", "lead"), ("城关镇人民政府", "support"), ("城南镇人民政府", "support")]
     assert t4.section == ["二、民生保障"]
     assert doc.warnings == []
+
+
+def test_bare_unit_lists_with_the_first_listed_lead_convention():
+    text = """关于分解2026年重点工作任务的通知
+各单位：
+各项任务中列第一位的为牵头单位，其他为配合单位。
+一、发展
+1. 完成投资300亿元以上。（市发改委、市财政局、市住建局）
+2. 建设大运河国家文化公园（河南段）。（市文广旅局）
+3. 推动产业集聚区提质（含高新区、经开区）。（市工信局、各县（市、区）人民政府）
+"""
+    doc = parse_text(text)
+    assert units(doc.tasks[0]) == [("市发改委", "lead"), ("市财政局", "support"), ("市住建局", "support")]
+    assert doc.tasks[1].text == "建设大运河国家文化公园（河南段）。"
+    assert units(doc.tasks[1]) == [("市文广旅局", "lead")]
+    assert doc.tasks[2].text == "推动产业集聚区提质（含高新区、经开区）。"
+    assert units(doc.tasks[2]) == [("市工信局", "lead"), ("各县（市、区）人民政府", "support")]

@@ -187,7 +187,19 @@ def is_unit_clause(inner: str) -> bool:
     f = fold(inner)
     if _LABEL_RE.search(f):
         return True
-    return bool(re.search(r"(负责|牵头|监测|配合)[^，、；]{0,8}$", f) or re.search(r"(牵头|负责)[，；]", f))
+    if re.search(r"(负责|牵头|监测|配合)[^，、；]{0,8}$", f) or re.search(r"(牵头|负责)[，；]", f):
+        return True
+    return is_bare_unit_list(f)
+
+
+def is_bare_unit_list(f: str) -> bool:
+    """``（市发改委、市财政局）``: names only, no role word — a notice that says in its
+    preamble that the first-listed unit leads writes its clauses this way.  Every
+    item must read as an organisation, so ``（含高新区、经开区）`` is not one."""
+    names = [n for n in re.split(r"[、，；]", f) if n]
+    if not names or any(len(n) > 24 for n in names) or f.startswith(("含", "包括", "其中")):
+        return False
+    return all(_ORG_ENDINGS.search(re.sub(r"（[^）]*）$", "", n)) or is_collective(n) for n in names)
 
 
 def parse_clause(inner: str, *, first_listed_leads: bool = False) -> ClauseResult:
@@ -195,6 +207,8 @@ def parse_clause(inner: str, *, first_listed_leads: bool = False) -> ClauseResul
     f = fold(inner).strip()
     if _LABEL_RE.search(f):
         return parse_labelled(f, first_listed_leads=first_listed_leads)
+    if not re.search(r"负责|牵头|监测|配合|参与|协助|落实", f) and is_bare_unit_list(f):
+        return parse_labelled("责任单位：" + f, first_listed_leads=first_listed_leads)
     return _parse_parenthetical(f)
 
 
