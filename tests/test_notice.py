@@ -493,3 +493,25 @@ def test_bare_unit_lists_with_the_first_listed_lead_convention():
     assert units(doc.tasks[1]) == [("市文广旅局", "lead")]
     assert doc.tasks[2].text == "推动产业集聚区提质（含高新区、经开区）。"
     assert units(doc.tasks[2]) == [("市工信局", "lead"), ("各县（市、区）人民政府", "support")]
+
+
+def test_table_with_a_two_row_header():
+    from duban.doc.source import Table
+
+    source = Source(
+        blocks=[
+            Table(
+                rows=[
+                    ["序号", "重点工作任务", "责任单位", "责任单位", "完成时限"],
+                    ["", "", "牵头单位", "配合单位", ""],
+                    ["1", "完成投资300亿元以上", "市发展改革委", "市财政局、市住建局", "12月底前"],
+                    ["2", "新增就业1万人", "", "市人社局", "年底前"],
+                ]
+            )
+        ],
+        name="t.docx",
+        format="docx",
+    )
+    doc = parse_source(source)
+    assert units(doc.tasks[0]) == [("市发展改革委", "lead"), ("市财政局", "support"), ("市住建局", "support")]
+    assert units(doc.tasks[1]) == [("市人社局", "support")]

@@ -246,12 +246,16 @@ def _tasks_from_tables(source: Source, doc: Document) -> list[Task]:
     preamble_text = "".join(clean(b.text) for b in source.blocks if isinstance(b, Para))
     first_leads = says_first_listed_leads(preamble_text)
     for table in tables:
+        after_header = False
         for row in table.rows:
             cells = [clean(c) for c in row]
             header = _header_map(cells)
             if header:
-                columns = header
+                columns, after_header = header, True
                 continue
+            if after_header and columns and _sub_header(cells, columns):
+                continue  # a second header row: 责任单位 over 牵头单位 | 配合单位
+            after_header = False
             if columns is None or len(cells) < max(columns.values()) + 1:
                 continue
             if not any(cells):
@@ -260,6 +264,23 @@ def _tasks_from_tables(source: Source, doc: Document) -> list[Task]:
             if task:
                 tasks.append(task)
     return tasks
+
+
+def _sub_header(cells: list[str], columns: dict[str, int]) -> bool:
+    """Read a header's second row into ``columns``; True when the row was one."""
+    labels = {}
+    for i, cell in enumerate(cells):
+        f = fold(cell).replace(" ", "")
+        for key in ("lead", "support", "responsible", "deadline", "leader"):
+            if f and _COLUMNS[key].search(f):
+                labels[key] = i
+                break
+    if not labels or any(re.search(r"\d", c) for c in cells):
+        return False
+    if "lead" in labels and columns.get("responsible") == labels["lead"]:
+        del columns["responsible"]  # the parent label spanned the sub-columns
+    columns.update(labels)
+    return True
 
 
 def _task_from_row(cells, columns, sections, first_leads, ordinal: int) -> Task | None:
