@@ -382,3 +382,16 @@ def test_discarding_a_draft_plan(world, client):
     assert not Plan.objects.filter(pk=draft.pk).exists()
     assert client.post(f"/plans/{world.plan.pk}/discard/").status_code == 302
     assert Plan.objects.filter(pk=world.plan.pk).exists()
+
+
+def test_default_directory_fills_in_the_usual_units(world, client):
+    from duban.web.models import Unit
+
+    client.force_login(world.users["office"])
+    before = Unit.objects.filter(government=world.gov).count()
+    client.post("/units/", {"action": "defaults"})
+    names = set(Unit.objects.filter(government=world.gov).values_list("name", flat=True))
+    assert len(names) > before + 20
+    assert "商务局" in names and Unit.objects.filter(government=world.gov, name="商务局").count() == 1
+    client.post("/units/", {"action": "defaults"})  # twice changes nothing
+    assert Unit.objects.filter(government=world.gov).count() == len(names)

@@ -27,7 +27,10 @@ def units(request):
         action = request.POST.get("action")
         try:
             with transaction.atomic():
-                if action == "add":
+                if action == "defaults":
+                    added = load_default_directory(government, request.user)
+                    messages.info(request, f"已从默认名录新增 {added} 个单位")
+                elif action == "add":
                     unit = Unit.objects.create(
                         government=government,
                         name=request.POST["name"].strip(),
@@ -76,6 +79,30 @@ def units(request):
             "kinds": UNIT_KINDS,
         },
     )
+
+
+def load_default_directory(government, user=None) -> int:
+    """Add the units a government of its level usually has (``duban.draft.catalogue``), keeping existing ones."""
+    from duban.draft.catalogue import default_directory
+    from duban.web.services.matching import guess_kind
+
+    place = government.name
+    for suffix in ("人民政府", "政府", "自治州", "自治县", "省", "市", "县", "区"):
+        if place.endswith(suffix) and len(place) > len(suffix) + 1:
+            place = place[: -len(suffix)]
+            break
+    have = set(government.units.values_list("name", flat=True))
+    added = []
+    for default in default_directory(government.level, place):
+        if default.name not in have:
+            unit = Unit.objects.create(
+                government=government, name=default.name, kind=guess_kind(default.name, default.collective)
+            )
+            have.add(unit.name)
+            added.append(unit.name)
+    if added:
+        audit.record(user, "载入默认名录", government, after={"units": added})
+    return len(added)
 
 
 @page
