@@ -9,6 +9,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--demo", action="store_true", help="创建演示数据（虚构的云溪市）")
     parser.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1）")
     parser.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
+    parser.add_argument(
+        "--init", metavar="GOVERNMENT", help="首次使用：新建政府（如 云溪市）及其管理员账号，并打印一次性密码"
+    )
+    parser.add_argument(
+        "--level", choices=["province", "city", "county"], default="city", help="与 --init 一起：政府层级"
+    )
     parser.add_argument("--no-server", action="store_true", help=argparse.SUPPRESS)
 
 
@@ -19,6 +25,8 @@ def run(args) -> int:
     from django.conf import settings
 
     print(f"数据目录：{settings.DATA_DIR}")
+    if args.init:
+        _init(args.init, args.level)
     if args.demo:
         _demo()
     if args.no_server:
@@ -30,6 +38,27 @@ def run(args) -> int:
     print(f"督办已启动：http://{args.host}:{args.port}/  （Ctrl+C 退出）", flush=True)
     run_server(args.host, args.port, get_wsgi_application(), threading=True, server_cls=WSGIServer)
     return 0
+
+
+def _init(name: str, level: str) -> None:
+    import secrets
+
+    from django.contrib.auth.models import User
+
+    from duban.errors import DubanError
+    from duban.web.models import Government, Membership
+
+    government, created = Government.objects.get_or_create(name=name.strip(), defaults={"level": level})
+    username = f"admin-{government.pk}"
+    if User.objects.filter(username=username).exists():
+        raise DubanError(f"{government.name} 已有管理员账号 {username}")
+    password = secrets.token_urlsafe(9)
+    user = User.objects.create_user(username, password=password, is_staff=True, is_superuser=True)
+    Membership.objects.create(user=user, government=government, role=Membership.ADMIN)
+    print(
+        f"{'已新建' if created else '已有'}政府：{government.name}。管理员账号 {username}，密码 {password}（只显示这一次）"
+    )
+    print("登录后在“单位名录”载入默认名录，在“导入通知”导入本年度通知；单位账号在 /admin/ 中添加。")
 
 
 def _demo() -> None:

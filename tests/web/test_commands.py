@@ -77,3 +77,16 @@ def test_demo_has_reports_in_every_state_and_an_overdue_round(db):
     assert data.missing, "the overdue round has missing reports"
     roles = {role for _, role, _ in demo.accounts}
     assert {"督查人员", "单位联络员", "单位负责人", "市领导", "管理员"} <= roles
+
+
+def test_serve_init_creates_a_government_and_its_admin(db, capsys):
+    from django.contrib.auth.models import User
+
+    assert main(["serve", "--init", "云溪市", "--no-server"]) == 0
+    out = capsys.readouterr().out
+    gov = Government.objects.get(name="云溪市")
+    user = User.objects.get(membership__government=gov)
+    password = out.split("密码 ")[1].split("（")[0]
+    assert user.check_password(password) and user.membership.role == "admin" and user.is_staff
+    assert main(["serve", "--init", "云溪市", "--no-server"]) == 1
+    assert "已有管理员账号" in capsys.readouterr().err
