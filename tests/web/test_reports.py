@@ -395,3 +395,27 @@ def test_default_directory_fills_in_the_usual_units(world, client):
     assert "商务局" in names and Unit.objects.filter(government=world.gov, name="商务局").count() == 1
     client.post("/units/", {"action": "defaults"})  # twice changes nothing
     assert Unit.objects.filter(government=world.gov).count() == len(names)
+
+
+def test_office_creates_unit_accounts(world, client):
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    client.force_login(world.users["office"])
+    page = client.post(
+        "/units/",
+        {"action": "account", "unit": world.units["教育局"].pk, "username": "jyj_head", "role": "unit_head"},
+        follow=True,
+    ).content.decode()
+    password = page.split("初始密码 ")[1].split("（")[0]
+    user = User.objects.get(username="jyj_head")
+    assert (user.membership.unit, user.membership.role) == (world.units["教育局"], "unit_head")
+    fresh = Client()
+    assert fresh.login(username="jyj_head", password=password)
+    assert "教育局 工作台" in fresh.get("/workspace/").content.decode()
+    taken = client.post(
+        "/units/",
+        {"action": "account", "unit": world.units["教育局"].pk, "username": "jyj_head", "role": "unit_head"},
+        follow=True,
+    )
+    assert "已存在" in taken.content.decode()

@@ -54,6 +54,12 @@ def units(request):
                         audit.record(
                             request.user, "修改单位", unit, before=before, after=audit.snapshot(unit, list(before))
                         )
+                    elif action == "account":
+                        password = _add_account(request, government, unit)
+                        messages.info(
+                            request,
+                            f"已为{unit.name}新建账号 {request.POST['username'].strip()}，初始密码 {password}（只显示这一次）",
+                        )
                     elif action == "rename":
                         new = Unit.objects.create(
                             government=government,
@@ -66,7 +72,7 @@ def units(request):
                             request.user, "单位更名", new, before={"name": unit.name}, after={"name": new.name}
                         )
         except (KeyError, IntegrityError):
-            messages.error(request, "单位名称为空或已存在")
+            messages.error(request, "名称为空或已存在（单位名称和用户名都不能重复）")
         else:
             messages.success(request, "单位名录已更新")
         return redirect("units")
@@ -74,11 +80,30 @@ def units(request):
         request,
         "duban/units.html",
         {
-            "units": government.units.select_related("renamed_from").prefetch_related("members"),
+            "units": government.units.select_related("renamed_from").prefetch_related("members", "members_staff__user"),
             "all_units": government.units.exclude(kind="collective").only("id", "name"),
             "kinds": UNIT_KINDS,
         },
     )
+
+
+def _add_account(request, government, unit) -> str:
+    """A staff or head account for ``unit``; the initial password is shown to the office once."""
+    import secrets
+
+    from django.contrib.auth.models import User
+
+    from duban.web.models import Membership
+
+    username = request.POST["username"].strip()
+    role = request.POST.get("role")
+    if not username or role not in (Membership.UNIT_STAFF, Membership.UNIT_HEAD):
+        raise KeyError("username")
+    password = secrets.token_urlsafe(8)
+    user = User.objects.create_user(username, password=password, first_name=request.POST.get("full_name", "").strip())
+    Membership.objects.create(user=user, government=government, unit=unit, role=role)
+    audit.record(request.user, "新建账号", unit, after={"username": username, "role": role})
+    return password
 
 
 def load_default_directory(government, user=None) -> int:
