@@ -15,6 +15,11 @@ urlpatterns = [
     path("", workspace.home, name="home"),
     path("login/", auth_views.LoginView.as_view(template_name="duban/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "password/",
+        auth_views.PasswordChangeView.as_view(template_name="duban/password.html", success_url="/"),
+        name="password_change",
+    ),
     path("plans/", plans.plan_list, name="plan_list"),
     path("plans/import/", plans.import_notice, name="plan_import"),
     path("plans/<int:plan_id>/review/", plans.plan_review, name="plan_review"),

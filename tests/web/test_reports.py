@@ -419,3 +419,14 @@ def test_office_creates_unit_accounts(world, client):
         follow=True,
     )
     assert "已存在" in taken.content.decode()
+
+
+def test_users_change_their_password(world, client):
+    client.force_login(world.users["a_staff"])
+    assert client.get("/password/").status_code == 200
+    response = client.post(
+        "/password/", {"old_password": "pw", "new_password1": "新密码2026", "new_password2": "新密码2026"}
+    )
+    assert response.status_code == 302
+    world.users["a_staff"].refresh_from_db()
+    assert world.users["a_staff"].check_password("新密码2026")
