@@ -11,10 +11,11 @@ reveals nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.http import Http404
 
-from duban.web.models import Assignment, Membership, Plan, ProgressReport, Task
+from duban.web.models import Assignment, Membership, Plan, ProgressReport, Task, Unit
 
 OFFICE_ROLES = (Membership.SUPERVISOR, Membership.ADMIN)
 UNIT_ROLES = (Membership.UNIT_STAFF, Membership.UNIT_HEAD)
@@ -60,6 +61,16 @@ class Actor:
     def is_leader(self) -> bool:
         return self.role == Membership.LEADER
 
+    @cached_property
+    def acting_as(self) -> list[int]:
+        """The unit itself and the collectives it belongs to (城关镇 acts for 各镇人民政府)."""
+        if not self.is_unit:
+            return []
+        return [
+            self.unit_id,
+            *Unit.members.through.objects.filter(to_unit_id=self.unit_id).values_list("from_unit_id", flat=True),
+        ]
+
     # -- plans and tasks ---------------------------------------------------
 
     def plans(self):
@@ -85,7 +96,7 @@ class Actor:
         if self.is_leader:
             return qs.filter(section__area__in=self.membership.sections) if self.membership.sections else qs.none()
         if self.is_unit:
-            return qs.filter(assignments__unit_id=self.unit_id).distinct()
+            return qs.filter(assignments__unit_id__in=self.acting_as).distinct()
         return qs.none()
 
     def task(self, task_id) -> Task:
@@ -98,7 +109,7 @@ class Actor:
         """This unit's strongest role on the task: lead/responsible before support/monitor."""
         if not self.is_unit:
             return None
-        roles = set(Assignment.objects.filter(task=task, unit_id=self.unit_id).values_list("role", flat=True))
+        roles = set(Assignment.objects.filter(task=task, unit_id__in=self.acting_as).values_list("role", flat=True))
         for role in ("lead", "responsible", "support", "monitor"):
             if role in roles:
                 return role

@@ -430,3 +430,26 @@ def test_users_change_their_password(world, client):
     assert response.status_code == 302
     world.users["a_staff"].refresh_from_db()
     assert world.users["a_staff"].check_password("新密码2026")
+
+
+def test_members_of_a_collective_act_for_it(world, client):
+    from django.contrib.auth.models import User
+
+    from duban.web.models import Assignment, Membership, Unit
+
+    towns = Unit.objects.create(government=world.gov, name="各镇人民政府", kind="collective")
+    town = Unit.objects.create(government=world.gov, name="城关镇人民政府", kind="government")
+    towns.members.add(town)
+    task = world.tasks["2"]
+    Assignment.objects.create(task=task, unit=towns, unit_name=towns.name, role="responsible")
+    staff = User.objects.create_user("town_staff", password="pw")
+    Membership.objects.create(user=staff, government=world.gov, role="unit_staff", unit=town)
+    client.force_login(staff)
+    workspace = client.get("/workspace/").content.decode()
+    assert "一般公共预算收入增长3.5%" in workspace and "进出口总值" not in workspace
+    opened = client.get(f"/tasks/{task.pk}/rounds/{world.rounds[0].pk}/report/")
+    assert opened.status_code == 302
+    assert ProgressReport.objects.get(pk=opened["Location"].split("/")[2]).unit == town
+    client.force_login(world.users["office"])
+    late = client.get(f"/plans/{world.plan.pk}/").content.decode().split('id="late"')[1]
+    assert "城关镇人民政府" in late and "<td>各镇人民政府</td>" not in late

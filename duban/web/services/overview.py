@@ -22,7 +22,7 @@ from duban.track import (
     report_timeliness,
     task_state,
 )
-from duban.web.models import Assignment, Milestone, ProgressReport, ReportingRound, Task
+from duban.web.models import Assignment, Milestone, ProgressReport, ReportingRound, Task, Unit
 
 STATUS_ORDER = list(COLOURS)
 LOWER_IS_BETTER = ("以内", "以下", "不超过", "控制在")
@@ -77,6 +77,13 @@ def overview(plan, today: date, tasks=None) -> Overview:
     passed = [r for r in rounds if r.kind != "plan" and r.due < today]
     out.current_round = passed[-1] if passed else None
 
+    # A collective with known members (各镇人民政府) reports through each member.
+    members: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for collective_id, member_id, member_name in Unit.members.through.objects.filter(
+        from_unit__government_id=plan.government_id
+    ).values_list("from_unit_id", "to_unit_id", "to_unit__name"):
+        members[collective_id].append((member_id, member_name))
+
     primary: dict[int, list[tuple[int, str]]] = defaultdict(list)
     support: dict[int, list[str]] = defaultdict(list)
     for task_id, unit_id, name, role in Assignment.objects.filter(task__plan=plan).values_list(
@@ -85,7 +92,9 @@ def overview(plan, today: date, tasks=None) -> Overview:
         if task_id not in task_ids or unit_id is None:
             continue
         if role in ("lead", "responsible"):
-            primary[task_id].append((unit_id, name))
+            for unit in members.get(unit_id) or [(unit_id, name)]:
+                if unit not in primary[task_id]:
+                    primary[task_id].append(unit)
         elif role == "support":
             support[task_id].append(name)
 

@@ -72,7 +72,7 @@ def workspace(request, plan_id=None):
     }
     groups: dict[str, list] = {role: [] for role in ROLE_TITLES}
     for task in tasks:
-        roles = {a.role for a in task.assignments.all() if a.unit_id == unit.id}
+        roles = {a.role for a in task.assignments.all() if a.unit_id in actor.acting_as}
         role = next(r for r in ROLE_TITLES if r in roles)
         cells = [(rnd, reports.get((task.id, rnd.id))) for rnd in rounds] if role in ("lead", "responsible") else []
         groups[role].append({"task": task, "state": state.get(task.id), "cells": cells})
