@@ -262,3 +262,12 @@ def test_draft_tasks_split_merge_and_move(office):
     first_now = plan.tasks.get(number="1")
     refused = client.post(f"/plans/{plan.pk}/tasks/{first_now.pk}/edit/", {"action": "merge"}, follow=True)
     assert "前面没有" in refused.content.decode()
+
+
+def test_a_renamed_unit_takes_its_old_name_in_next_years_notice(office):
+    client, gov = office
+    old = Unit.objects.create(government=gov, name="教育局")
+    client.post("/units/", {"action": "rename", "unit": old.pk, "new_name": "教育和体育局"})
+    plan = plans.import_document(small_notice(), gov, 2027)
+    assignment = Assignment.objects.get(task__plan=plan, written="教育局")
+    assert (assignment.unit.name, assignment.match) == ("教育和体育局", "alias")

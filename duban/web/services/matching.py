@@ -23,7 +23,10 @@ class Match:
 
 class UnitIndex:
     def __init__(self, units):
-        self.units = {u.name: u for u in units}
+        units = list(units)
+        # A renamed unit answers to its old name through the new one's aliases, so the old row steps aside.
+        renamed = {u.renamed_from_id for u in units if u.renamed_from_id}
+        self.units = {u.name: u for u in units if u.id not in renamed}
         self.directory = UnitDirectory(
             DirectoryUnit(name=u.name, aliases=list(u.aliases or []), kind=u.kind if u.kind in KINDS else "other")
             for u in self.units.values()
