@@ -370,12 +370,18 @@ class Membership(models.Model):
         return f"{self.user} · {self.get_role_display()}"
 
 
+def new_token_key() -> str:
+    return secrets.token_hex(20)
+
+
 class ApiToken(models.Model):
+    """``Authorization: Token <key>`` for other office systems; added in /admin/, the key filled in."""
+
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
-    key = models.CharField(max_length=64, unique=True)
+    key = models.CharField(max_length=64, unique=True, default=new_token_key)
     name = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     @classmethod
     def issue(cls, user, name: str = "") -> ApiToken:
-        return cls.objects.create(user=user, key=secrets.token_hex(20), name=name)
+        return cls.objects.create(user=user, name=name)
