@@ -70,8 +70,11 @@ def lower_is_better(indicator: dict) -> bool:
 
 
 def overview(plan, today: date, tasks=None) -> Overview:
-    tasks = list((tasks if tasks is not None else Task.objects.filter(plan=plan)).select_related("section"))
+    subset = tasks is not None
+    tasks = list((tasks if subset else Task.objects.filter(plan=plan)).select_related("section"))
     task_ids = {t.id for t in tasks}
+    # A unit's or a leader's view reads only its own tasks' rows; the office's reads the whole plan.
+    scope = {"task_id__in": task_ids} if subset else {"task__plan": plan}
     rounds = list(ReportingRound.objects.filter(plan=plan))
     out = Overview(rounds=rounds)
     passed = [r for r in rounds if r.kind != "plan" and r.due < today]
@@ -86,7 +89,7 @@ def overview(plan, today: date, tasks=None) -> Overview:
 
     primary: dict[int, list[tuple[int, str]]] = defaultdict(list)
     support: dict[int, list[str]] = defaultdict(list)
-    for task_id, unit_id, name, role in Assignment.objects.filter(task__plan=plan).values_list(
+    for task_id, unit_id, name, role in Assignment.objects.filter(**scope).values_list(
         "task_id", "unit_id", "unit__name", "role"
     ):
         if task_id not in task_ids or unit_id is None:
@@ -99,15 +102,15 @@ def overview(plan, today: date, tasks=None) -> Overview:
             support[task_id].append(name)
 
     reports = {}
-    for r in ProgressReport.objects.filter(task__plan=plan).only(
+    for r in ProgressReport.objects.filter(**scope).only(
         "id", "task_id", "unit_id", "round_id", "status", "state", "figures", "submitted_at"
     ):
         reports[(r.task_id, r.unit_id, r.round_id)] = r
 
     milestones: dict[int, list[MilestoneState]] = defaultdict(list)
-    for task_id, title, due, done in Milestone.objects.filter(ledger__task__plan=plan).values_list(
-        "ledger__task_id", "title", "due", "done"
-    ):
+    for task_id, title, due, done in Milestone.objects.filter(
+        **{"ledger__" + k: v for k, v in scope.items()}
+    ).values_list("ledger__task_id", "title", "due", "done"):
         milestones[task_id].append(MilestoneState(title, due, done))
 
     unit_counts: dict[str, Counter] = defaultdict(Counter)
