@@ -453,3 +453,24 @@ def test_members_of_a_collective_act_for_it(world, client):
     client.force_login(world.users["office"])
     late = client.get(f"/plans/{world.plan.pk}/").content.decode().split('id="late"')[1]
     assert "城关镇人民政府" in late and "<td>各镇人民政府</td>" not in late
+
+
+def test_lagging_tasks_are_listed_and_can_be_urged(world, client):
+    from duban.web.services import reports as svc
+
+    r = world.reports["a1"]
+    r = svc.save(r, r.version, {"status": "behind", "problems": "场地未落实"})
+    r = svc.send_to_head(r, r.version)
+    svc.approve(r, r.version)
+    client.force_login(world.users["office"])
+    lagging = client.get(f"/plans/{world.plan.pk}/").content.decode().split('id="lagging"')[1].split("</section>")[0]
+    assert "滞后任务（1）" in lagging and "单位报告进度滞后" in lagging
+    client.post(
+        f"/plans/{world.plan.pk}/urge/",
+        {
+            "unit": world.units["商务局"].pk,
+            "task": world.tasks["1"].pk,
+            "message": "任务 1 进度滞后，请加快推进并说明原因",
+        },
+    )
+    assert world.units["商务局"].urges.get().message == "任务 1 进度滞后，请加快推进并说明原因"

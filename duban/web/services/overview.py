@@ -34,6 +34,7 @@ class TaskRow:
     state: TaskState
     leads: list[str]
     supports: list[str]
+    unit_ids: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -159,7 +160,7 @@ def overview(plan, today: date, tasks=None) -> Overview:
             indicators=checks,
             report_missing=missing_now,
         )
-        row = TaskRow(task, state, [n for _, n in units], support.get(task.id, []))
+        row = TaskRow(task, state, [n for _, n in units], support.get(task.id, []), [u for u, _ in units])
         out.rows.append(row)
         out.by_status[state.status] += 1
         section_counts[task.section_id][state.status] += 1

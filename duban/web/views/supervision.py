@@ -24,7 +24,7 @@ from duban.web.models import (
 from duban.web.services.overview import STATUS_ORDER, overview
 from duban.web.views.common import page, today
 
-# The dashboard lists this many late reports, missing ones first; the rest are one click away.
+# The dashboard lists this many late reports (missing ones first) and lagging tasks; the rest are one click away.
 LATE_SHOWN = 100
 
 
@@ -73,6 +73,8 @@ def dashboard(request, plan_id):
             "statuses": [(s, COLOURS[s][0]) for s in STATUS_ORDER],
             "filters": {"section": section, "unit": unit, "status": status},
             "late": data.late if request.GET.get("late") == "all" else data.late[:LATE_SHOWN],
+            "lagging": data.lagging if request.GET.get("lagging") == "all" else data.lagging[:LATE_SHOWN],
+            "lagging_hidden": 0 if request.GET.get("lagging") == "all" else max(0, len(data.lagging) - LATE_SHOWN),
             "late_hidden": 0 if request.GET.get("late") == "all" else max(0, len(data.late) - LATE_SHOWN),
             "today": today(),
             "read_only": not actor.is_office,
