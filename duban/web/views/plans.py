@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from duban.errors import DubanError
-from duban.web.models import ROLES, Plan, Task
+from duban.web.models import ROLES, Plan, ReportingRound, Task
 from duban.web.services import plans as plan_service
 from duban.web.views.common import page, today
 
@@ -96,6 +96,10 @@ def plan_review(request, plan_id):
             "counts": counts,
             "unit_names": unit_names,
             "sections": plan.sections.all(),
+            "schedule": [
+                dict(item, label=dict(ReportingRound.KINDS).get(item.get("what"), item.get("what")))
+                for item in plan.schedule
+            ],
             "roles": ROLES,
             "hints": MATCH_HINT,
         },
