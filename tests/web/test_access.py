@@ -227,3 +227,16 @@ def test_openapi_describes_the_api(client, db):
     assert {"/api/plans/{plan_id}/tasks", "/api/reports", "/api/reports/{report_id}", "/api/tasks/{task_id}"} <= set(
         spec["paths"]
     )
+
+
+def test_every_openapi_path_is_served():
+    import re as _re
+
+    from django.urls import resolve
+
+    from duban.web.views.api import OPENAPI
+
+    for path, methods in OPENAPI["paths"].items():
+        match = resolve(_re.sub(r"\{[a-z_]+\}", "1", path))
+        assert match.url_name.startswith("api_"), path
+        assert set(methods) <= {"get", "post"}
