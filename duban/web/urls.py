@@ -34,7 +34,6 @@ urlpatterns = [
     path("plans/<int:plan_id>/inspections/", supervision.inspections, name="inspections"),
     path("plans/<int:plan_id>/inspections/<int:inspection_id>/findings/", supervision.finding_add, name="finding_add"),
     path("plans/<int:plan_id>/changes/", supervision.changes, name="changes"),
-    path("plans/<int:plan_id>/download/<str:name>", supervision.download, name="download"),
     path("changes/<int:change_id>/decide/", supervision.change_decide, name="change_decide"),
     path("audit/", supervision.audit_log, name="audit"),
     path("units/", directory.units, name="units"),

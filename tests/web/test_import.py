@@ -208,7 +208,7 @@ def test_a_downloaded_notice_docx_uploads_back_to_the_same_tasks(world, client):
 
     pytest.importorskip("duban.render.notice")
     client.force_login(world.users["office"])
-    docx = client.get(f"/plans/{world.plan.pk}/download/notice.docx").content
+    docx = client.get(f"/plans/{world.plan.pk}/files/notice.docx").content
     response = client.post("/plans/import/", {"notice": SimpleUploadedFile("notice.docx", docx), "year": "2027"})
     assert response.status_code == 302, response.content.decode()[:3000]
     plan = Plan.objects.get(year=2027)

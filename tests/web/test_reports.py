@@ -260,25 +260,25 @@ def test_downloads_from_the_renderer(world, client):
     from openpyxl import load_workbook
 
     client.force_login(world.users["office"])
-    notice = client.get(f"/plans/{world.plan.pk}/download/notice.docx")
+    notice = client.get(f"/plans/{world.plan.pk}/files/notice.docx")
     assert notice.status_code == 200
     text = "\n".join(p.text for p in Docx(io.BytesIO(notice.content)).paragraphs)
     assert "力争社会消费品零售总额突破170亿元" in text
-    table = client.get(f"/plans/{world.plan.pk}/download/plan.xlsx")
+    table = client.get(f"/plans/{world.plan.pk}/files/plan.xlsx")
     assert table.status_code == 200
     sheet = load_workbook(io.BytesIO(table.content)).active
     cells = {str(c.value) for row in sheet.iter_rows() for c in row if c.value}
     assert "一般公共预算收入增长3.5%。" in cells
     client.force_login(world.users["a_staff"])
-    assert client.get(f"/plans/{world.plan.pk}/download/plan.xlsx").status_code == 403
-    ledger = client.get(f"/plans/{world.plan.pk}/download/ledger.xlsx")
+    assert client.get(f"/plans/{world.plan.pk}/files/plan.xlsx").status_code == 403
+    ledger = client.get(f"/plans/{world.plan.pk}/files/units/{world.units['商务局'].pk}/ledger.xlsx")
     assert ledger.status_code == 200
     book = load_workbook(io.BytesIO(ledger.content))
     cells = {str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value}
     assert "力争社会消费品零售总额突破170亿元。" in cells
     assert "进出口总值增长3%。" not in cells  # another unit's task
     client.force_login(world.users["x_office"])
-    assert client.get(f"/plans/{world.plan.pk}/download/notice.docx").status_code == 404
+    assert client.get(f"/plans/{world.plan.pk}/files/notice.docx").status_code == 404
 
 
 def test_unit_directory_add_alias_collective_and_rename(world, client):

@@ -230,47 +230,6 @@ def change_decide(request, change_id):
 
 
 @page
-def download(request, plan_id, name):
-    """Office files from ``duban.render``: the notice, the plan table, a unit's ledger template."""
-    from django.http import HttpResponse
-
-    from duban.errors import DubanError
-    from duban.web.services.export import DOWNLOADS, render_file
-
-    actor = request.actor
-    plan = actor.plan(plan_id)
-    if name not in DOWNLOADS:
-        raise Http404
-    unit_name = None
-    if name == "ledger.xlsx":
-        if actor.is_unit:
-            unit_name = actor.membership.unit.name
-        else:
-            unit = Unit.objects.filter(government=plan.government, pk=request.GET.get("unit") or None).first()
-            if unit is None:
-                raise Http404("请指定单位")
-            unit_name = unit.name
-    else:
-        actor.require(actor.is_office or actor.is_leader, "只有督查人员和市领导可以下载整份计划")
-    try:
-        data = render_file(plan, name, unit_name)
-    except DubanError as exc:
-        messages.error(request, str(exc))
-        return redirect("workspace" if actor.is_unit else "dashboard", *([] if actor.is_unit else [plan.pk]))
-    filename = f"{plan.government.name}{plan.year}-{unit_name + '-' if unit_name else ''}{name}"
-    content_type = (
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-        if name.endswith(".docx")
-        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response = HttpResponse(data, content_type=content_type)
-    from django.utils.http import content_disposition_header
-
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
-
-
-@page
 def audit_log(request):
     actor = request.actor
     actor.require(actor.is_office, "审计日志只对督查人员和管理员开放")
