@@ -17,19 +17,8 @@ from duban.doc.model import Document
 from duban.render import official
 from duban.render.charts import report_chart, status_chart
 from duban.render.clauses import lead_names
-from duban.render.data import (
-    BEHIND,
-    DONE,
-    LATE,
-    MISSING,
-    NOT_STARTED,
-    ON_SCHEDULE,
-    ON_TIME,
-    REPORT_LABELS,
-    STATUS_LABELS,
-    RoundData,
-)
-from duban.render.summary import RoundSummary, round_summary
+from duban.render.data import LATE, MISSING, ON_TIME, REPORT_LABELS, RoundData
+from duban.render.summary import RoundSummary, round_summary, status_label
 
 HEADING1 = "heading1"
 HEADING2 = "heading2"
@@ -98,6 +87,18 @@ def _office(doc: Document) -> str:
     return f"{doc.issuer}办公室" if doc.issuer else "督查局"
 
 
+def _overall(s: RoundSummary) -> str:
+    """The figure sentence: tasks by status (the tracker's five colours when the round is judged), then reports."""
+    tasks = "，".join(f"{status_label(k)}{s.task_counts[k]}项" for k in s.reading_order)
+    text = f"本轮共有{s.tasks}项重点工作任务、{len(s.units)}个责任单位应报送进展情况。从推进情况看，{tasks}。"
+    if s.attention_tasks:
+        text += f"需关注的任务（{_numbers(s.attention_tasks)}）指标接近序时进度或本轮报告未报送。"
+    return text + (
+        f"从报送情况看，应报送{s.reports}份，{REPORT_LABELS[ON_TIME]}{s.report_counts[ON_TIME]}份，"
+        f"{REPORT_LABELS[LATE]}{s.report_counts[LATE]}份，{REPORT_LABELS[MISSING]}{s.report_counts[MISSING]}份。"
+    )
+
+
 def bulletin_text(doc: Document, round_data: RoundData, *, when: date | None = None) -> BulletinDraft:
     """Draft the bulletin for ``round_data``: every figure is computed here from the reports."""
     s = round_summary(doc, round_data)
@@ -115,17 +116,7 @@ def bulletin_text(doc: Document, round_data: RoundData, *, when: date | None = N
     add(Block(PARAGRAPH, f"按照{source}要求，现将{round_data.name}重点工作推进和报送情况通报如下。"))
 
     add(Block(HEADING1, "一、总体情况"))
-    units = len(s.units)
-    add(
-        Block(
-            PARAGRAPH,
-            f"本轮共有{s.tasks}项重点工作任务、{units}个责任单位应报送进展情况。从推进情况看，"
-            f"{STATUS_LABELS[DONE]}{s.task_counts[DONE]}项，{STATUS_LABELS[ON_SCHEDULE]}{s.task_counts[ON_SCHEDULE]}项，"
-            f"{STATUS_LABELS[BEHIND]}{s.task_counts[BEHIND]}项，{STATUS_LABELS[NOT_STARTED]}{s.task_counts[NOT_STARTED]}项。"
-            f"从报送情况看，应报送{s.reports}份，{REPORT_LABELS[ON_TIME]}{s.report_counts[ON_TIME]}份，"
-            f"{REPORT_LABELS[LATE]}{s.report_counts[LATE]}份，{REPORT_LABELS[MISSING]}{s.report_counts[MISSING]}份。",
-        )
-    )
+    add(Block(PARAGRAPH, _overall(s)))
     add(Block(CHART, "任务推进情况"))
     add(Block(CHART, "报送情况"))
 
@@ -157,7 +148,7 @@ def bulletin_text(doc: Document, round_data: RoundData, *, when: date | None = N
     tasks = {t.number: t for t in doc.tasks}
     for task in s.lagging_tasks:
         add(Block(PARAGRAPH, f"{task.number}. {task.text}（{lead_names(tasks[task.number])}）"))
-        if len(task.reasons) == 1:
+        if len({reason for _unit, reason in task.reasons}) == 1:
             why = task.reasons[0][1].rstrip("。")
         else:
             why = "；".join(f"{unit}{reason.rstrip('。')}" for unit, reason in task.reasons)

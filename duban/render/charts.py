@@ -10,13 +10,17 @@ from __future__ import annotations
 import io
 from functools import lru_cache
 
-from duban.render.data import REPORT_LABELS, REPORT_STATES, STATUS_LABELS, STATUSES
+from duban.render.data import REPORT_LABELS, REPORT_STATES, STATUSES
+from duban.render.summary import TRACK_COLOURS, status_label
 
 _ENGLISH = {
     "not_started": "Not started",
     "on_schedule": "On schedule",
     "behind": "Behind",
     "done": "Done",
+    "on_track": "On track",
+    "at_risk": "At risk",
+    "lagging": "Lagging",
     "on_time": "On time",
     "late": "Late",
     "missing": "Missing",
@@ -26,6 +30,10 @@ _COLOURS = {
     "on_schedule": "#2e7d32",
     "behind": "#c62828",
     "done": "#1565c0",
+    # duban.track's colours, as the dashboard shows them
+    "on_track": "#2e7d32",
+    "at_risk": "#f9a825",
+    "lagging": "#c62828",
     "on_time": "#2e7d32",
     "late": "#ef6c00",
     "missing": "#c62828",
@@ -47,14 +55,14 @@ def cjk_font() -> str | None:
     return None
 
 
-def _bar_chart(keys, counts: dict[str, int], labels: dict[str, str], title: str, english_title: str) -> bytes:
+def _bar_chart(keys, counts: dict[str, int], labels, title: str, english_title: str) -> bytes:
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
 
     font = cjk_font()
-    names = [labels[k] if font else _ENGLISH[k] for k in keys]
+    names = [labels(k) if font else _ENGLISH[k] for k in keys]
     values = [counts.get(k, 0) for k in keys]
     fig = Figure(figsize=(6.4, 3.2), dpi=150)
     ax = fig.subplots()
@@ -73,9 +81,16 @@ def _bar_chart(keys, counts: dict[str, int], labels: dict[str, str], title: str,
     return buf.getvalue()
 
 
+def status_keys(task_counts: dict[str, int]) -> tuple[str, ...]:
+    """The bars of a task chart: duban.track's five colours when the counts are a judged round's
+    (any key that is no reported status), else the four reported statuses."""
+    return TRACK_COLOURS if set(task_counts) - set(STATUSES) else STATUSES
+
+
 def status_chart(task_counts: dict[str, int]) -> bytes:
-    return _bar_chart(STATUSES, task_counts, STATUS_LABELS, "任务推进情况（项）", "Tasks by status")
+    keys = status_keys(task_counts)
+    return _bar_chart(keys, task_counts, status_label, "任务推进情况（项）", "Tasks by status")
 
 
 def report_chart(report_counts: dict[str, int]) -> bytes:
-    return _bar_chart(REPORT_STATES, report_counts, REPORT_LABELS, "报送情况（份）", "Reports by state")
+    return _bar_chart(REPORT_STATES, report_counts, REPORT_LABELS.__getitem__, "报送情况（份）", "Reports by state")

@@ -7,12 +7,21 @@ both sides can fill them without knowing about Word or Excel.
 
 Statuses and report states are stored as the English keys below; the
 Chinese labels are what appear in documents and spreadsheets.
+
+A round may also carry ``judged``: the colour ``duban.track`` gives each task
+(the dashboard's and ``duban status``'s judgement: reported status, overdue
+milestones, indicators against 序时进度, a missing report).  When present,
+the figures of a bulletin count tasks by it, so they are the ones ``duban
+status`` prints; a round assembled from ledgers has none and counts by the
+units' reported statuses.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+
+from duban.track import COLOURS
 
 ROUND_SCHEMA = "duban.round/1"
 LEDGER_SCHEMA = "duban.ledger/1"
@@ -22,7 +31,20 @@ ON_SCHEDULE = "on_schedule"
 BEHIND = "behind"
 DONE = "done"
 STATUSES = (NOT_STARTED, ON_SCHEDULE, BEHIND, DONE)
-STATUS_LABELS = {NOT_STARTED: "未启动", ON_SCHEDULE: "按序时推进", BEHIND: "滞后", DONE: "已完成"}
+
+
+class _StatusLabels(dict):
+    """The four reported statuses' labels; iterating gives exactly those four (ledger status lists),
+    while a ``duban.track`` colour key (``on_track``, ``at_risk``, ``lagging``) still reads as the
+    label ``duban status`` prints, so a judged summary's keys can be labelled like the four."""
+
+    def __missing__(self, key: str) -> str:
+        if key in COLOURS:
+            return COLOURS[key][0]
+        raise KeyError(key)
+
+
+STATUS_LABELS = _StatusLabels({NOT_STARTED: "未启动", ON_SCHEDULE: "按序时推进", BEHIND: "滞后", DONE: "已完成"})
 
 ON_TIME = "on_time"
 LATE = "late"
@@ -118,9 +140,19 @@ class RoundData:
     due: date | None = None
     as_of: date | None = None  # the day the figures were taken
     reports: list[TaskReport] = field(default_factory=list)
+    # Task number → duban.track colour (done | on_track | not_started | at_risk | lagging) as of
+    # ``as_of``; empty when nobody judged the round (tasks then count by their reports).
+    judged: dict[str, str] = field(default_factory=dict)
+    judged_reasons: dict[str, str] = field(default_factory=dict)  # task number → why, as duban.track says
 
     def __post_init__(self) -> None:
         _check(self.kind, ROUND_KINDS, "报送轮次类型")
+        self.judged = {str(k): _check(v, tuple(COLOURS), "任务判定") for k, v in self.judged.items()}
+        self.judged_reasons = {str(k): v for k, v in self.judged_reasons.items() if v}
+
+    def task_colour(self, number: str) -> str | None:
+        """The tracker's colour for the task this round, or None when the round carries no judgement of it."""
+        return self.judged.get(number)
 
     def task_status(self, number: str) -> str | None:
         """The task's status this round: the least advanced of its reports."""
@@ -143,6 +175,8 @@ class RoundData:
             "due": self.due.isoformat() if self.due else None,
             "as_of": self.as_of.isoformat() if self.as_of else None,
             "reports": [r.to_json() for r in self.reports],
+            **({"judged": dict(self.judged)} if self.judged else {}),
+            **({"judged_reasons": dict(self.judged_reasons)} if self.judged_reasons else {}),
         }
 
     @classmethod
@@ -156,6 +190,8 @@ class RoundData:
             due=_date(data.get("due")),
             as_of=_date(data.get("as_of")),
             reports=[TaskReport.from_json(r) for r in data.get("reports") or []],
+            judged=dict(data.get("judged") or {}),
+            judged_reasons=dict(data.get("judged_reasons") or {}),
         )
 
 

@@ -1,15 +1,22 @@
 """The figures of a reporting round, each traceable to the reports it counts.
 
-Counting rules (the web application's ``duban status`` should count the same way):
+Counting rules (``duban status`` and the dashboard count the same way):
 
-- a **task** counts once, with the status of its least advanced report this
-  round (``RoundData.task_status``); tasks of the plan that owe no report this
-  round are counted apart as ``unreported_tasks``;
+- a **task** counts once.  When the round carries the tracker's judgement
+  (``RoundData.judged``, filled by the web application from ``duban.track``)
+  it counts under that colour — 已完成 / 序时推进 / 未启动 / 需关注 / 滞后, the
+  five ``duban status`` prints — and every judged task counts, reports owed
+  or not.  Without a judgement (a round assembled from ledgers) it counts with
+  the status of its least advanced report (``RoundData.task_status``).
+  Tasks of the plan not counted are listed apart as ``unreported_tasks``;
 - a **report** is one (task, unit) entry of ``RoundData.reports``;
 - a unit **did well** when it owes at least one report, sent all of them on
   time, and none of its tasks is behind or not started;
 - a unit **lags** when one of its reports is late or missing or one of its
-  reported tasks is behind.
+  tasks is behind.  Under a judgement a task coloured 滞后 is behind for the
+  units whose report says behind, or for all its units when none does; one
+  coloured 已完成 or 未启动 is that for all its units; 序时推进 and 需关注 take
+  each unit's own report.
 """
 
 from __future__ import annotations
@@ -23,11 +30,24 @@ from duban.render.data import (
     LATE,
     MISSING,
     NOT_STARTED,
+    ON_SCHEDULE,
     ON_TIME,
     REPORT_STATES,
+    STATUS_LABELS,
     STATUSES,
     RoundData,
 )
+from duban.track import AT_RISK, COLOURS, LAGGING, ON_TRACK
+
+# The keys a judged round counts by, in the order ``duban status`` prints them.
+TRACK_COLOURS = tuple(COLOURS)
+# The order a sentence reads the figures in, for either set of keys: finished, going well, trouble, idle.
+READING_ORDER = (DONE, ON_SCHEDULE, ON_TRACK, AT_RISK, BEHIND, LAGGING, NOT_STARTED)
+
+
+def status_label(key: str) -> str:
+    """The label of a task status or of a tracker colour, as documents print it."""
+    return COLOURS[key][0] if key in (ON_TRACK, AT_RISK, LAGGING) else STATUS_LABELS[key]
 
 
 @dataclass
@@ -66,8 +86,8 @@ class UnitStanding:
 class LaggingTask:
     number: str
     text: str
-    units: list[str]  # the units whose report says behind
-    reasons: list[tuple[str, str]]  # (unit, why it lags), one per such unit
+    units: list[str]  # the units whose report says behind (under a judgement: all its units when none says so)
+    reasons: list[tuple[str, str]]  # (unit, why it lags), one per such unit; unit "" for the tracker's own reason
 
     def to_json(self) -> dict:
         return {
@@ -81,13 +101,14 @@ class LaggingTask:
 @dataclass
 class RoundSummary:
     round: str
-    task_counts: dict[str, int]  # status → number of tasks
+    task_counts: dict[str, int]  # status (or tracker colour, when judged) → number of tasks
     report_counts: dict[str, int]  # report state → number of reports
     tasks_by_status: dict[str, list[str]]  # status → task numbers: the evidence for task_counts
     reports_by_state: dict[str, list[tuple[str, str]]]  # state → (task, unit): the evidence for report_counts
     units: list[UnitStanding]
     lagging_tasks: list[LaggingTask]
-    unreported_tasks: list[str]  # plan tasks with no report owed this round
+    unreported_tasks: list[str]  # plan tasks not counted: no report owed this round and no judgement
+    judged: bool = False  # counted by duban.track's colours rather than by the reports
 
     @property
     def tasks(self) -> int:
@@ -96,6 +117,20 @@ class RoundSummary:
     @property
     def reports(self) -> int:
         return sum(self.report_counts.values())
+
+    @property
+    def reading_order(self) -> list[str]:
+        """The keys of ``task_counts`` in the order a sentence reads them (已完成 first, 未启动 last)."""
+        return [k for k in READING_ORDER if k in self.task_counts]
+
+    @property
+    def attention_tasks(self) -> list[str]:
+        """Tasks coloured 需关注 (judged rounds only)."""
+        return self.tasks_by_status.get(AT_RISK, [])
+
+    def status_of(self, number: str) -> str | None:
+        """The key a task is counted under, None when it is not counted."""
+        return next((k for k, numbers in self.tasks_by_status.items() if number in numbers), None)
 
     @property
     def good_units(self) -> list[UnitStanding]:
@@ -111,6 +146,8 @@ class RoundSummary:
     def to_json(self) -> dict:
         return {
             "round": self.round,
+            "counted_by": "duban.track" if self.judged else "reports",
+            "task_labels": {k: status_label(k) for k in self.task_counts},
             "tasks": self.tasks,
             "task_counts": self.task_counts,
             "reports": self.reports,
@@ -135,15 +172,27 @@ def round_summary(doc: Document, round_data: RoundData) -> RoundSummary:
     from duban.errors import DubanError
 
     numbers = {t.number for t in doc.tasks}
-    unknown = sorted({r.task for r in round_data.reports} - numbers)
+    reported = {r.task for r in round_data.reports}
+    unknown = sorted((reported | set(round_data.judged)) - numbers)
     if unknown:
         raise DubanError(f"报送数据中的任务 {'、'.join(unknown[:5])} 不在这份计划中")
     order = _task_order(doc)
-    reported = sorted({r.task for r in round_data.reports}, key=order)
+    judged = bool(round_data.judged)
+    if judged:
+        unjudged = sorted(reported - set(round_data.judged), key=order)
+        if unjudged:
+            raise DubanError(f"报送数据判定了部分任务的状态，但没有判定任务 {'、'.join(unjudged[:5])}")
+        counted = sorted(round_data.judged, key=order)
+        tasks_by_status: dict[str, list[str]] = {c: [] for c in TRACK_COLOURS}
+        for number in counted:
+            tasks_by_status[round_data.judged[number]].append(number)
+    else:
+        counted = sorted(reported, key=order)
+        tasks_by_status = {s: [] for s in STATUSES}
+        for number in counted:
+            tasks_by_status[round_data.task_status(number)].append(number)
 
-    tasks_by_status: dict[str, list[str]] = {s: [] for s in STATUSES}
-    for number in reported:
-        tasks_by_status[round_data.task_status(number)].append(number)
+    blamed = _blamed_reports(round_data) if judged else {}
     reports_by_state: dict[str, list[tuple[str, str]]] = {s: [] for s in REPORT_STATES}
     units: dict[str, UnitStanding] = {}
     for report in sorted(round_data.reports, key=lambda r: (order(r.task), r.unit)):
@@ -151,25 +200,26 @@ def round_summary(doc: Document, round_data: RoundData) -> RoundSummary:
         standing = units.setdefault(report.unit, UnitStanding(report.unit))
         standing.reports += 1
         {ON_TIME: standing.on_time, LATE: standing.late, MISSING: standing.missing}[report.report].append(report.task)
-        if report.status == BEHIND:
+        status = _unit_status(report, round_data.judged.get(report.task), blamed) if judged else report.status
+        if status == BEHIND:
             standing.behind.append(report.task)
-        elif report.status == NOT_STARTED:
+        elif status == NOT_STARTED:
             standing.not_started.append(report.task)
-        elif report.status == DONE:
+        elif status == DONE:
             standing.done.append(report.task)
 
     texts = {t.number: t.text for t in doc.tasks}
     lagging = []
-    for number in tasks_by_status[BEHIND]:
-        behind = [r for r in round_data.for_task(number) if r.status == BEHIND]
+    for number in tasks_by_status[LAGGING if judged else BEHIND]:
+        behind = blamed.get(number) if judged else [r for r in round_data.for_task(number) if r.status == BEHIND]
+        tracker = round_data.judged_reasons.get(number, "")
+        reasons = [(r.unit, r.reasons or r.problems or tracker or "未说明原因") for r in behind]
         lagging.append(
-            LaggingTask(
-                number=number,
-                text=texts[number],
-                units=[r.unit for r in behind],
-                reasons=[(r.unit, r.reasons or r.problems or "未说明原因") for r in behind],
-            )
+            LaggingTask(number=number, text=texts[number], units=[r.unit for r in behind], reasons=reasons)
+            if behind
+            else LaggingTask(number=number, text=texts[number], units=[], reasons=[("", tracker or "未说明原因")])
         )
+    counted_set = set(counted)
     return RoundSummary(
         round=round_data.name,
         task_counts={s: len(v) for s, v in tasks_by_status.items()},
@@ -178,5 +228,27 @@ def round_summary(doc: Document, round_data: RoundData) -> RoundSummary:
         reports_by_state=reports_by_state,
         units=sorted(units.values(), key=lambda u: u.unit),
         lagging_tasks=lagging,
-        unreported_tasks=[t.number for t in doc.tasks if t.number not in set(reported)],
+        unreported_tasks=[t.number for t in doc.tasks if t.number not in counted_set],
+        judged=judged,
     )
+
+
+def _blamed_reports(round_data: RoundData) -> dict[str, list]:
+    """For each task the tracker colours 滞后: the reports that say behind, else all of its reports."""
+    blamed = {}
+    for number, colour in round_data.judged.items():
+        if colour == LAGGING:
+            reports = round_data.for_task(number)
+            blamed[number] = [r for r in reports if r.status == BEHIND] or reports
+    return blamed
+
+
+def _unit_status(report, colour: str, blamed: dict[str, list]) -> str:
+    """Where a unit stands on a judged task (see the counting rules above)."""
+    if colour == LAGGING:
+        return BEHIND if any(r is report for r in blamed[report.task]) else report.status
+    if colour in (DONE, NOT_STARTED):
+        return colour  # the tracker's done / not_started are the reports' keys too
+    if colour == ON_TRACK:
+        return ON_SCHEDULE
+    return report.status  # 需关注: what the unit itself reported

@@ -10,13 +10,13 @@ from duban.render import official
 from duban.render.clauses import ROLE_LABELS, lead_names, no_tasks_message, unit_tasks
 from duban.render.data import DONE, REPORT_LABELS, STATUS_LABELS, STATUSES, RoundData
 from duban.render.notice import chinese_number
-from duban.render.summary import round_summary
+from duban.render.summary import RoundSummary, round_summary, status_label
 
 _NUMBERING = re.compile(r"^([一二三四五六七八九十百]+[、.．]|[（(][一二三四五六七八九十百]+[）)])\s*")
 
 
-def _counts(statuses: list[str | None]) -> str:
-    parts = [f"{STATUS_LABELS[s]}{statuses.count(s)}项" for s in (DONE, *[x for x in STATUSES if x != DONE])]
+def _counts(statuses: list[str | None], keys=STATUSES) -> str:
+    parts = [f"{status_label(s)}{statuses.count(s)}项" for s in (DONE, *[x for x in keys if x != DONE])]
     missing = statuses.count(None)
     if missing:
         parts.append(f"未报送进展{missing}项")
@@ -47,17 +47,23 @@ def build_yearend(doc: Document, round_data: RoundData, unit: str | None = None)
 
 
 def _whole_plan(document, doc: Document, round_data: RoundData, year: str) -> None:
-    s = round_summary(doc, round_data)
+    # Every task figure comes from the summary, so a judged round reads as duban status does.
+    s: RoundSummary = round_summary(doc, round_data)
+    keys = list(s.task_counts)
+
+    def label(status: str | None) -> str:
+        return status_label(status) if status else "未报送"
+
     official.title(document, f"{year}政府工作报告重点工作全年落实情况")
     official.body(
         document,
         f"{year}政府工作报告确定的{len(doc.tasks)}项重点工作任务，经各责任单位共同努力，全年落实情况如下。",
     )
     official.heading1(document, "一、总体情况")
-    statuses = [round_data.task_status(t.number) for t in doc.tasks]
+    statuses = [s.status_of(t.number) for t in doc.tasks]
     official.body(
         document,
-        f"{len(doc.tasks)}项任务中，{_counts(statuses)}。应报送全年落实情况{s.reports}份，"
+        f"{len(doc.tasks)}项任务中，{_counts(statuses, keys)}。应报送全年落实情况{s.reports}份，"
         + "，".join(f"{REPORT_LABELS[k]}{v}份" for k, v in s.report_counts.items())
         + "。",
     )
@@ -67,29 +73,23 @@ def _whole_plan(document, doc: Document, round_data: RoundData, year: str) -> No
         sections.setdefault(task.section[0] if task.section else "其他", []).append(task)
     for i, (heading, tasks) in enumerate(sections.items(), start=1):
         official.heading2(document, f"（{chinese_number(i)}）{_NUMBERING.sub('', heading)}")
-        official.body(
-            document, f"本部分{len(tasks)}项任务，{_counts([round_data.task_status(t.number) for t in tasks])}。"
-        )
+        official.body(document, f"本部分{len(tasks)}项任务，{_counts([s.status_of(t.number) for t in tasks], keys)}。")
         rows = []
         for task in tasks:
-            status = round_data.task_status(task.number)
             progress = "；".join(f"{r.unit}：{r.progress}" for r in round_data.for_task(task.number) if r.progress)
-            rows.append(
-                [task.number, task.text, lead_names(task), STATUS_LABELS[status] if status else "未报送", progress]
-            )
+            rows.append([task.number, task.text, lead_names(task), label(s.status_of(task.number)), progress])
         official.table(
             document, ["序号", "重点工作任务", "责任单位", "完成情况", "落实情况"], rows, [10, 60, 26, 18, 42]
         )
     official.heading1(document, "三、未完成的任务")
-    unfinished = [t for t in doc.tasks if round_data.task_status(t.number) != DONE]
+    unfinished = [t for t in doc.tasks if s.status_of(t.number) != DONE]
     if not unfinished:
         official.body(document, "全部任务已完成。")
     for task in unfinished:
-        status = round_data.task_status(task.number)
         reasons = "；".join(
             f"{r.unit}：{r.reasons or r.problems}" for r in round_data.for_task(task.number) if r.reasons or r.problems
-        )
-        text = f"{task.number}. {task.text}（{lead_names(task)}，{STATUS_LABELS[status] if status else '未报送'}）"
+        ) or round_data.judged_reasons.get(task.number, "")
+        text = f"{task.number}. {task.text}（{lead_names(task)}，{label(s.status_of(task.number))}）"
         official.body(document, text + (f"原因：{reasons}。" if reasons else ""))
 
 

@@ -421,8 +421,14 @@ def test_render_commands_read_the_stored_plan(behind, tmp_path, capsys):
     assert main(["render", "summary", *stored, "--round", first, "--json"]) == 0
     summary = json.loads(capsys.readouterr().out)
     assert summary["round"] == first
-    assert summary["task_counts"] == {"not_started": 2, "on_schedule": 0, "behind": 1, "done": 0}
+    # Counted by duban.track's colours: tasks 2 and 3 have no report this round (需关注), not 未启动.
+    assert summary["counted_by"] == "duban.track"
+    assert summary["task_counts"] == {"done": 0, "on_track": 0, "not_started": 0, "at_risk": 2, "lagging": 1}
+    assert summary["tasks_by_status"]["at_risk"] == ["2", "3"]
     assert summary["report_counts"] == {"on_time": 0, "late": 1, "missing": 2}
+    assert main(["render", "summary", *stored, "--round", first]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "  需关注\t2\t2、3" in lines and "  滞后\t1\t1" in lines and "  序时推进\t0\t" in lines
     assert main(["render", "bulletin", *stored, "--round", first, "--print-text"]) == 0
     assert "商务局：1项任务进度滞后（第1项）" in capsys.readouterr().out
     out = tmp_path / "bulletin.docx"

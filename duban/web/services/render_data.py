@@ -6,19 +6,21 @@ functions, so a file made from the command line and one downloaded from the
 web application agree.
 
 Counting: a round's figures are the ones ``duban status`` (and the
-dashboard) shows, not a second opinion.  Each task's status comes from
+dashboard) shows, not a second opinion.  Each task's colour comes from
 ``duban.track`` through ``services.overview`` as of the round's ``as_of``
-day: a task the dashboard colours 滞后 is behind in the round data (an overdue
-milestone or an indicator below 序时进度 included, with that reason), 已完成
-is done, 序时推进 on schedule, 未启动 not started; a task coloured 需关注 keeps
-what its units reported, and the bulletin names those tasks separately.
-Reports are on time / late / missing by ``duban.track.report_timeliness``,
-exactly as ``duban status`` lists late reports.
+day and travels in ``RoundData.judged`` (with the tracker's reasons), which
+``round_summary`` — hence the bulletin, its charts and the year-end account —
+counts by.  The reports' own statuses follow the colour where the four
+statuses can say it (滞后 → behind for the units whose milestones are overdue,
+else all; 已完成, 序时推进, 未启动 for all its units; 需关注 keeps what the
+units reported), so the task table agrees too.  Reports are on time / late /
+missing by ``duban.track.report_timeliness``, exactly as ``duban status``
+lists late reports.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from django.utils import timezone
@@ -107,9 +109,16 @@ class RoundStanding:
     plan: Plan
     round: ReportingRound
     as_of: date
-    data: RoundData
-    colours: dict[str, str]  # task number → duban.track colour as of ``as_of``
-    attention: list[str] = field(default_factory=list)  # task numbers coloured 需关注
+    data: RoundData  # ``data.judged``: task number → duban.track colour as of ``as_of``
+
+    @property
+    def colours(self) -> dict[str, str]:
+        return self.data.judged
+
+    @property
+    def attention(self) -> list[str]:
+        """Task numbers coloured 需关注, in plan order."""
+        return [n for n, colour in self.colours.items() if colour == AT_RISK]
 
     @property
     def by_colour(self) -> dict[str, int]:
@@ -150,13 +159,12 @@ def standing(plan: Plan, rnd: ReportingRound, today: date, tasks=None) -> RoundS
         overdue.setdefault((task_id, unit_id), []).append(f"节点“{title}”已过期（{due.isoformat()}）未完成")
 
     reports: list[TaskReport] = []
-    colours: dict[str, str] = {}
-    attention: list[str] = []
+    judged: dict[str, str] = {}
+    reasons: dict[str, str] = {}
     for row in view.rows:
         task, state = row.task, row.state
-        colours[task.number] = state.status
-        if state.status == AT_RISK:
-            attention.append(task.number)
+        judged[task.number] = state.status
+        reasons[task.number] = "；".join(state.reasons)
         owed = []
         for unit_id, name in primary.get(task.id, []):
             report = this_round.get((task.id, unit_id))
@@ -180,8 +188,16 @@ def standing(plan: Plan, rnd: ReportingRound, today: date, tasks=None) -> RoundS
             )
         _judge(owed, state, [overdue.get((task.id, uid), []) for uid, _ in primary.get(task.id, [])])
         reports.extend(owed)
-    data = RoundData(name=rnd.title, kind=rnd.kind, due=rnd.due, as_of=as_of, reports=reports)
-    return RoundStanding(plan, rnd, as_of, data, colours, attention)
+    data = RoundData(
+        name=rnd.title,
+        kind=rnd.kind,
+        due=rnd.due,
+        as_of=as_of,
+        reports=reports,
+        judged=judged,
+        judged_reasons=reasons,
+    )
+    return RoundStanding(plan, rnd, as_of, data)
 
 
 def _judge(owed: list[TaskReport], state, overdue_by_unit: list[list[str]]) -> None:
@@ -217,26 +233,10 @@ def round_data(government: str | Government, year: int, round_name: str | None =
 
 
 def bulletin_draft(doc: Document, st: RoundStanding):
-    """``bulletin_text`` with the task figures in the dashboard's five colours, so they read as ``duban status``."""
-    from duban.render.bulletin import PARAGRAPH, bulletin_text
-    from duban.track import COLOURS
+    """The bulletin's draft for the round: ``bulletin_text`` counts by the judgement ``st.data`` carries."""
+    from duban.render.bulletin import bulletin_text
 
-    draft = bulletin_text(doc, st.data)
-    counts = st.by_colour
-    figures = "，".join(
-        f"{COLOURS[c][0]}{counts[c]}项" for c in (TRACK_DONE, ON_TRACK, AT_RISK, LAGGING, TRACK_NOT_STARTED)
-    )
-    for block in draft.blocks:
-        if block.kind == PARAGRAPH and "从推进情况看，" in block.text and "从报送情况看" in block.text:
-            head, rest = block.text.split("从推进情况看，", 1)
-            _old, tail = rest.split("从报送情况看", 1)
-            text = f"{head}从推进情况看，{figures}。"
-            if st.attention:
-                numbers = "、".join(f"第{n}项" for n in st.attention)
-                text += f"需关注的任务（{numbers}）指标接近序时进度或本轮报告未报送。"
-            block.text = text + "从报送情况看" + tail
-            break
-    return draft
+    return bulletin_text(doc, st.data)
 
 
 # Bulletin drafts are kept as an append-only series of audit events on their round: every saved
