@@ -475,6 +475,61 @@ def test_the_demo_round_bulletin_names_exactly_what_the_data_says(db, capsys):
     assert f"序时推进{counts['on_track']}项，需关注{counts['at_risk']}项，滞后{counts['lagging']}项" in draft
 
 
+def test_render_on_the_demo_city_counts_as_duban_status(db, capsys, monkeypatch, tmp_path):
+    """``duban render summary|bulletin --government`` on the demo's overdue round: every task figure is
+    ``duban status``'s, category by category (it used to say 按序时推进11 / 未启动17 against 序时推进10 /
+    需关注18), and the late and missing reports are the ones it lists."""
+    from datetime import date
+
+    from django.utils import timezone
+
+    from duban.render import charts
+    from duban.track import COLOURS
+    from duban.web.demo import build_government
+
+    today = date(2026, 11, 21)
+    build_government("云溪市", today=today)
+    real_localdate = timezone.localdate
+    # The command takes "the latest round past due" as of today: make that the demo's today.
+    monkeypatch.setattr(timezone, "localdate", lambda value=None, *a: real_localdate(value, *a) if value else today)
+    status = status_json(capsys, today.isoformat())
+    stored = ["--government", "云溪市", "--year", str(today.year)]
+
+    assert main(["render", "summary", *stored, "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["counted_by"] == "duban.track"
+    assert summary["task_counts"] == status["by_status"]
+    assert list(summary["task_counts"]) == list(status["by_status"])  # the same categories, in the same order
+    assert summary["tasks"] == status["tasks"] and summary["unreported_tasks"] == []
+    assert status["by_status"]["at_risk"] and status["by_status"]["lagging"]  # the demo exercises the colours
+    late = {(x["unit"], x["task"], x["state"]) for x in status["late_reports"] if x["round"] == summary["round"]}
+    got = {(unit, task, state) for state in ("late", "missing") for task, unit in summary["reports_by_state"][state]}
+    assert got == late and {s for _u, _t, s in late} == {"late", "missing"}
+
+    assert main(["render", "bulletin", *stored, "--print-text"]) == 0
+    text = capsys.readouterr().out
+    counts = status["by_status"]
+    figures = "，".join(
+        f"{COLOURS[c][0]}{counts[c]}项" for c in ("done", "on_track", "at_risk", "lagging", "not_started")
+    )
+    assert f"从推进情况看，{figures}。" in text
+    reports = summary["report_counts"]
+    assert f"逾期报送{reports['late']}份，未报送{reports['missing']}份。" in text
+    for unit in {u for u, _t, _s in late}:
+        assert f"\n{unit}：" in text
+
+    drawn = []
+    real_chart = charts._bar_chart
+    monkeypatch.setattr(
+        charts,
+        "_bar_chart",
+        lambda keys, c, *rest: drawn.append({k: c.get(k, 0) for k in keys}) or real_chart(keys, c, *rest),
+    )
+    assert main(["render", "bulletin", *stored, "-o", str(tmp_path / "b.docx")]) == 0
+    assert drawn[0] == status["by_status"] and list(drawn[0]) == list(status["by_status"])
+    assert drawn[1] == {"on_time": reports["on_time"], "late": reports["late"], "missing": reports["missing"]}
+
+
 def test_a_template_made_on_the_command_line_lands_in_the_rounds_of_the_same_dates(world, login, tmp_path):
     from duban.render.ledger import unit_ledger_template
     from duban.web.services.render_data import document_for
