@@ -242,8 +242,8 @@ def _yearend(args) -> int:
 
 
 def _summary(args) -> int:
-    from duban.render.data import REPORT_LABELS, STATUS_LABELS
-    from duban.render.summary import round_summary
+    from duban.render.data import REPORT_LABELS
+    from duban.render.summary import round_summary, status_label
 
     doc = load_plan(args)
     s = round_summary(doc, load_round(args))
@@ -253,7 +253,7 @@ def _summary(args) -> int:
         return 0
     print(f"{s.round}：任务 {s.tasks} 项，报告 {s.reports} 份")
     for key, n in s.task_counts.items():
-        print(f"  {STATUS_LABELS[key]}\t{n}\t{'、'.join(s.tasks_by_status[key])}")
+        print(f"  {status_label(key)}\t{n}\t{'、'.join(s.tasks_by_status[key])}")
     for key, n in s.report_counts.items():
         print(f"  {REPORT_LABELS[key]}\t{n}")
     print("推进较好：" + ("、".join(u.unit for u in s.good_units) or "无"))

@@ -33,18 +33,9 @@ DONE = "done"
 STATUSES = (NOT_STARTED, ON_SCHEDULE, BEHIND, DONE)
 
 
-class _StatusLabels(dict):
-    """The four reported statuses' labels; iterating gives exactly those four (ledger status lists),
-    while a ``duban.track`` colour key (``on_track``, ``at_risk``, ``lagging``) still reads as the
-    label ``duban status`` prints, so a judged summary's keys can be labelled like the four."""
-
-    def __missing__(self, key: str) -> str:
-        if key in COLOURS:
-            return COLOURS[key][0]
-        raise KeyError(key)
-
-
-STATUS_LABELS = _StatusLabels({NOT_STARTED: "未启动", ON_SCHEDULE: "按序时推进", BEHIND: "滞后", DONE: "已完成"})
+# The four statuses a unit reports; a judged round's tracker colours are labelled by
+# ``duban.render.summary.status_label``.
+STATUS_LABELS = {NOT_STARTED: "未启动", ON_SCHEDULE: "按序时推进", BEHIND: "滞后", DONE: "已完成"}
 
 ON_TIME = "on_time"
 LATE = "late"
