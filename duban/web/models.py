@@ -175,6 +175,9 @@ class Ledger(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["task", "unit"], name="ledger_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.unit} · 任务{self.task.number}台账"
+
 
 class Milestone(models.Model):
     ledger = models.ForeignKey(Ledger, on_delete=models.CASCADE, related_name="milestones")
@@ -267,6 +270,9 @@ class Urge(models.Model):
     class Meta:
         ordering = ["-created_at"]
 
+    def __str__(self) -> str:
+        return f"催办{self.unit}" + (f" · 任务{self.task.number}" if self.task_id else "")
+
 
 class Inspection(models.Model):
     KINDS = [("special", "专项督查"), ("comprehensive", "综合督查")]
@@ -279,6 +285,9 @@ class Inspection(models.Model):
 
     class Meta:
         ordering = ["-held_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.title}"
 
 
 class Finding(models.Model):
@@ -306,6 +315,9 @@ class ChangeRequest(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · 任务{self.task.number}{self.get_kind_display()}申请"
 
 
 class AuditLogIsAppendOnly(Exception):
