@@ -51,12 +51,12 @@ def _visible_tasks(actor, plan):
     return None if actor.is_office else actor.tasks(plan)
 
 
-def _unit(actor, plan, unit_id) -> Unit:
-    """A unit of the plan's government this user may act for: own unit, or any for the office."""
+def _unit_name(actor, plan, unit_id) -> str:
+    """The plan's name of a unit this user may act for: own unit, or any for the office."""
     unit = Unit.objects.filter(government=plan.government, pk=unit_id).first()
     if unit is None or (not actor.is_office and unit.pk != actor.unit_id):
         raise Http404("没有这个单位")
-    return unit
+    return ledger_upload.plan_unit_name(plan, unit)
 
 
 def _refused(request, plan, exc: DubanError):
@@ -75,6 +75,14 @@ def _latest_standing(plan, tasks=None, prefer_annual=False):
     if prefer_annual and any(r.kind == "annual" for r in passed):
         passed = [r for r in passed if r.kind == "annual"]
     return rd.standing(plan, passed[-1], today, tasks=tasks) if passed else None
+
+
+def _yearend_standing(plan, tasks=None):
+    """The standing a year-end account is written from: the annual round once it is past due."""
+    standing = _latest_standing(plan, tasks, prefer_annual=True)
+    if standing is None:
+        raise DubanError("还没有已过截止日期的报送轮次，无法生成全年落实情况")
+    return standing
 
 
 @page
@@ -131,9 +139,7 @@ def yearend(request, plan_id):
     plan = actor.plan(plan_id)
     tasks = _visible_tasks(actor, plan)
     try:
-        standing = _latest_standing(plan, tasks, prefer_annual=True)
-        if standing is None:
-            raise DubanError("还没有已过截止日期的报送轮次，无法生成全年落实情况")
+        standing = _yearend_standing(plan, tasks)
         doc = rd.document_for(plan, tasks)
         data = _made(lambda out: render_yearend(doc, standing.data, out))
     except DubanError as exc:
@@ -148,8 +154,7 @@ def unit_ledger(request, plan_id, unit_id):
     actor = request.actor
     plan = actor.plan(plan_id)
     actor.require(actor.is_office or actor.is_unit, "市领导不填写台账")
-    unit = _unit(actor, plan, unit_id)
-    name = ledger_upload.plan_unit_name(plan, unit)
+    name = _unit_name(actor, plan, unit_id)
     rounds = [r.title for r in rd.report_rounds(plan)] or None
     try:
         data = _made(lambda out: unit_ledger_template(rd.document_for(plan), name, out, rounds))
@@ -165,12 +170,9 @@ def unit_yearend(request, plan_id, unit_id):
     actor = request.actor
     plan = actor.plan(plan_id)
     actor.require(actor.is_office or actor.is_unit, "市领导请下载整份全年落实情况")
-    unit = _unit(actor, plan, unit_id)
-    name = ledger_upload.plan_unit_name(plan, unit)
+    name = _unit_name(actor, plan, unit_id)
     try:
-        standing = _latest_standing(plan, prefer_annual=True)
-        if standing is None:
-            raise DubanError("还没有已过截止日期的报送轮次，无法生成全年落实情况")
+        standing = _yearend_standing(plan)
         doc = rd.document_for(plan)
         data = _made(lambda out: render_yearend(doc, standing.data, out, unit=name))
     except DubanError as exc:
