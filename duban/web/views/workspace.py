@@ -204,14 +204,20 @@ def ledger_edit(request, task_id):
     )
 
 
+def _task_round(task, round_id) -> ReportingRound:
+    """A reporting round of the task's own plan; a round of another plan answers 404."""
+    rnd = ReportingRound.objects.filter(plan=task.plan, pk=round_id).first()
+    if rnd is None:
+        raise Http404
+    return rnd
+
+
 @page
 def report_open(request, task_id, round_id):
     actor = request.actor
     task = actor.task(task_id)
     actor.require(actor.reports_on(task), "只有牵头或负责单位填写进展报告")
-    rnd = ReportingRound.objects.filter(plan=task.plan, pk=round_id).first()
-    if rnd is None:
-        raise Http404
+    rnd = _task_round(task, round_id)
     report = report_service.report_for(task, Unit.objects.get(pk=actor.unit_id), rnd)
     return redirect("report_detail", report.pk)
 
@@ -332,9 +338,7 @@ def contribute(request, task_id, round_id):
     actor = request.actor
     task = actor.task(task_id)
     actor.require(actor.can_contribute(task), "只有配合单位可以提交配合情况")
-    rnd = ReportingRound.objects.filter(plan=task.plan, pk=round_id).first()
-    if rnd is None:
-        raise Http404
+    rnd = _task_round(task, round_id)
     text = request.POST.get("text", "").strip()
     if not text:
         messages.error(request, "请填写配合工作情况")
