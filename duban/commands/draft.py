@@ -20,14 +20,19 @@ ROLE_WORDS = {"lead": "牵头", "responsible": "负责", "support": "配合", "m
 def add_arguments(p) -> None:
     p.add_argument("report", help="政府工作报告：.txt .docx .pdf .html")
     add_learning_arguments(p)
-    out = p.add_mutually_exclusive_group()
-    out.add_argument("--json", action="store_true", help="输出 duban.document/1 JSON（kind: draft）")
-    out.add_argument("-o", "--output", metavar="draft.json", help="把 JSON 写入文件（写完整才替换）")
+    add_output_arguments(p, "输出 duban.document/1 JSON（kind: draft）", "draft.json")
 
 
 def add_learning_arguments(p) -> None:
     p.add_argument("--history", nargs="+", metavar="NOTICE", default=[], help="往年或其他政府的任务分解通知，用于学习")
     p.add_argument("--directory", metavar="DIR.yaml", help="本级政府的单位名录（YAML），覆盖默认名录")
+
+
+def add_output_arguments(p, json_help: str, output_metavar: str) -> None:
+    """``--json`` or ``-o FILE``, the two outputs besides the listing that ``emit`` writes."""
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help=json_help)
+    out.add_argument("-o", "--output", metavar=output_metavar, help="把 JSON 写入文件（写完整才替换）")
 
 
 def run(args) -> int:

@@ -11,13 +11,11 @@ import sys
 
 
 def add_arguments(p) -> None:
-    from duban.commands.draft import add_learning_arguments
+    from duban.commands.draft import add_learning_arguments, add_output_arguments
 
     p.add_argument("notice", help="要重新推荐责任单位的任务分解通知")
     add_learning_arguments(p)
-    out = p.add_mutually_exclusive_group()
-    out.add_argument("--json", action="store_true", help="输出 duban.document/1 JSON")
-    out.add_argument("-o", "--output", metavar="out.json", help="把 JSON 写入文件（写完整才替换）")
+    add_output_arguments(p, "输出 duban.document/1 JSON", "out.json")
 
 
 def run(args) -> int:
