@@ -96,6 +96,15 @@ def _read_json(path: str, what: str):
         raise InputError(f"{what}文件 {path} 不是有效的 JSON（第{exc.lineno}行）") from exc
 
 
+def _load_json(path: str, what: str, from_json):
+    """A plan or round from its JSON file; a value out of shape or a missing field is the input's fault."""
+    data = _read_json(path, what)
+    try:
+        return from_json(data)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise InputError(f"{path}：{exc}" if isinstance(exc, ValueError) else f"{path} 缺少字段 {exc}") from exc
+
+
 def _web():
     """The web application's export functions, when Django and the app are there."""
     import os
@@ -132,13 +141,7 @@ def load_plan(args):
         from duban.doc import parse_file
 
         return parse_file(args.plan)
-    data = _read_json(args.plan, "计划")
-    try:
-        return Document.from_json(data)
-    except (ValueError, KeyError, TypeError) as exc:
-        raise InputError(
-            f"{args.plan}：{exc}" if isinstance(exc, ValueError) else f"{args.plan} 缺少字段 {exc}"
-        ) from exc
+    return _load_json(args.plan, "计划", Document.from_json)
 
 
 def load_round(args, *, required: bool = True):
@@ -150,13 +153,7 @@ def load_round(args, *, required: bool = True):
         if required:
             raise DubanError("请用 --round ROUND.json 给出报送轮次数据")
         return None
-    data = _read_json(args.round, "报送轮次")
-    try:
-        return RoundData.from_json(data)
-    except (ValueError, KeyError, TypeError) as exc:
-        raise InputError(
-            f"{args.round}：{exc}" if isinstance(exc, ValueError) else f"{args.round} 缺少字段 {exc}"
-        ) from exc
+    return _load_json(args.round, "报送轮次", RoundData.from_json)
 
 
 def _output(path: str, suffix: str) -> str:
