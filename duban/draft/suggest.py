@@ -72,6 +72,9 @@ WEIGHTS = {
     "calibrate": 1,
     "calibration_min": 30,
     "calibration_c": 1.0,  # inverse strength of the fit's L2 penalty
+    # Without calibration, a unit named in the text joins the set by its own
+    # chance (the mention rate), not by its share of the function scores.
+    "named_chance": 1,
 }
 
 
@@ -653,16 +656,35 @@ class Suggester:
         prim, anyr, neighbours, hits, named, signals = self.scores(text, sims)
         if not len(self.naming):
             return [], []
+        named_joined: list[int] = []
         if self.calibration is not None:
             coef, intercept = self.calibration
             anyr = 1 / (1 + np.exp(-(signals @ coef + intercept)))
             order = self._order(prim, anyr)
             chosen = self._best_expected_f1(order, anyr, 1.0)
         else:
+            anyr = np.clip(anyr / self.weights["expected_f1"], 0.0, 1.0)
             order = self._order(prim, anyr)
-            chosen = self._best_expected_f1(order, anyr, self.weights["expected_f1"])
+            chosen = self._best_expected_f1(order, anyr, 1.0)
+            if self.weights["named_chance"]:
+                # A unit named in the text is on the task as often as the history's
+                # notices put a unit they name on it — a chance in its own right,
+                # not a score among the function scores.  It joins the set when
+                # that chance is above half the set's expected F1 (adding it then
+                # raises the expectation), after the units chosen by function.
+                chance = np.maximum(anyr, named)
+                total = float(chance.sum())
+                for j in np.argsort(-named):
+                    if named[j] <= 0 or j in chosen or j in named_joined:
+                        continue
+                    expected = (
+                        2 * float(chance[chosen + named_joined].sum()) / (len(chosen) + len(named_joined) + total)
+                    )
+                    if chance[j] > expected / 2:
+                        named_joined.append(int(j))
+                anyr = chance
         # Top-3 counts leads: after the lead, the set's units go by their primary score.
-        chosen = chosen[:1] + sorted(chosen[1:], key=lambda j: -prim[j])
+        chosen = chosen[:1] + sorted(chosen[1:], key=lambda j: -prim[j]) + named_joined
         for j in list(chosen):
             for b in self.companions.get(j, []):
                 if b not in chosen:
