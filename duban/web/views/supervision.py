@@ -28,6 +28,15 @@ from duban.web.views.common import page, today
 LATE_SHOWN = 100
 
 
+def _overseen_plan(actor, plan_id, why: str = "没有权限"):
+    """A plan whose supervision pages this user may read: the office's and the leaders', nobody else's.
+
+    The role is checked before the plan is looked up, so a unit user is refused rather than told there is no plan.
+    """
+    actor.require(actor.is_office or actor.is_leader, why)
+    return actor.plan(plan_id)
+
+
 def _bars(counter) -> list[dict]:
     total = sum(counter.values()) or 1
     return [
@@ -45,8 +54,7 @@ def _bars(counter) -> list[dict]:
 @page
 def dashboard(request, plan_id):
     actor = request.actor
-    actor.require(actor.is_office or actor.is_leader, "总览只对督查人员和市领导开放")
-    plan = actor.plan(plan_id)
+    plan = _overseen_plan(actor, plan_id, "总览只对督查人员和市领导开放")
     if not plan.is_published:
         return redirect("plan_review", plan.pk)
     data = overview(plan, today(), actor.tasks(plan))
@@ -105,8 +113,7 @@ def urge(request, plan_id):
 @page
 def urges(request, plan_id):
     actor = request.actor
-    actor.require(actor.is_office or actor.is_leader, "没有权限")
-    plan = actor.plan(plan_id)
+    plan = _overseen_plan(actor, plan_id)
     return render(
         request,
         "duban/urges.html",
@@ -117,8 +124,7 @@ def urges(request, plan_id):
 @page
 def report_queue(request, plan_id):
     actor = request.actor
-    actor.require(actor.is_office or actor.is_leader, "没有权限")
-    plan = actor.plan(plan_id)
+    plan = _overseen_plan(actor, plan_id)
     state = request.GET.get("state") or ProgressReport.SUBMITTED
     reports = actor.reports().filter(task__plan=plan, state=state).select_related("task", "unit", "round")[:500]
     return render(
@@ -131,8 +137,7 @@ def report_queue(request, plan_id):
 @page
 def inspections(request, plan_id):
     actor = request.actor
-    actor.require(actor.is_office or actor.is_leader, "没有权限")
-    plan = actor.plan(plan_id)
+    plan = _overseen_plan(actor, plan_id)
     if request.method == "POST":
         actor.require(actor.is_office, "只有督查人员可以记录督查")
         kind = request.POST.get("kind")
@@ -191,8 +196,7 @@ def finding_add(request, plan_id, inspection_id):
 @page
 def changes(request, plan_id):
     actor = request.actor
-    actor.require(actor.is_office or actor.is_leader, "没有权限")
-    plan = actor.plan(plan_id)
+    plan = _overseen_plan(actor, plan_id)
     items = ChangeRequest.objects.filter(task__in=actor.tasks(plan)).select_related("task", "unit", "decided_by")
     return render(request, "duban/changes.html", {"plan": plan, "changes": items})
 
