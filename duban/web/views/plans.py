@@ -78,6 +78,15 @@ def _draft_plan(request, plan_id) -> Plan:
     return plan
 
 
+def _draft_task(request, plan_id, task_id) -> tuple[Plan, Task]:
+    """A task of a plan under review; a task of another plan answers 404."""
+    plan = _draft_plan(request, plan_id)
+    task = Task.objects.filter(plan=plan, pk=task_id).first()
+    if task is None:
+        raise Http404
+    return plan, task
+
+
 @page
 def plan_review(request, plan_id):
     plan = _draft_plan(request, plan_id)
@@ -108,10 +117,7 @@ def plan_review(request, plan_id):
 
 @page
 def task_units(request, plan_id, task_id):
-    plan = _draft_plan(request, plan_id)
-    task = Task.objects.filter(plan=plan, pk=task_id).first()
-    if task is None:
-        raise Http404
+    plan, task = _draft_task(request, plan_id, task_id)
     editing = request.GET.get("edit") == "1"
     if request.method == "POST":
         if plan.is_published:
@@ -167,10 +173,7 @@ def plan_discard(request, plan_id):
 @page
 def task_edit(request, plan_id, task_id):
     """Edit, split (blank line), merge into the previous task, or move a draft task."""
-    plan = _draft_plan(request, plan_id)
-    task = Task.objects.filter(plan=plan, pk=task_id).first()
-    if task is None:
-        raise Http404
+    plan, task = _draft_task(request, plan_id, task_id)
     action = request.POST.get("action")
     try:
         if action == "text":
