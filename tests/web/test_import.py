@@ -10,6 +10,16 @@ from .conftest import small_notice
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 
 
+def corpus_upload(name: str):
+    """A corpus file as the browser uploads it; the test is skipped where the corpus is absent."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    path = CORPUS / name
+    if not path.exists():
+        pytest.skip(f"corpus not found at {CORPUS}")
+    return SimpleUploadedFile(path.name, path.read_bytes())
+
+
 @pytest.fixture
 def office(db, login):
     from django.contrib.auth.models import User
@@ -144,16 +154,10 @@ def test_only_the_office_imports(world, login):
 
 @pytest.mark.corpus
 def test_upload_the_jiyuan_notice(office):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    path = CORPUS / "notice-jiyuan-2026.txt"
-    if not path.exists():
-        pytest.skip(f"corpus not found at {CORPUS}")
+    upload = corpus_upload("notice-jiyuan-2026.txt")
     pytest.importorskip("duban.doc.load", reason="document loader not built yet")
     client, gov = office
-    response = client.post(
-        "/plans/import/", {"notice": SimpleUploadedFile(path.name, path.read_bytes()), "year": "2026"}
-    )
+    response = client.post("/plans/import/", {"notice": upload, "year": "2026"})
     assert response.status_code == 302, response.content.decode()[:2000]
     plan = Plan.objects.get()
     assert plan.doc_number == "济政〔2026〕1号"
@@ -164,14 +168,9 @@ def test_upload_the_jiyuan_notice(office):
 
 @pytest.mark.corpus
 def test_start_from_a_report(office):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    path = CORPUS / "report-yanshi-2026.txt"
-    if not path.exists():
-        pytest.skip(f"corpus not found at {CORPUS}")
+    upload = corpus_upload("report-yanshi-2026.txt")
     pytest.importorskip("duban.draft.suggest", reason="drafting not built yet")
     client, gov = office
-    upload = SimpleUploadedFile(path.name, path.read_bytes())
     response = client.post("/plans/import/", {"notice": upload, "year": "2026", "kind": "report"})
     assert response.status_code == 302, response.content.decode()[:2000]
     plan = Plan.objects.get()
@@ -179,11 +178,8 @@ def test_start_from_a_report(office):
     assert Assignment.objects.filter(task__plan=plan).exists(), "units were suggested"
     assert client.get(f"/plans/{plan.pk}/review/").status_code == 200
     # A notice uploaded as a report is refused with a sentence.
-    notice = CORPUS / "notice-jiyuan-2026.txt"
-    response = client.post(
-        "/plans/import/",
-        {"notice": SimpleUploadedFile(notice.name, notice.read_bytes()), "year": "2026", "kind": "report"},
-    )
+    notice = corpus_upload("notice-jiyuan-2026.txt")
+    response = client.post("/plans/import/", {"notice": notice, "year": "2026", "kind": "report"})
     assert response.status_code == 400
     assert Plan.objects.count() == 1
 
