@@ -20,8 +20,12 @@ from duban.web.services.overview import overview
 from duban.web.views.common import today
 
 
+def _json(data, status=200):
+    return JsonResponse(data, status=status, safe=False, json_dumps_params={"ensure_ascii": False})
+
+
 def _error(status: int, message: str) -> JsonResponse:
-    return JsonResponse({"error": message}, status=status, json_dumps_params={"ensure_ascii": False})
+    return _json({"error": message}, status)
 
 
 def api(view):
@@ -64,10 +68,6 @@ def api(view):
             raise
 
     return wrapper
-
-
-def _json(data, status=200):
-    return JsonResponse(data, status=status, safe=False, json_dumps_params={"ensure_ascii": False})
 
 
 def report_json(r: ProgressReport) -> dict:
