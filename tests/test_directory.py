@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from duban.doc.directory import Resolution, Unit, UnitDirectory, guess_kind
 from duban.doc.model import LEAD, RESPONSIBLE, SUPPORT, Document, Task, UnitRef
 from duban.errors import DubanError
-
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+from tests.conftest import corpus_file
 
 JIYUAN_YAML = """\
 government: 济源市
@@ -316,9 +313,7 @@ def test_add_merges_into_the_existing_unit():
 
 @pytest.mark.corpus
 def test_directory_from_the_jiyuan_notice():
-    path = CORPUS / "notice-jiyuan-2026.txt"
-    if not path.exists():
-        pytest.skip(f"corpus file {path} is absent")
+    path = corpus_file("notice-jiyuan-2026.txt")
     from duban.doc import parse_file
 
     doc = parse_file(path)
@@ -342,9 +337,7 @@ def test_directory_from_the_jiyuan_notice():
 
 @pytest.mark.corpus
 def test_directory_command_writes_and_checks(tmp_path, capsys):
-    path = CORPUS / "notice-jiyuan-2026.txt"
-    if not path.exists():
-        pytest.skip(f"corpus file {path} is absent")
+    path = corpus_file("notice-jiyuan-2026.txt")
     from duban.cli import main
 
     out = tmp_path / "jiyuan.yaml"
@@ -404,9 +397,7 @@ def test_directory_command_refuses_a_broken_directory(tmp_path, capsys):
 
 @pytest.mark.corpus
 def test_benchmark_resolve_henan_units(benchmark):
-    path = CORPUS / "notice-henan-2026.txt"
-    if not path.exists():
-        pytest.skip(f"corpus file {path} is absent")
+    path = corpus_file("notice-henan-2026.txt")
     from duban.doc import parse_file
 
     doc = parse_file(path)

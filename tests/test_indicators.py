@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 from duban.doc.indicators import find_indicators
 from duban.doc.model import Indicator
-
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+from tests.conftest import corpus_file
 
 
 def corpus_text(name: str) -> str:
-    path = CORPUS / name
-    if not path.exists():
-        pytest.skip(f"corpus file {path} is absent (the shared corpus is not checked out next to the repo)")
-    return path.read_text(encoding="utf-8")
+    return corpus_file(name).read_text(encoding="utf-8")
 
 
 def rows(text: str) -> list[tuple]:

@@ -14,8 +14,7 @@ import pytest
 from duban.doc.load import DEFAULT_MAX_BYTES, MB, load, load_bytes, sniff
 from duban.doc.source import Para, Source, Table
 from duban.errors import InputError
-
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+from tests.conftest import corpus_file
 
 LINES = [
     "济源市人民政府文件",
@@ -131,9 +130,7 @@ def test_stdin_over_the_limit_is_refused(monkeypatch):
 
 
 def test_corpus_notice_loads_line_for_line():
-    path = CORPUS / "notice-jiyuan-2026.txt"
-    if not path.exists():
-        pytest.skip(f"corpus not present at {CORPUS}")
+    path = corpus_file("notice-jiyuan-2026.txt")
     source = load(path)
     text = path.read_text(encoding="utf-8")
     assert paras(source) == text.removesuffix("\n").split("\n")

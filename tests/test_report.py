@@ -3,7 +3,6 @@
 import json
 import re
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -11,15 +10,11 @@ from duban.doc.model import Paragraph
 from duban.doc.report import looks_like_report, read_report, split_targets
 from duban.doc.source import Source
 from duban.errors import NotADocumentError
-
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+from tests.conftest import corpus_file
 
 
 def corpus_source(name: str) -> Source:
-    path = CORPUS / name
-    if not path.exists():
-        pytest.skip(f"corpus file {path} is absent (tests read ../shared/corpus)")
-    return Source.from_text(path.read_text(encoding="utf-8"), name=name)
+    return Source.from_text(corpus_file(name).read_text(encoding="utf-8"), name=name)
 
 
 @pytest.fixture(scope="module")
@@ -262,9 +257,7 @@ def test_pingdingshan_target_values_exact(pingdingshan):
 def test_duban_parse_report_json(capsys):
     from duban.cli import main
 
-    path = CORPUS / "report-yanshi-2026.txt"
-    if not path.exists():
-        pytest.skip(f"corpus file {path} is absent")
+    path = corpus_file("report-yanshi-2026.txt")
     assert main(["parse", str(path), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["kind"] == "report" and out["year"] == 2026 and out["date"] == "2026-01-31"

@@ -1,13 +1,10 @@
 """The round trip: notice → report prose → draft, and the task-boundary scores."""
 
-from pathlib import Path
-
 import pytest
 
 from duban.doc.model import Document, Task
 from duban.draft.roundtrip import boundary_scores, normalise, notice_to_prose, round_trip
-
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+from tests.conftest import corpus_file
 
 
 def notice(*rows: tuple[list[str], str], year: int = 2026) -> Document:
@@ -107,10 +104,7 @@ def test_normalise():
 def corpus_notice(name: str) -> Document:
     from duban.doc import parse_file
 
-    path = CORPUS / name
-    if not path.exists():
-        pytest.skip(f"corpus file {path} is absent (tests read ../shared/corpus)")
-    return parse_file(path)
+    return parse_file(corpus_file(name))
 
 
 @pytest.mark.corpus

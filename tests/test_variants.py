@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from duban.doc.load import load
 from duban.doc.model import LEAD, MONITOR, RESPONSIBLE, SUPPORT, Document, Task, UnitRef
 from duban.doc.source import Para, Table
+from tests.conftest import corpus_file
 from tests.variants import (
     TABLE_HEADER,
     notice_docx,
@@ -22,7 +22,6 @@ from tests.variants import (
     wrap_lines,
 )
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 PAGE_NUMBER = re.compile(r"^— (\d+) —$")
 
 
@@ -104,9 +103,7 @@ def test_notice_pdf_hard_wraps_and_numbers_pages(tmp_path):
 
 
 def test_corpus_notice_as_pdf_reads_back_line_for_line(tmp_path):
-    path = CORPUS / "notice-jiyuan-2026.txt"
-    if not path.exists():
-        pytest.skip(f"corpus not present at {CORPUS}")
+    path = corpus_file("notice-jiyuan-2026.txt")
     lines = path.read_text(encoding="utf-8").split("\n")
     pages = notice_pdf(lines, tmp_path / "jiyuan.pdf")
     text = load(tmp_path / "jiyuan.pdf").lines()

@@ -1,13 +1,11 @@
 import json
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from duban.cli import main
 from duban.web.models import Government, Plan, ProgressReport, Unit
-
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
+from tests.conftest import corpus_file
 
 
 def test_status_counts_match_the_dashboard(world, capsys):
@@ -44,9 +42,7 @@ def test_import_a_missing_file(db, capsys):
 
 @pytest.mark.corpus
 def test_import_the_jiyuan_notice_creates_government_and_units(db, capsys):
-    path = CORPUS / "notice-jiyuan-2026.txt"
-    if not path.exists():
-        pytest.skip(f"corpus not found at {CORPUS}")
+    path = corpus_file("notice-jiyuan-2026.txt")
     assert main(["import", str(path), "--government", "济源示范区", "--year", "2026", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     gov = Government.objects.get(name="济源示范区")

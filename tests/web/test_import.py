@@ -1,22 +1,17 @@
-from pathlib import Path
-
 import pytest
 
 from duban.web.models import Assignment, AuditEvent, Plan, ReportingRound, Unit
 from duban.web.services import plans
+from tests.conftest import corpus_file
 
 from .conftest import small_notice
-
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 
 
 def corpus_upload(name: str):
     """A corpus file as the browser uploads it; the test is skipped where the corpus is absent."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    path = CORPUS / name
-    if not path.exists():
-        pytest.skip(f"corpus not found at {CORPUS}")
+    path = corpus_file(name)
     return SimpleUploadedFile(path.name, path.read_bytes())
 
 
