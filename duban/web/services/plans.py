@@ -22,8 +22,8 @@ ACCEPTED_SUFFIXES = (".txt", ".docx", ".pdf", ".xlsx", ".html", ".htm")
 ROUND_TITLES = {"plan": "落实方案和工作台账", "progress": "进展情况", "annual": "全年落实情况"}
 
 
-def read_upload(data: bytes, name: str):
-    """Bytes of an uploaded file → a parsed Document, or a DubanError with one sentence."""
+def _parsed_upload(data: bytes, name: str, kind: str | None = None):
+    """Bytes of an uploaded notice or report → a parsed Document, or a DubanError with one sentence."""
     suffix = Path(name).suffix.lower()
     if suffix not in ACCEPTED_SUFFIXES:
         raise InputError(f"不支持的文件类型“{suffix or name}”：请上传 .txt、.docx、.pdf、.xlsx 或 .html 文件")
@@ -38,11 +38,16 @@ def read_upload(data: bytes, name: str):
 
     try:
         loaded = load_bytes(data, name)
-        document = loaded if isinstance(loaded, Document) else parse_source(loaded)
+        return loaded if isinstance(loaded, Document) else parse_source(loaded, kind=kind)
     except DubanError:
         raise
     except Exception as exc:  # a damaged file can break any loader; the user gets a sentence, not a 500
         raise InputError(f"无法读取文件“{name}”：文件可能已损坏或格式不符（{type(exc).__name__}）") from exc
+
+
+def read_upload(data: bytes, name: str):
+    """Bytes of an uploaded file → a parsed notice, or a DubanError with one sentence."""
+    document = _parsed_upload(data, name)
     if document.kind != "notice" or not document.tasks:
         raise NotADocumentError(f"“{name}”不是任务分解通知：没有找到带责任单位的编号任务")
     document.source = document.source or name
@@ -54,27 +59,14 @@ def draft_from_report(data: bytes, name: str, government: Government):
 
     The government's earlier published plans are the history the suggester learns from.
     """
-    suffix = Path(name).suffix.lower()
-    if suffix not in ACCEPTED_SUFFIXES:
-        raise InputError(f"不支持的文件类型“{suffix or name}”：请上传 .txt、.docx、.pdf、.xlsx 或 .html 文件")
-    if len(data) > settings.MAX_UPLOAD_BYTES or not data.strip():
-        raise InputError("文件是空的或太大")
-    from duban.doc import Document, parse_source
-    from duban.doc.load import load_bytes
+    report = _parsed_upload(data, name, kind="report")
+    if report.kind != "report" or not (report.areas or report.targets):
+        raise NotADocumentError(f"“{name}”不是政府工作报告：没有找到年度重点工作部分")
     from duban.draft.catalogue import functions_of
     from duban.draft.decompose import decompose
     from duban.draft.suggest import suggest_document
     from duban.web.services.export import plan_document
 
-    try:
-        loaded = load_bytes(data, name)
-        report = loaded if isinstance(loaded, Document) else parse_source(loaded, kind="report")
-    except DubanError:
-        raise
-    except Exception as exc:  # a damaged file can break any loader
-        raise InputError(f"无法读取文件“{name}”：文件可能已损坏或格式不符（{type(exc).__name__}）") from exc
-    if report.kind != "report" or not (report.areas or report.targets):
-        raise NotADocumentError(f"“{name}”不是政府工作报告：没有找到年度重点工作部分")
     history = [plan_document(p) for p in government.plans.filter(status=Plan.PUBLISHED).order_by("-year")[:3]]
     directory = [(u.name, functions_of(u.name)) for u in government.units.exclude(kind="collective")] or None
     draft = suggest_document(decompose(report), history, directory)
