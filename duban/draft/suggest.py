@@ -75,6 +75,9 @@ WEIGHTS = {
     # Without calibration, a unit named in the text joins the set by its own
     # chance (the mention rate), not by its share of the function scores.
     "named_chance": 1,
+    # Without calibration, how far a longer task's units get a better chance
+    # (see Suggester._chances): chosen among these by the history's own tasks.
+    "breadth_exponents": (0.0, 0.5, 1.0),
 }
 
 
@@ -407,6 +410,8 @@ class Suggester:
         self._learn_keywords()
         self._learn_companions()
         self._calibrate()
+        self.reference_length = float(np.mean([len(e.text) for e in self.examples])) if self.examples else 40.0
+        self.breadth = self._choose_breadth()
 
     # --- learning -----------------------------------------------------------
     def _examples(self, history: list[Document]) -> list[Example]:
@@ -542,6 +547,45 @@ class Suggester:
         model = LogisticRegression(C=self.weights["calibration_c"], max_iter=500).fit(signals, on_task)
         self.calibration = (model.coef_[0], float(model.intercept_[0]))
 
+    def _chances(self, anyr, text: str, breadth: float, reference: float | None = None):
+        """Uncalibrated chances: a score of ``expected_f1`` is a certainty for a
+        task of average length; a longer task — one that lists more places,
+        sectors or projects — names more units, so the same score is a better
+        chance there by (length / average length) ** breadth."""
+        import numpy as np
+
+        reference = reference or self.reference_length
+        divisor = self.weights["expected_f1"] * (reference / max(len(text), 5)) ** breadth
+        return np.clip(anyr / divisor, 0.0, 1.0)
+
+    def _choose_breadth(self) -> float:
+        """How much a task's length says about how many units it names, chosen
+        among ``breadth_exponents`` by the unit-set F1 of the past tasks, each
+        scored as if it were not in the history and measured against its own
+        notice's average length.  Only where the set is not calibrated on the
+        government's own tasks (the calibration learns its own habits)."""
+        import numpy as np
+
+        choices = self.weights["breadth_exponents"]
+        if self.calibration is not None or self.X is None or len(choices) < 2:
+            return choices[0] if choices else 0.0
+        by_doc: dict[int, list[int]] = defaultdict(list)
+        for e in self.examples:
+            by_doc[id(e.doc)].append(len(e.text))
+        reference = {d: float(np.mean(lengths)) for d, lengths in by_doc.items()}
+        scored = [(self.scores(e.text, self.K[i], held_out=i), e) for i, e in enumerate(self.examples) if e.any_role]
+        best, best_f1 = choices[0], -1.0
+        for breadth in choices:
+            total = 0.0
+            for (prim, anyr, *_), e in scored:
+                chance = self._chances(anyr, e.text, breadth, reference[id(e.doc)])
+                chosen = set(self._best_expected_f1(self._order(prim, chance), chance, 1.0))
+                hits = len(chosen & set(e.any_role))
+                total += 2 * hits / (len(chosen) + len(e.any_role))
+            if total > best_f1:
+                best, best_f1 = breadth, total
+        return best
+
     def _learn_keywords(self) -> None:
         """How far each catalogue keyword is borne out by the history: of the past
         tasks that contain it, the share whose units do the keyword's function.
@@ -663,7 +707,7 @@ class Suggester:
             order = self._order(prim, anyr)
             chosen = self._best_expected_f1(order, anyr, 1.0)
         else:
-            anyr = np.clip(anyr / self.weights["expected_f1"], 0.0, 1.0)
+            anyr = self._chances(anyr, text, self.breadth)
             order = self._order(prim, anyr)
             chosen = self._best_expected_f1(order, anyr, 1.0)
             if self.weights["named_chance"]:
@@ -800,6 +844,9 @@ def suggest_document(
     if not government.place:
         government = Government.guess(doc, history)
     suggester = Suggester(history, government, directory, weights)
+    if doc.tasks:
+        # A task's breadth is its length against the other tasks of its notice.
+        suggester.reference_length = sum(len(t.text) for t in doc.tasks) / len(doc.tasks)
     sims = suggester.similarities([with_heading(t) for t in doc.tasks])
     for task, row in zip(doc.tasks, sims):
         units, candidates = suggester.suggest(task.text, sims=row if suggester.X is not None else None)
