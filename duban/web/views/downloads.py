@@ -31,18 +31,19 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _file(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=DOCX if filename.endswith(".docx") else XLSX)
+def _download(request, plan, name: str, write) -> HttpResponse:
+    """The file ``write(out)`` makes, named after the plan; a refusal goes back to the files page as a message."""
+    buffer = io.BytesIO()
+    try:
+        write(buffer)
+    except DubanError as exc:
+        return _refused(request, plan, exc)
+    filename = f"{plan.government.name}{plan.year}年{name}"
+    response = HttpResponse(buffer.getvalue(), content_type=DOCX if filename.endswith(".docx") else XLSX)
     # content_disposition_header writes RFC 5987 filename*=utf-8''… for the Chinese name.
     response["Content-Disposition"] = content_disposition_header(True, filename)
     response["X-Content-Type-Options"] = "nosniff"
     return response
-
-
-def _made(write) -> bytes:
-    buffer = io.BytesIO()
-    write(buffer)
-    return buffer.getvalue()
 
 
 def _visible_tasks(actor, plan):
@@ -62,10 +63,6 @@ def _unit_name(actor, plan, unit_id) -> str:
 def _refused(request, plan, exc: DubanError):
     messages.error(request, str(exc))
     return redirect("files", plan.pk)
-
-
-def _prefix(plan) -> str:
-    return f"{plan.government.name}{plan.year}年"
 
 
 def _latest_standing(plan, tasks=None, prefer_annual=False):
@@ -108,11 +105,7 @@ def notice(request, plan_id):
     actor = request.actor
     plan = actor.plan(plan_id)
     actor.require(actor.is_office or actor.is_leader, "只有督查人员和市领导可以下载通知")
-    try:
-        data = _made(lambda out: render_notice(rd.document_for(plan), out))
-    except DubanError as exc:
-        return _refused(request, plan, exc)
-    return _file(data, f"{_prefix(plan)}重点工作责任分解通知.docx")
+    return _download(request, plan, "重点工作责任分解通知.docx", lambda out: render_notice(rd.document_for(plan), out))
 
 
 @page
@@ -122,13 +115,12 @@ def plan_table(request, plan_id):
     actor = request.actor
     plan = actor.plan(plan_id)
     tasks = _visible_tasks(actor, plan)
-    try:
+
+    def write(out):
         standing = _latest_standing(plan, tasks)
-        doc = rd.document_for(plan, tasks)
-        data = _made(lambda out: export_plan_xlsx(doc, out, standing.data if standing else None))
-    except DubanError as exc:
-        return _refused(request, plan, exc)
-    return _file(data, f"{_prefix(plan)}重点工作任务表.xlsx")
+        export_plan_xlsx(rd.document_for(plan, tasks), out, standing.data if standing else None)
+
+    return _download(request, plan, "重点工作任务表.xlsx", write)
 
 
 @page
@@ -138,13 +130,12 @@ def yearend(request, plan_id):
     actor = request.actor
     plan = actor.plan(plan_id)
     tasks = _visible_tasks(actor, plan)
-    try:
+
+    def write(out):
         standing = _yearend_standing(plan, tasks)
-        doc = rd.document_for(plan, tasks)
-        data = _made(lambda out: render_yearend(doc, standing.data, out))
-    except DubanError as exc:
-        return _refused(request, plan, exc)
-    return _file(data, f"{_prefix(plan)}重点工作全年落实情况.docx")
+        render_yearend(rd.document_for(plan, tasks), standing.data, out)
+
+    return _download(request, plan, "重点工作全年落实情况.docx", write)
 
 
 @page
@@ -156,11 +147,12 @@ def unit_ledger(request, plan_id, unit_id):
     actor.require(actor.is_office or actor.is_unit, "市领导不填写台账")
     name = _unit_name(actor, plan, unit_id)
     rounds = [r.title for r in rd.report_rounds(plan)] or None
-    try:
-        data = _made(lambda out: unit_ledger_template(rd.document_for(plan), name, out, rounds))
-    except DubanError as exc:
-        return _refused(request, plan, exc)
-    return _file(data, f"{_prefix(plan)}{name}工作台账.xlsx")
+    return _download(
+        request,
+        plan,
+        f"{name}工作台账.xlsx",
+        lambda out: unit_ledger_template(rd.document_for(plan), name, out, rounds),
+    )
 
 
 @page
@@ -171,13 +163,12 @@ def unit_yearend(request, plan_id, unit_id):
     plan = actor.plan(plan_id)
     actor.require(actor.is_office or actor.is_unit, "市领导请下载整份全年落实情况")
     name = _unit_name(actor, plan, unit_id)
-    try:
+
+    def write(out):
         standing = _yearend_standing(plan)
-        doc = rd.document_for(plan)
-        data = _made(lambda out: render_yearend(doc, standing.data, out, unit=name))
-    except DubanError as exc:
-        return _refused(request, plan, exc)
-    return _file(data, f"{_prefix(plan)}{name}全年落实情况.docx")
+        render_yearend(rd.document_for(plan), standing.data, out, unit=name)
+
+    return _download(request, plan, f"{name}全年落实情况.docx", write)
 
 
 # --- ledger upload -----------------------------------------------------------------------------------
@@ -297,9 +288,9 @@ def bulletin_docx(request, plan_id, round_id):
 
     actor = request.actor
     plan, rnd = _bulletin_round(actor, plan_id, round_id)
-    try:
+
+    def write(out):
         doc, st, _drafted, draft, _text, _version = _draft(plan, rnd)
-        data = _made(lambda out: render_bulletin(doc, st.data, out, draft))
-    except DubanError as exc:
-        return _refused(request, plan, exc)
-    return _file(data, f"{_prefix(plan)}{rnd.title}督查通报.docx")
+        render_bulletin(doc, st.data, out, draft)
+
+    return _download(request, plan, f"{rnd.title}督查通报.docx", write)
