@@ -58,7 +58,12 @@ def test_draft_pingdingshan_as_json(notices, capsys):
     for t in tasks:
         scores = [c["score"] for c in t["candidates"]]
         assert all(0 <= s <= 1 for s in scores)
-        assert [c["name"] for c in t["candidates"][: len(t["units"])]] == [u["name"] for u in t["units"]]
+        # The lead first, then the two next likeliest leads, then the rest of
+        # the set in its order, then the others.
+        names, units = [c["name"] for c in t["candidates"]], [u["name"] for u in t["units"]]
+        assert names[0] == units[0] and set(units) <= set(names)
+        after = [n for n in names[3:] if n in units]
+        assert after == [u for u in units if u not in names[:3]]
         assert all(c["why"] for c in t["candidates"])
 
 
@@ -159,11 +164,11 @@ def test_eval_prints_the_measures(capsys):
     assert set(overall) == {"跨政府·本级名录", "跨政府·默认名录", "本政府·五折"}
     assert overall["本政府·五折"]["tasks"] == 118 + 148
     # Floors just under what `duban eval` measured when these weights were set
-    # (in-government 0.883 / 0.955 / 0.612; across governments with the
-    # government's directory 0.827 / 0.951 / 0.564): a change that loses more fails.
+    # (in-government 0.883 / 0.962 / 0.612; across governments with the
+    # government's directory 0.827 / 0.962 / 0.564): a change that loses more fails.
     within, across = overall["本政府·五折"], overall["跨政府·本级名录"]
-    assert within["top1"] >= 0.88 and within["top3"] >= 0.95 and within["f1"] >= 0.61
-    assert across["top1"] >= 0.82 and across["top3"] >= 0.95 and across["f1"] >= 0.56
+    assert within["top1"] >= 0.88 and within["top3"] >= 0.96 and within["f1"] >= 0.61
+    assert across["top1"] >= 0.82 and across["top3"] >= 0.96 and across["f1"] >= 0.56
     assert {t["report"]: t["found"] for t in data["targets"]} == {
         "report-pingdingshan-2026": 12,
         "report-yanshi-2026": 9,

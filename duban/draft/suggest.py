@@ -741,8 +741,14 @@ class Suggester:
         # score; a score is the unit's fit relative to the best-fitting unit.
         best = float(anyr.max()) if anyr.max() > 0 else 1.0
         rest = [j for j in order if j not in chosen and anyr[j] > 0]
+        # The first three are the likeliest leads (after the lead, the two best
+        # primary scores, in the set or not): whoever corrects the draft picks
+        # the lead among them.  Then the rest of the set, then the others.
+        ranked = chosen + rest
+        runners_up = sorted(ranked[1:], key=lambda j: -prim[j])[:2]
+        ranked = ranked[:1] + runners_up + [j for j in ranked[1:] if j not in runners_up]
         candidates = []
-        for j in (chosen + rest)[: max(limit, len(chosen) + 3)]:
+        for j in ranked[: max(limit, len(chosen) + 3)]:
             role = roles.get(j, MONITOR if j in self.monitors else SUPPORT)
             score = max(0.0, min(1.0, float(anyr[j]) / best))
             candidates.append(
