@@ -474,3 +474,18 @@ def test_lagging_tasks_are_listed_and_can_be_urged(world, client):
         },
     )
     assert world.units["商务局"].urges.get().message == "任务 1 进度滞后，请加快推进并说明原因"
+
+
+def test_a_refused_sign_off_says_nothing_of_success(world, client):
+    report = world.reports["a1"]
+    client.force_login(world.users["a_staff"])
+    client.post(f"/reports/{report.pk}/", _form(report, action="send"))
+    report.refresh_from_db()
+    client.force_login(world.users["a_head"])
+    # the head signs off a page loaded before the report last changed
+    refused = client.post(f"/reports/{report.pk}/", {"action": "approve", "version": report.version - 1})
+    assert refused.status_code == 409
+    next_page = client.get(f"/reports/{report.pk}/").content.decode()
+    assert "已签批" not in refused.content.decode() + next_page
+    report.refresh_from_db()
+    assert report.state == ProgressReport.AWAITING_HEAD

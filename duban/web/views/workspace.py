@@ -281,22 +281,39 @@ def _act(request, report, action, version):
         else:
             messages.success(request, "已保存")
         return report
-    if action == "approve":
-        actor.require(actor.can_sign_off(report), "只有本单位负责人可以签批")
-        messages.success(request, "已签批，报告已报送督查局")
-        return report_service.approve(report, version, user=request.user)
-    if action == "head_return":
-        actor.require(actor.can_sign_off(report), "只有本单位负责人可以退回")
-        messages.success(request, "已退回经办人修改")
-        return report_service.head_return(report, version, request.POST.get("comment", ""), user=request.user)
-    if action == "accept":
-        actor.require(actor.can_review(report), "只有督查人员可以审核")
-        messages.success(request, "已审核通过")
-        return report_service.accept(report, version, user=request.user)
-    if action == "office_return":
-        actor.require(actor.can_review(report), "只有督查人员可以退回")
-        messages.success(request, "已退回单位")
-        return report_service.office_return(report, version, request.POST.get("comment", ""), user=request.user)
+    # each step: who may take it, what it does, what to say once it has been done
+    steps = {
+        "approve": (
+            actor.can_sign_off,
+            "只有本单位负责人可以签批",
+            "已签批，报告已报送督查局",
+            lambda: report_service.approve(report, version, user=request.user),
+        ),
+        "head_return": (
+            actor.can_sign_off,
+            "只有本单位负责人可以退回",
+            "已退回经办人修改",
+            lambda: report_service.head_return(report, version, request.POST.get("comment", ""), user=request.user),
+        ),
+        "accept": (
+            actor.can_review,
+            "只有督查人员可以审核",
+            "已审核通过",
+            lambda: report_service.accept(report, version, user=request.user),
+        ),
+        "office_return": (
+            actor.can_review,
+            "只有督查人员可以退回",
+            "已退回单位",
+            lambda: report_service.office_return(report, version, request.POST.get("comment", ""), user=request.user),
+        ),
+    }
+    if action in steps:
+        allowed, refusal, done, step = steps[action]
+        actor.require(allowed(report), refusal)
+        report = step()  # raises on a stale version: no success message then
+        messages.success(request, done)
+        return report
     raise DubanError("未知操作")
 
 
