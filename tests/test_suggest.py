@@ -132,6 +132,18 @@ def test_a_directory_overrides_the_default_names():
     assert {u.name for u in s.naming.units} == {"市农业农村局（乡村振兴局）", "市财政局", "市发展和改革委员会"}
 
 
+def test_a_function_goes_to_the_unit_that_does_it_alone_before_a_merged_one():
+    directory = [
+        ("市政府办公室（行政审批和政务信息管理局）", []),
+        ("行政审批和政务信息管理局", []),
+        ("市政府办公室", []),
+    ]
+    naming = build_naming(Government("平顶山", "city", "市"), [], directory)
+    office = naming.map_unit("省政府办公厅", ["government_office"], "", same_government=False)
+    approval = naming.map_unit("省行政审批政务信息管理局", ["administrative_approval_data"], "", same_government=False)
+    assert [naming.units[i].name for i in office + approval] == ["市政府办公室", "行政审批和政务信息管理局"]
+
+
 def test_no_history_still_suggests_from_the_catalogue():
     s = Suggester([], Government("偃师", "county", "区"))
     units, candidates = s.suggest("持续做好防汛抗旱，加强水库和河道治理。")

@@ -176,6 +176,10 @@ class Naming:
         for i, u in enumerate(units):
             for f in u.functions:
                 self.by_function[f].append(i)
+        # A function goes first to a unit that does it alone (市政府办公室), before
+        # a merged one that also does it (市政府办公室（行政审批和政务信息管理局）).
+        for members in self.by_function.values():
+            members.sort(key=lambda i: len(units[i].functions))
         for f in catalogue.functions:
             if f.code not in self.by_function and f.parent in self.by_function:
                 for i in self.by_function[f.parent][:1]:
