@@ -498,3 +498,20 @@ def test_table_with_a_two_row_header():
     )
     assert units(doc.tasks[0]) == [("市发展改革委", "lead"), ("市财政局", "support"), ("市住建局", "support")]
     assert units(doc.tasks[1]) == [("市人社局", "support")]
+
+
+def test_henan_bodies_the_province_prefix_must_not_or_must_reach(henan):
+    names = {u.name for t in henan.tasks for u in t.units}
+    # 工业和信息化部 is a ministry of the state, not a provincial department
+    assert "工业和信息化部" in names and "省工业和信息化部" not in names
+    # 科学院 after 省… is the province's academy; 电力公司 is written 省电力公司 elsewhere
+    assert "省科学院" in names and "科学院" not in names
+    assert "省电力公司" in names and "电力公司" not in names
+
+
+def test_jiyuan_related_distributes_like_each(jiyuan):
+    assert [(u.name, u.collective) for u in by_number(jiyuan, 35).units][1:] == [
+        ("各相关镇人民政府", True),
+        ("各相关街道办事处", True),
+    ]
+    assert [u.name for u in by_number(jiyuan, 52).units][1:] == ["相关镇人民政府", "相关街道办事处", "相关开发区"]

@@ -10,7 +10,7 @@ Forms (see ``docs/schema.md`` for the full list with examples):
 
 Within a list, ``省`` written once covers each provincial department after
 it, a suffix written once (``郑州、洛阳市政府``) covers each bare place before
-it, ``各`` covers each collective category after it, and ``等相关单位`` closes
+it, ``各``/``相关`` covers each collective category after it, and ``等相关单位`` closes
 the list.
 """
 
@@ -84,8 +84,11 @@ _AND_CATEGORY_RE = re.compile(
     r"^(.+?)等((?:各|相关|有关)?.*(?:企业|政府|单位|部门|学校|高校|医院|机构|办事处|管委会|办公室))$"
 )
 
+# Words that make a category a collective, longest first.
+_QUALIFIERS = ("各相关", "各有关", "各", "相关", "有关")
 # Category names that mean "every unit of this kind"; 各 distributes over them.
 _CATEGORIES = (
+    "开发区",
     "开发区管理办公室",
     "开发区管委会",
     "镇人民政府",
@@ -140,7 +143,8 @@ _ORG_ENDINGS = re.compile(
 _OWN_PLACE = re.compile(
     r"^((?!市场|市政工程|市政公用|市容|区域|县域)(省|市|县|区)|中国|国家|国网|人行|人民银行|中央|全国|河南|郑州|团|[\u4e00-\u9fff]{2,3}(省|市|县|区))"
 )
-_NO_PREFIX_ENDINGS = re.compile(r"(公司|集团|海关|银行|分行|证监局|金融监管局|调查队|调查总队|所|大学|学院)$")
+# National bodies (部), companies, universities (but 省科学院 is the province's).
+_NO_PREFIX_ENDINGS = re.compile(r"(公司|集团|海关|银行|分行|证监局|金融监管局|调查队|调查总队|所|大学|(?<!科)学院|部)$")
 _PREFIXES = ("省", "市", "县", "区")
 # Zones and lower governments are places of their own, not departments.
 _PLACE_BODY = re.compile(r"(示范区|开发区|高新区|新区|港区|园区|管委会|管理委员会|政府|办事处)")
@@ -374,7 +378,7 @@ def is_collective(name: str) -> bool:
 def _distribute(names: list[str], carry: dict) -> list[tuple[str, str, bool]]:
     """Apply the shared 省/市 prefix, the shared place suffix and 各 across a list."""
     out: list[tuple[str, str, bool]] = []
-    each = False
+    each: str | None = None
     resolved = list(names)
     # suffix written once: 郑州、洛阳市政府 → 郑州市政府、洛阳市政府
     for i in range(len(resolved) - 1, -1, -1):
@@ -389,12 +393,13 @@ def _distribute(names: list[str], carry: dict) -> list[tuple[str, str, bool]]:
             )
             j -= 1
     for written, name in zip(names, resolved, strict=True):
-        if name.startswith("各") and any(name[1:].endswith(c) for c in _CATEGORIES):
-            each = True
+        qualifier = next((q for q in _QUALIFIERS if name.startswith(q)), None)
+        if qualifier and any(name[len(qualifier) :].endswith(c) for c in _CATEGORIES):
+            each = qualifier  # 各 / 相关 / 各相关 covers the categories after it
         elif each and name in _CATEGORIES:
-            name = "各" + name
+            name = each + name
         elif not is_collective(name):
-            each = False
+            each = None
         level = _level_prefix(name)
         if level:
             carry["prefix"] = level

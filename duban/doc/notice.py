@@ -402,6 +402,7 @@ def _check_against_itself(doc: Document) -> None:
     发展改革和统计局 thirty times) is read as that name, with a warning."""
     from collections import Counter
 
+    _same_body_with_its_prefix(doc)
     counts = Counter(u.name for t in doc.tasks for u in t.units if not u.collective)
     # a slip is rare; the name it slips from is written many times
     rare = [name for name, n in counts.items() if n <= 2]
@@ -423,6 +424,22 @@ def _check_against_itself(doc: Document) -> None:
                 doc.warn(f"第{task.number}项：{res.message}")
                 unit.written = unit.written or unit.name
                 unit.name = res.name
+
+
+def _same_body_with_its_prefix(doc: Document) -> None:
+    """电力公司 in one clause, 省电力公司 in another: where the notice itself writes a
+    bare name elsewhere with exactly one level prefix, the bare one means that body."""
+    names = {u.name for t in doc.tasks for u in t.units if not u.collective}
+    prefixed = {}
+    for name in names:
+        forms = [p + name for p in "省市县区" if p + name in names]
+        if len(forms) == 1 and name[:1] not in "省市县区":
+            prefixed[name] = forms[0]
+    for task in doc.tasks:
+        for unit in task.units:
+            if unit.name in prefixed:
+                unit.written = unit.written or unit.name
+                unit.name = prefixed[unit.name]
 
 
 def _check_against(doc: Document, directory) -> None:
