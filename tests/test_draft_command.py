@@ -165,10 +165,10 @@ def test_eval_prints_the_measures(capsys):
     assert overall["本政府·五折"]["tasks"] == 118 + 148
     # Floors just under what `duban eval` measured when these weights were set
     # (in-government 0.883 / 0.962 / 0.612; across governments with the
-    # government's directory 0.827 / 0.962 / 0.564): a change that loses more fails.
+    # government's directory 0.842 / 0.977 / 0.567): a change that loses more fails.
     within, across = overall["本政府·五折"], overall["跨政府·本级名录"]
     assert within["top1"] >= 0.88 and within["top3"] >= 0.96 and within["f1"] >= 0.61
-    assert across["top1"] >= 0.82 and across["top3"] >= 0.96 and across["f1"] >= 0.56
+    assert across["top1"] >= 0.84 and across["top3"] >= 0.97 and across["f1"] >= 0.56
     assert {t["report"]: t["found"] for t in data["targets"]} == {
         "report-pingdingshan-2026": 12,
         "report-yanshi-2026": 9,

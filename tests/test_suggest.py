@@ -5,7 +5,15 @@ from __future__ import annotations
 import pytest
 
 from duban.doc.model import LEAD, MONITOR, RESPONSIBLE, SUPPORT, Document, Task, UnitRef
-from duban.draft.suggest import Government, Suggester, build_naming, set_f1, strip_units, suggest_document
+from duban.draft.suggest import (
+    Government,
+    Suggester,
+    build_naming,
+    set_f1,
+    sibling_means,
+    strip_units,
+    suggest_document,
+)
 
 JIYUAN = Government("济源", "city", "市")
 HENAN = Government("河南", "province", "省")
@@ -326,3 +334,22 @@ def test_without_its_own_history_a_longer_task_gets_more_units_as_much_as_the_hi
     short, long = across._chances(scores, "短" * 20, 1.0, 40.0), across._chances(scores, "长" * 80, 1.0, 40.0)
     assert list(short) == [0.25, 0.125] and list(long) == [1.0, 0.5]
     assert Suggester([henan, jiyuan], Government.of(jiyuan)).breadth == 0.0
+
+
+def test_a_task_hears_the_other_tasks_under_its_heading():
+    import numpy as np
+
+    scores = [np.array([1.0, 0.0]), np.array([0.0, 1.0]), np.array([3.0, 1.0]), np.array([5.0, 5.0])]
+    means = sibling_means([("一",), ("一",), ("一",), ("二",)], scores)
+    assert [list(m) for m in means[:3]] == [[1.5, 1.0], [2.0, 0.5], [0.5, 0.5]]
+    assert means[3] is None  # alone under its heading
+
+
+@pytest.mark.corpus
+def test_how_much_the_heading_counts_is_chosen_on_the_historys_own_tasks(jiyuan, henan):
+    """Henan's notice shows that the other tasks of a heading help find the lead
+    (weight 0.2 of 0, 0.2 … 0.8); Jiyuan's does not (0)."""
+    from duban.draft.evaluate import own_directory
+
+    assert Suggester([henan], Government.of(jiyuan), own_directory(jiyuan)).sibling_weight == 0.2
+    assert Suggester([jiyuan], Government.of(henan), own_directory(henan)).sibling_weight == 0.0

@@ -78,6 +78,9 @@ WEIGHTS = {
     # Without calibration, how far a longer task's units get a better chance
     # (see Suggester._chances): chosen among these by the history's own tasks.
     "breadth_exponents": (0.0, 0.5, 1.0),
+    # The weight of the mean primary score of the other tasks under the same
+    # heading, chosen among these by the history's own tasks.
+    "sibling_weights": (0.0, 0.2, 0.4, 0.6, 0.8),
 }
 
 
@@ -415,7 +418,9 @@ class Suggester:
         self._learn_companions()
         self._calibrate()
         self.reference_length = float(np.mean([len(e.text) for e in self.examples])) if self.examples else 40.0
+        self._held_out_scores: list | None = None
         self.breadth = self._choose_breadth()
+        self.sibling_weight = self._choose_sibling_weight()
 
     # --- learning -----------------------------------------------------------
     def _examples(self, history: list[Document]) -> list[Example]:
@@ -577,7 +582,7 @@ class Suggester:
         for e in self.examples:
             by_doc[id(e.doc)].append(len(e.text))
         reference = {d: float(np.mean(lengths)) for d, lengths in by_doc.items()}
-        scored = [(self.scores(e.text, self.K[i], held_out=i), e) for i, e in enumerate(self.examples) if e.any_role]
+        scored = [(row, e) for row, e in zip(self.held_out_scores(), self.examples) if e.any_role]
         best, best_f1 = choices[0], -1.0
         for breadth in choices:
             total = 0.0
@@ -588,6 +593,38 @@ class Suggester:
                 total += 2 * hits / (len(chosen) + len(e.any_role))
             if total > best_f1:
                 best, best_f1 = breadth, total
+        return best
+
+    def held_out_scores(self) -> list:
+        """Every past task scored as if it were not in the history (computed once)."""
+        if self._held_out_scores is None:
+            self._held_out_scores = [self.scores(e.text, self.K[i], held_out=i) for i, e in enumerate(self.examples)]
+        return self._held_out_scores
+
+    def _choose_sibling_weight(self) -> float:
+        """How much the other tasks under the same heading say about a task's
+        lead: a heading is one paragraph of the report, most often one
+        department's field, so its tasks' primary scores, averaged, steady a
+        task whose own words are few or ambiguous.  Chosen among
+        ``sibling_weights`` by how often the past tasks' lead comes first,
+        each past task and its siblings scored as if not in the history."""
+        import numpy as np
+
+        choices = self.weights["sibling_weights"]
+        if self.X is None or len(choices) < 2:
+            return choices[0] if choices else 0.0
+        rows = self.held_out_scores()
+        headings = [(id(e.doc), tuple(e.task.section)) for e in self.examples]
+        siblings = sibling_means(headings, [row[0] for row in rows])
+        doers = np.array([j not in self.monitors for j in range(len(self.naming))])
+        best, best_hits = choices[0], -1
+        for weight in choices:
+            hits = 0
+            for (prim, *_), others, e in zip(rows, siblings, self.examples):
+                score = prim if others is None else prim + weight * others
+                hits += int(np.argmax(np.where(doers, score, -np.inf))) in e.primary
+            if hits > best_hits:
+                best, best_hits = weight, hits
         return best
 
     def _learn_keywords(self) -> None:
@@ -698,10 +735,16 @@ class Suggester:
         signals = np.column_stack([knn_any, ridge_any, keyword_any, named, unnamed, self.prior_any])
         return prim, anyr, neighbours, hits, named, signals
 
-    def suggest(self, text: str, limit: int = 8, sims=None) -> tuple[list[UnitRef], list[Candidate]]:
+    def suggest(
+        self, text: str, limit: int = 8, sims=None, scored=None, siblings=None
+    ) -> tuple[list[UnitRef], list[Candidate]]:
+        """``scored``: this task's ``scores`` if already computed; ``siblings``:
+        the mean primary score of the other tasks under the same heading."""
         import numpy as np
 
-        prim, anyr, neighbours, hits, named, signals = self.scores(text, sims)
+        prim, anyr, neighbours, hits, named, signals = scored or self.scores(text, sims)
+        if siblings is not None and self.sibling_weight:
+            prim = prim + self.sibling_weight * siblings
         if not len(self.naming):
             return [], []
         named_joined: list[int] = []
@@ -824,6 +867,24 @@ class Suggester:
         return "；".join(parts)
 
 
+def sibling_means(headings: list[tuple], primaries: list) -> list:
+    """For each task, the mean primary score of the other tasks under the same
+    heading (None for a task alone under its heading)."""
+    import numpy as np
+
+    groups: dict[tuple, list[int]] = defaultdict(list)
+    for i, heading in enumerate(headings):
+        groups[heading].append(i)
+    out = [None] * len(headings)
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        total = np.sum([primaries[i] for i in members], axis=0)
+        for i in members:
+            out[i] = (total - primaries[i]) / (len(members) - 1)
+    return out
+
+
 def with_heading(task: Task) -> str:
     """The task's text with its innermost heading: tasks under 推进乡村全面振兴
     share units even where their own words do not say so."""
@@ -858,8 +919,10 @@ def suggest_document(
         # A task's breadth is its length against the other tasks of its notice.
         suggester.reference_length = sum(len(t.text) for t in doc.tasks) / len(doc.tasks)
     sims = suggester.similarities([with_heading(t) for t in doc.tasks])
-    for task, row in zip(doc.tasks, sims):
-        units, candidates = suggester.suggest(task.text, sims=row if suggester.X is not None else None)
+    scored = [suggester.scores(t.text, row if suggester.X is not None else None) for t, row in zip(doc.tasks, sims)]
+    siblings = sibling_means([tuple(t.section) for t in doc.tasks], [s[0] for s in scored])
+    for task, row, own, others in zip(doc.tasks, sims, scored, siblings):
+        units, candidates = suggester.suggest(task.text, sims=row, scored=own, siblings=others)
         task.units = units
         task.candidates = [c.to_json() for c in candidates]
     return doc
