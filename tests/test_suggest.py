@@ -247,12 +247,12 @@ def next_year(notice: Document) -> Document:
 
 
 @pytest.mark.corpus
-@pytest.mark.parametrize("which, f1_floor", [("jiyuan", 0.89), ("henan", 0.94)])
+@pytest.mark.parametrize("which, f1_floor", [("jiyuan", 0.9), ("henan", 0.95)])
 def test_next_years_notice_of_a_history_government_uses_its_names_and_habits(which, f1_floor, jiyuan, henan):
     """The maintainers' likely case: last year's notice of the same government
     among the history.  Its issuer matches, so its own unit names and set sizes
-    are used; measured top-1 / top-3 / F1 0.983 / 1.000 / 0.900 (Jiyuan),
-    0.993 / 1.000 / 0.948 (Henan)."""
+    are used; measured top-1 / top-3 / F1 0.992 / 1.000 / 0.901 (Jiyuan),
+    0.993 / 1.000 / 0.951 (Henan)."""
     from duban.draft.evaluate import score_tasks
 
     notice = jiyuan if which == "jiyuan" else henan
@@ -260,7 +260,7 @@ def test_next_years_notice_of_a_history_government_uses_its_names_and_habits(whi
     own_names = {u.name for t in notice.tasks for u in t.units}
     assert {u.name for t in suggested.tasks for u in t.units} <= own_names
     n, top1, top3, f1 = score_tasks(notice.tasks, suggested.tasks)
-    assert top1 / n >= 0.98 and top3 / n >= 0.995 and f1 / n >= f1_floor
+    assert top1 / n >= 0.99 and top3 / n >= 0.995 and f1 / n >= f1_floor
 
 
 def test_a_task_for_the_lower_governments_in_general_names_their_collective():
