@@ -106,23 +106,19 @@ def _load_json(path: str, what: str, from_json):
 
 
 def _web():
-    """The web application's export functions, when Django and the app are there."""
+    """The stored plans of the web application's database (``DUBAN_DATA_DIR`` / ``DATABASE_URL``)."""
     import os
 
-    try:
-        import django
-    except ImportError as exc:
-        raise DubanError("未安装 Django，无法读取已存储的计划；请改用 PLAN.json") from exc
+    import django
     from django.core.exceptions import ImproperlyConfigured
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "duban.web.settings")
     try:
         django.setup()
-        from duban.web.services import render_data
-    except (ImportError, ImproperlyConfigured) as exc:
-        raise DubanError(
-            "网页应用尚未提供已存储计划的导出（duban.web.services.render_data），请改用 PLAN.json"
-        ) from exc
+    except ImproperlyConfigured as exc:
+        raise DubanError(f"无法打开已存储的计划：{exc}") from exc
+    from duban.web.services import render_data
+
     return render_data
 
 

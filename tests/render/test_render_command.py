@@ -1,6 +1,5 @@
 """``duban render …`` from the command line: outputs, row-level import results, one-sentence errors."""
 
-import importlib.util
 import json
 
 import pytest
@@ -114,14 +113,6 @@ def test_bad_input_is_one_sentence_and_nothing_written(files, capsys, monkeypatc
     assert message in err and "Traceback" not in err
     assert err.count("\n") == 1
     assert set(folder.iterdir()) == before
-
-
-def test_stored_plan_needs_the_web_application(files, capsys, tmp_path, monkeypatch):
-    if importlib.util.find_spec("duban.web.services.render_data") is not None:
-        pytest.skip("the web application provides stored plans; its own tests cover this path")
-    monkeypatch.setenv("DUBAN_DATA_DIR", str(tmp_path))
-    assert main(["render", "notice", "--government", "济源市", "--year", "2026", "-o", str(tmp_path / "x.docx")]) == 1
-    assert "duban.web.services.render_data" in capsys.readouterr().err
 
 
 def test_writers_accept_an_open_file_for_downloads():
