@@ -21,33 +21,29 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from duban import vocab
 from duban.track import COLOURS
 
 ROUND_SCHEMA = "duban.round/1"
 LEDGER_SCHEMA = "duban.ledger/1"
 
-NOT_STARTED = "not_started"
-ON_SCHEDULE = "on_schedule"
-BEHIND = "behind"
-DONE = "done"
-STATUSES = (NOT_STARTED, ON_SCHEDULE, BEHIND, DONE)
+NOT_STARTED, ON_SCHEDULE, BEHIND, DONE = vocab.REPORT_STATUSES.keys
+STATUSES = vocab.REPORT_STATUSES.keys
 
 
-# The four statuses a unit reports; a judged round's tracker colours are labelled by
+# The four statuses a unit reports (duban.vocab); a judged round's tracker colours are labelled by
 # ``duban.render.summary.status_label``.
-STATUS_LABELS = {NOT_STARTED: "未启动", ON_SCHEDULE: "按序时推进", BEHIND: "滞后", DONE: "已完成"}
+STATUS_LABELS = vocab.REPORT_STATUSES.labels
 
-ON_TIME = "on_time"
-LATE = "late"
-MISSING = "missing"
-REPORT_STATES = (ON_TIME, LATE, MISSING)
-REPORT_LABELS = {ON_TIME: "按时报送", LATE: "逾期报送", MISSING: "未报送"}
+ON_TIME, LATE, MISSING = vocab.COUNTED_TIMELINESS
+REPORT_STATES = vocab.COUNTED_TIMELINESS
+REPORT_LABELS = {k: vocab.TIMELINESS.label(k) for k in REPORT_STATES}
 
 # When several units report on one task, the task is as far along as its
 # least advanced report: one unit behind makes the task behind.
 _TASK_STATUS_RANK = {BEHIND: 0, NOT_STARTED: 1, ON_SCHEDULE: 2, DONE: 3}
 
-ROUND_KINDS = ("plan", "progress", "annual")
+ROUND_KINDS = vocab.ROUND_KINDS.keys
 
 
 def _date(value) -> date | None:

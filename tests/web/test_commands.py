@@ -18,7 +18,7 @@ def test_status_counts_match_the_dashboard(world, capsys):
     assert main(["status", "--government", "云溪市", "--today", "2026-07-01", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["tasks"] == 3
-    assert out["by_status"] == {"done": 0, "on_track": 0, "not_started": 0, "at_risk": 2, "lagging": 1}
+    assert out["by_status"] == {"done": 0, "claimed": 0, "on_track": 0, "not_started": 0, "at_risk": 2, "lagging": 1}
     assert out["by_unit"]["商务局"]["lagging"] == 1
     assert sorted((x["unit"], x["task"], x["state"]) for x in out["late_reports"]) == [
         ("商务局", "1", "late"),

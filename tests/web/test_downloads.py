@@ -328,7 +328,9 @@ def test_bulletin_figures_are_the_ones_duban_status_counts(behind, login, capsys
         behind.plan, rnd, render_data.as_of_for(behind.plan, rnd, __import__("datetime").date(2026, 7, 1))
     )
     assert (
-        st.by_colour == status["by_status"] == {"done": 0, "on_track": 0, "not_started": 0, "at_risk": 2, "lagging": 1}
+        st.by_colour
+        == status["by_status"]
+        == {"done": 0, "claimed": 0, "on_track": 0, "not_started": 0, "at_risk": 2, "lagging": 1}
     )
     late = {(x["unit"], x["task"], x["state"]) for x in status["late_reports"] if x["round"] == rnd.title}
     got = {(unit, task, state) for state in ("late", "missing") for task, unit in _summary(behind, st)[state]}
@@ -423,7 +425,14 @@ def test_render_commands_read_the_stored_plan(behind, tmp_path, capsys):
     assert summary["round"] == first
     # Counted by duban.track's colours: tasks 2 and 3 have no report this round (需关注), not 未启动.
     assert summary["counted_by"] == "duban.track"
-    assert summary["task_counts"] == {"done": 0, "on_track": 0, "not_started": 0, "at_risk": 2, "lagging": 1}
+    assert summary["task_counts"] == {
+        "done": 0,
+        "claimed": 0,
+        "on_track": 0,
+        "not_started": 0,
+        "at_risk": 2,
+        "lagging": 1,
+    }
     assert summary["tasks_by_status"]["at_risk"] == ["2", "3"]
     assert summary["report_counts"] == {"on_time": 0, "late": 1, "missing": 2}
     assert main(["render", "summary", *stored, "--round", first]) == 0

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from duban import vocab
 from duban.errors import DubanError
 from duban.web import audit
 from duban.web.models import (
@@ -30,7 +31,7 @@ from duban.web.services import reports as report_service
 from duban.web.services.overview import overview
 from duban.web.views.common import page, today
 
-ROLE_TITLES = {"lead": "牵头任务", "responsible": "负责任务", "support": "配合任务", "monitor": "监测任务"}
+ROLE_TITLES = {key: f"{label}任务" for key, label in vocab.ROLES.labels.items()}
 
 
 def current_plan(actor, plan_id=None) -> Plan | None:
