@@ -131,11 +131,14 @@ class RoundData:
     # ``as_of``; empty when nobody judged the round (tasks then count by their reports).
     judged: dict[str, str] = field(default_factory=dict)
     judged_reasons: dict[str, str] = field(default_factory=dict)  # task number → why, as duban.track says
+    # (task, collective) owed by a collective whose members nobody listed: not counted, named apart.
+    no_members: list[tuple[str, str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         _check(self.kind, ROUND_KINDS, "报送轮次类型")
         self.judged = {str(k): _check(v, tuple(COLOURS), "任务判定") for k, v in self.judged.items()}
         self.judged_reasons = {str(k): v for k, v in self.judged_reasons.items() if v}
+        self.no_members = [(str(t), str(u)) for t, u in self.no_members]
 
     def task_colour(self, number: str) -> str | None:
         """The tracker's colour for the task this round, or None when the round carries no judgement of it."""
@@ -164,6 +167,7 @@ class RoundData:
             "reports": [r.to_json() for r in self.reports],
             **({"judged": dict(self.judged)} if self.judged else {}),
             **({"judged_reasons": dict(self.judged_reasons)} if self.judged_reasons else {}),
+            **({"no_members": [list(p) for p in self.no_members]} if self.no_members else {}),
         }
 
     @classmethod
@@ -179,6 +183,7 @@ class RoundData:
             reports=[TaskReport.from_json(r) for r in data.get("reports") or []],
             judged=dict(data.get("judged") or {}),
             judged_reasons=dict(data.get("judged_reasons") or {}),
+            no_members=[tuple(p) for p in data.get("no_members") or []],
         )
 
 

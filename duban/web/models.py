@@ -179,6 +179,12 @@ class Ledger(models.Model):
     safeguards = models.TextField("保障机制", blank=True)
     responsible_leader = models.CharField("责任领导", max_length=100, blank=True)
     responsible_person = models.CharField("责任人", max_length=100, blank=True)
+    # Submitted, signed off by the head and accepted by the office by the plan round's due date,
+    # like a report (duban.track.round); once accepted it is locked: a milestone moves or is
+    # un-ticked only through a change request the office approves.
+    state = models.CharField("流转状态", max_length=16, choices=ReportState.choices, default=vocab.DRAFT)
+    first_approved_at = models.DateTimeField("负责人首次签批", null=True, blank=True)
+    comment = models.TextField("退回意见", blank=True)
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -187,6 +193,14 @@ class Ledger(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} · 任务{self.task.number}台账"
+
+    @property
+    def locked(self) -> bool:
+        return self.state == vocab.ACCEPTED
+
+    @property
+    def editable(self) -> bool:
+        return self.state in (vocab.DRAFT, vocab.RETURNED)
 
 
 class Milestone(models.Model):
@@ -217,6 +231,10 @@ class ProgressReport(models.Model):
     comment = models.TextField("退回意见", blank=True)
     version = models.PositiveIntegerField(default=1)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # Timeliness is the head's first sign-off; a return by the office does not move it.
+    first_approved_at = models.DateTimeField("负责人首次签批", null=True, blank=True)
+    # Returned by the office: the revision's own deadline.
+    revise_by = models.DateField("修改期限", null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -310,6 +328,12 @@ class ChangeRequest(models.Model):
     kind = models.CharField("类型", max_length=16, choices=KINDS)
     reason = models.TextField("理由")
     new_deadline = models.CharField("申请时限", max_length=100, blank=True)
+    # A 节点变更 on a locked ledger: the milestone, and its new date or its tick taken off.
+    milestone = models.ForeignKey(
+        "Milestone", null=True, blank=True, on_delete=models.CASCADE, related_name="change_requests"
+    )
+    new_due = models.DateField("新时序节点", null=True, blank=True)
+    undo_done = models.BooleanField("取消完成", default=False)
     state = models.CharField("状态", max_length=16, choices=STATES, default=PENDING)
     decision = models.TextField("审批意见", blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -322,6 +346,35 @@ class ChangeRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} · 任务{self.task.number}{self.get_kind_display()}申请"
+
+
+class Bulletin(models.Model):
+    """督查通报: one version of a round's bulletin; the issued one is numbered (期号) in its plan
+    and read by units and leaders in the application."""
+
+    round = models.ForeignKey(ReportingRound, on_delete=models.CASCADE, related_name="bulletins")
+    version = models.PositiveIntegerField("版本")
+    number = models.PositiveIntegerField("期号", null=True, blank=True)
+    text = models.TextField("正文")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    issued_at = models.DateTimeField("印发时间", null=True, blank=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = "督查通报"
+        verbose_name_plural = "督查通报"
+        ordering = ["-round__due", "-version"]
+        constraints = [models.UniqueConstraint(fields=["round", "version"], name="bulletin_unique_version")]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.round.title}通报（第{self.number}期）" if self.number else f"{self.round.title}通报 v{self.version}"
+        )
+
+    @property
+    def issued(self) -> bool:
+        return self.issued_at is not None
 
 
 class AuditLogIsAppendOnly(Exception):

@@ -356,16 +356,24 @@ def _summary(world, st):
 def test_a_task_lagging_on_an_overdue_milestone_is_behind_in_the_bulletin(world, login):
     from datetime import date
 
+    from duban.render.summary import round_summary
     from duban.web.models import Milestone
     from duban.web.services import render_data
+    from duban.web.services.render_data import document_for
 
     submit(world.reports["b2"], "on_schedule", done_text="收入平稳")
     ledger = Ledger.objects.create(task=world.tasks["2"], unit=world.units["财政局"])
     Milestone.objects.create(ledger=ledger, title="完成预算调整", due=date(2026, 6, 20))
     st = render_data.standing(world.plan, world.rounds[0], date(2026, 7, 1))
     assert st.colours["2"] == "lagging"
+    # The report keeps what its unit said; the bulletin's account blames the unit with the tracker's reason.
     (report,) = st.data.for_task("2")
-    assert (report.status, report.reasons) == ("behind", "节点“完成预算调整”已过期（2026-06-20）未完成")
+    assert report.status == "on_schedule"
+    summary = round_summary(document_for(world.plan), st.data)
+    (lagging,) = [t for t in summary.lagging_tasks if t.number == "2"]
+    assert lagging.units == ["财政局"]
+    assert lagging.reasons == [("财政局", "节点“完成预算调整”已过期（2026-06-20）未完成")]
+    assert "2" in next(u for u in summary.units if u.unit == "财政局").behind
 
 
 def test_bulletin_edit_save_stale_and_download(behind, login):
