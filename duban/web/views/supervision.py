@@ -198,7 +198,9 @@ def finding_add(request, plan_id, inspection_id):
 def changes(request, plan_id):
     actor = request.actor
     plan = _overseen_plan(actor, plan_id)
-    items = ChangeRequest.objects.filter(task__in=actor.tasks(plan)).select_related("task", "unit", "decided_by", "milestone")
+    items = ChangeRequest.objects.filter(task__in=actor.tasks(plan)).select_related(
+        "task", "unit", "decided_by", "milestone"
+    )
     return render(request, "duban/changes.html", {"plan": plan, "changes": items})
 
 
