@@ -79,7 +79,16 @@ def test_plan_table_carries_the_latest_round(behind, login):
     assert rows["2"][7] == "需关注"  # the dashboard's state: its report is missing
 
 
+def annual_report(world, **fields):
+    """商务局 reports task 1 in the annual round early: the year-end account reads that round."""
+    annual = world.plan.rounds.get(kind="annual")
+    return submit(
+        ProgressReport.objects.create(task=world.tasks["1"], unit=world.units["商务局"], round=annual), **fields
+    )
+
+
 def test_a_leader_gets_the_tasks_of_their_areas_only(behind, login):
+    annual_report(behind, status="behind", done_text="完成八成", problems="项目审批未完成")
     client = login(behind.users["leader"])
     sheet = load_workbook(io.BytesIO(client.get(f"/plans/{behind.plan.pk}/files/plan.xlsx").content)).active
     numbers = {str(r[0]) for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] is not None}
@@ -120,6 +129,10 @@ def test_unit_ledger_template_holds_the_unit_tasks_and_rounds(world, login):
 
 def test_year_end_accounts_for_the_plan_and_for_a_unit(behind, login):
     office = login(behind.users["office"])
+    # Before anyone reports in the annual round, no year-end account is drawn from a progress round.
+    refused = office.get(f"/plans/{behind.plan.pk}/files/yearend.docx", follow=True)
+    assert "尚无单位报送" in refused.content.decode()
+    annual_report(behind, status="behind", done_text="完成八成", problems="项目审批未完成")
     whole = office.get(f"/plans/{behind.plan.pk}/files/yearend.docx")
     assert whole.status_code == 200 and whole["Content-Type"] == DOCX
     assert "项目审批未完成" in docx_text(whole)
