@@ -638,3 +638,24 @@ def test_a_unit_without_tasks_gets_a_message_not_a_file(world, login):
     response = client.get(f"/plans/{world.plan.pk}/files/units/{idle.pk}/ledger.xlsx", follow=True)
     assert response.redirect_chain == [(f"/plans/{world.plan.pk}/files/", 302)]
     assert "通知中没有“档案馆”承担的任务" in response.content.decode()
+
+
+def test_a_locked_ledger_is_not_rewritten_by_an_upload(world, login):
+    """An accepted ledger is locked: an uploaded template says so and leaves it, and its milestones, as they were."""
+    from datetime import date
+
+    from duban.web.models import Milestone
+
+    ledger = Ledger.objects.create(
+        task=world.tasks["1"], unit=world.units["商务局"], responsible_person="王科长", state="accepted"
+    )
+    Milestone.objects.create(ledger=ledger, title="完成方案", due=date(2026, 5, 31))
+    client = login(world.users["a_staff"])
+    book = template(client, world)
+    fill_shangwu(book)
+    response = client.post(f"/plans/{world.plan.pk}/ledger-import/", {"file": xlsx(book)})
+    assert response.status_code == 200
+    assert "任务 1：台账已审核锁定，节点变更须在系统中提交申请" in response.content.decode()
+    ledger.refresh_from_db()
+    assert ledger.responsible_person == "王科长"
+    assert list(ledger.milestones.values_list("title", "due")) == [("完成方案", date(2026, 5, 31))]
