@@ -28,7 +28,6 @@ from duban.web.models import (
 )
 
 STATUS_ORDER = list(COLOURS)
-lower_is_better = core.lower_is_better
 
 
 @dataclass
