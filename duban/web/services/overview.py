@@ -153,6 +153,7 @@ def load(plan, tasks=None, texts: bool = False) -> Loaded:
                 section=path,
                 text=t.text,
                 reporting=tuple(r.get(vocab.LEAD, []) + r.get(vocab.RESPONSIBLE, [])),
+                responsible=tuple(r.get(vocab.RESPONSIBLE, [])),
                 supports=tuple(r.get(vocab.SUPPORT, [])),
                 monitors=tuple(r.get(vocab.MONITOR, [])),
                 leaders=tuple(leaders_of.get(t.section.area if t.section else "", ())),
