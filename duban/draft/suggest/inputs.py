@@ -43,7 +43,7 @@ def government_named(name: str | None, level: str | None = None) -> Government |
     if not name:
         return None
     place, found_level, prefix = government_of(name + ("" if "政府" in name or "管委会" in name else "人民政府"))
-    if level in LEVELS:
+    if level in LEVELS and found_level != LEVELS[level][0]:
         found_level, prefix = LEVELS[level]
     return Government(place, found_level, prefix) if place else None
 

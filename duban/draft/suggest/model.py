@@ -338,14 +338,22 @@ class Model:
     def learn(self, task: Task) -> None:
         """Add a reviewed task (its units as the office settled them) to the history
         at once: the evidence and conventions follow; the learned weights stay."""
+        self.learn_all([task])
+
+    def learn_all(self, tasks: list[Task]) -> None:
+        for task in tasks:
+            self._add(task)
+        if tasks:
+            self._refresh()
+
+    def _add(self, task: Task) -> None:
         from scipy import sparse
 
         catalogue = self.naming.catalogue
         for u in task.units:
+            # The office names its own units: a name it gives that is not known yet is a unit of its own.
             if self.naming.present_name(u.name) is None:
                 functions = catalogue.functions_of(u.name, u.alias)
-                if functions and any(self.naming.units[i].name for i in self.naming.by_function.get(functions[0], [])):
-                    continue  # carried over by function, like a past notice's unit
                 self.naming.add(TargetUnit(name=u.name, functions=functions, source="correction"))
         example = example_of(task, self.naming, True, 1.0, notice=len(self.examples) + 1)
         if example is None:
@@ -360,7 +368,6 @@ class Model:
         else:
             self.X.resize((self.X.shape[0], width))
             self.X = sparse.vstack([self.X, row]).tocsr()
-        self._refresh()
 
     # --- suggesting -----------------------------------------------------------
     def suggest(self, task: Task) -> Suggestion:
