@@ -60,6 +60,10 @@ class SuggestConfig:
     # Inverse strength of the L2 penalty of both fits (scikit-learn's default:
     # no tuned value, the features are on comparable 0–1 scales).
     l2_c: float = 1.0
+    # Of the (task, unit) rows of the set model's fit where no signal points at
+    # the unit and it is not on the task, one in this many is kept (weighted
+    # up): they teach only the intercept, and they are most of the rows.
+    empty_rows_kept: int = 10
     # Fewer own past tasks than this and the set model learns from every
     # history task (another government's habits) with a length term kept
     # neutral; the ranking always learns from every history task.

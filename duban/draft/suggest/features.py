@@ -378,11 +378,13 @@ class Evidence:
                 idx = np.array([i for i, _ in near])
                 w = np.array([s for _, s in near]) ** c.similarity_power
                 w = w / w.sum()
-                out[t, :, F["knn_any"]] = self.Y_any[idx].T @ w
-                out[t, :, F["knn_primary"]] = self.Y_primary[idx].T @ w
+                labels_any = self.Y_any[idx].toarray()
+                labels_primary = self.Y_primary[idx].toarray()
+                out[t, :, F["knn_any"]] = w @ labels_any
+                out[t, :, F["knn_primary"]] = w @ labels_primary
                 sims = np.array([s for _, s in near])[:, None]
-                out[t, :, F["nearest_any"]] = (self.Y_any[idx].multiply(sims)).max(0).toarray().ravel()
-                out[t, :, F["nearest_primary"]] = (self.Y_primary[idx].multiply(sims)).max(0).toarray().ravel()
+                out[t, :, F["nearest_any"]] = (labels_any * sims).max(0)
+                out[t, :, F["nearest_primary"]] = (labels_primary * sims).max(0)
         out[:, :, F["centroid_any"]] = (Q @ self.centroid_any.T).toarray()
         out[:, :, F["centroid_primary"]] = (Q @ self.centroid_primary.T).toarray()
         units = self.naming.units

@@ -125,7 +125,7 @@ def logistic(X, y, sample_weight, c: float, intercept: bool = True, nonnegative=
         negative = nonnegative & (w < 0)
         if not negative.any():
             return w, b
-        fixed_at_zero[np.argmin(np.where(negative, w, 0.0))] = True
+        fixed_at_zero |= negative
 
 
 def _newton(X, y, sample_weight, c, intercept, iterations):
@@ -146,7 +146,7 @@ def _newton(X, y, sample_weight, c, intercept, iterations):
         hessian = (X * (sw * p * (1 - p))[:, None]).T @ X + penalty + 1e-9 * np.eye(d)
         step = np.linalg.solve(hessian, grad)
         w -= step
-        if np.abs(step).max() < 1e-8:
+        if np.abs(step).max() < 1e-5:
             break
     return (w[:-1], float(w[-1])) if intercept else (w, 0.0)
 
@@ -249,10 +249,31 @@ def _learn_weights(model: Model) -> Weights:
     rows = feats[keep].reshape(-1, len(FEATURES))
     labels = (Y_any[keep] > 0).ravel()
     row_weight = np.repeat(weight[keep], feats.shape[1])
+    rows, labels, row_weight = _thin_empty_rows(rows, labels, row_weight, config)
     if labels.all() or not labels.any():
         return Weights(rank, prior.set_coef, prior.set_intercept, "prior", len(scored_rows), threshold)
     coef, intercept = logistic(rows, labels, row_weight, config.l2_c, nonnegative=_nonnegative())
     return Weights(rank, coef, intercept, source, len(scored_rows), threshold)
+
+
+def _thin_empty_rows(rows, labels, weight, config: SuggestConfig):
+    """Most (task, unit) rows are units no signal points at and that are not on
+    the task: keep one in ``config.empty_rows_kept`` of them, weighted up by as
+    much, so the fit costs in proportion to the evidence and its intercept stays right."""
+    import numpy as np
+
+    evidence = [FEATURES.index(f) for f in ("knn_any", "centroid_any", "keyword_any", "named")]
+    empty = (rows[:, evidence].max(1) <= 0.02) & ~labels
+    step = config.empty_rows_kept
+    if step <= 1 or empty.sum() < 10 * step:
+        return rows, labels, weight
+    positions = np.flatnonzero(empty)
+    kept = positions[::step]
+    keep = ~empty
+    keep[kept] = True
+    weight = weight.copy()
+    weight[kept] *= len(positions) / len(kept)
+    return rows[keep], labels[keep], weight[keep]
 
 
 def copy_threshold(feats, Y_primary, config: SuggestConfig) -> float | None:
