@@ -422,3 +422,94 @@ def test_a_task_hears_the_other_tasks_under_its_heading():
     means = feats[:, :, F["siblings_knn"]]
     assert means[:3].tolist() == [[1.5, 1.0], [2.0, 0.5], [0.5, 0.5]]
     assert means[3].tolist() == [0.0, 0.0]  # alone under its heading
+
+
+def test_a_model_is_cached_per_government_and_refitted_only_when_its_history_changes(tmp_path, monkeypatch):
+    import pickle
+
+    from duban.draft.suggest import cache, model
+
+    cache.clear_memory()
+    history = [jiyuan_history()]
+    naming = build_naming(JIYUAN, history)
+    first = cache.cached_fit(history, naming, None, tmp_path)
+    files = list(tmp_path.glob("*.model"))
+    assert [f.name for f in files] == ["济源-city.model"]
+    with open(files[0], "rb") as f:
+        assert pickle.load(f)["format"] == model.FORMAT
+    cache.clear_memory()
+
+    def no_fit(*args, **kwargs):
+        raise AssertionError("refitted although the history did not change")
+
+    monkeypatch.setattr(cache, "fit", no_fit)
+    loaded = cache.cached_fit(history, build_naming(JIYUAN, history), None, tmp_path)
+    text = "稳定粮食生产，粮食产量保持在4.8亿斤以上。"
+    assert loaded.suggest(Task("1", [], text)).units == first.suggest(Task("1", [], text)).units
+    monkeypatch.undo()
+    # A changed history, another format or a damaged file: refitted, never an error.
+    changed = [dataclasses.replace(history[0], tasks=history[0].tasks[:-1])]
+    assert cache.cached_fit(changed, build_naming(JIYUAN, changed), None, tmp_path) is not loaded
+    monkeypatch.setattr(model, "FORMAT", model.FORMAT + 1)
+    monkeypatch.setattr(cache, "FORMAT", model.FORMAT)
+    cache.clear_memory()
+    assert cache._read(files[0], cache.history_key(changed, build_naming(JIYUAN, changed), SuggestConfig())) is None
+    files[0].write_bytes(b"not a model")
+    cache.clear_memory()
+    assert cache.cached_fit(history, build_naming(JIYUAN, history), None, tmp_path).suggest(Task("1", [], text)).units
+
+
+def test_bootstrap_intervals_hold_the_mean_and_shrink_with_more_sections():
+    from duban.draft.evaluate import TaskResult, bootstrap
+
+    def results(sections):
+        return [
+            TaskResult(("n", s), hit1=(i % 3 != 0), hit3=True, f1=0.5, reachable=True)
+            for s in range(sections)
+            for i in range(9)
+        ]
+
+    low, high = bootstrap(results(4), "hit1")
+    wide = high - low
+    assert low <= 2 / 3 <= high
+    low, high = bootstrap(results(40), "hit1")
+    assert low <= 2 / 3 <= high and high - low <= wide
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.floats(0.0, 1.0), min_size=1, max_size=20))
+def test_the_set_size_maximises_the_expected_f1(chances):
+    import numpy as np
+
+    from duban.draft.suggest.model import Model
+
+    p = np.array(chances)
+    order = [int(j) for j in np.argsort(-p)]
+    model = Model.__new__(Model)
+    model.config = SuggestConfig()
+    chosen = model._best_expected_f1(order, p)
+
+    def expected(k):
+        return 2 * p[order[:k]].sum() / (k + p.sum())
+
+    best = max(expected(k) for k in range(1, min(len(order), model.config.set_max) + 1))
+    assert expected(len(chosen)) == pytest.approx(best)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 10_000))
+def test_nonnegative_weights_stay_nonnegative(seed):
+    import numpy as np
+
+    from duban.draft.suggest.model import logistic
+
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(200, 4))
+    X[:, 1] = X[:, 0] + rng.normal(scale=0.05, size=200)  # two nearly equal signals
+    y = (X[:, 0] + rng.normal(scale=0.5, size=200)) > 0
+    w, _ = logistic(X, y, np.ones(200), 1.0, nonnegative=[True, True, False, False])
+    assert (w[:2] >= 0).all() and w[:2].sum() > 0

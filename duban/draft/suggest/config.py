@@ -57,6 +57,10 @@ class SuggestConfig:
     # latest first); the neighbour pool is the whole history.  Fitting then
     # costs in proportion to the history, not its square.
     fit_tasks_max: int = 600
+    # The ranker learns each past primary unit against this many of the other
+    # units of its task, the strongest by their votes (the ones it must beat;
+    # the rest are beaten by any weights).
+    rank_negatives: int = 30
     # Inverse strength of the L2 penalty of both fits (scikit-learn's default:
     # no tuned value, the features are on comparable 0–1 scales).
     l2_c: float = 1.0

@@ -216,7 +216,7 @@ def _learn_weights(model: Model) -> Weights:
     threshold = copy_threshold(feats, Y_primary, config)
     add_copies(feats, threshold)
 
-    # The ranker: each primary unit against the 30 strongest other units of its task.
+    # The ranker: each primary unit against the strongest other units of its task.
     diffs, pair_weight = [], []
     quick = feats[:, :, [FEATURES.index(f) for f in ("knn_primary", "centroid_primary", "keyword_primary")]].sum(2)
     for t in range(len(scored_rows)):
@@ -224,7 +224,7 @@ def _learn_weights(model: Model) -> Weights:
         if not len(positives):
             continue
         negatives = np.flatnonzero(Y_primary[t] < 0.5)
-        negatives = negatives[np.argsort(-quick[t, negatives])[:30]]
+        negatives = negatives[np.argsort(-quick[t, negatives])[: config.rank_negatives]]
         for p in positives:
             d = feats[t, p][None, :] - feats[t, negatives]
             diffs.append(d)
