@@ -204,7 +204,6 @@ def select_history(history: list[Document], config: SuggestConfig) -> list[tuple
 def examples_of(
     history: list[Document], naming: Naming, government: Government, config: SuggestConfig
 ) -> list[Example]:
-    catalogue = naming.catalogue
     out = []
     for n, (doc, age_weight) in enumerate(select_history(history, config)):
         same = government.same(Government.of(doc))
@@ -216,7 +215,6 @@ def examples_of(
             if example is not None:
                 example.length_ratio = len(task.text) / max(mean_length, 1.0)
                 out.append(example)
-    del catalogue
     return out
 
 

@@ -418,11 +418,12 @@ class Model:
         else:
             from scipy import sparse
 
+            # No history: the catalogue's keywords and the names in the text alone.
             empty = Evidence(
-                sparse.csr_matrix((1, 1)),
-                sparse.csr_matrix((1, m)),
-                sparse.csr_matrix((1, m)),
-                [Example(Task("", [], ""), 0, False, 0.0, {}, {}, set(), False)],
+                sparse.csr_matrix((0, 1)),
+                sparse.csr_matrix((0, m)),
+                sparse.csr_matrix((0, m)),
+                [],
                 [],
                 self.naming,
                 self.config,
