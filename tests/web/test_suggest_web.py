@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from duban.web.models import Assignment, Government, Membership, Plan, Unit
+from duban.web.models import Assignment, AuditEvent, Government, Membership, Plan, Unit
 from duban.web.services import plans
 from tests.conftest import corpus_file
 
@@ -108,3 +108,5 @@ def test_a_correction_in_the_review_page_re_ranks_the_tasks_not_yet_reviewed(jiy
     assert all("文旅专班" in [c["name"] for c in task.candidates[:3]] for task in rest)
     assert all(not task.reviewed for task in rest)
     assert Assignment.objects.filter(task__plan=plan, unit_name="文旅专班").count() >= 2
+    # Every re-ranking is in the audit log, with who and when.
+    assert AuditEvent.objects.filter(action="按修正重新推荐责任单位").count() == 3

@@ -188,11 +188,11 @@ def set_task_units(task: Task, rows: list[tuple[str, str]], user=None) -> int:
         task.save(update_fields=["reviewed"])
         audit.record(user, "修改责任单位", task, before={"units": before}, after={"units": rows})
         if not task.plan.is_published and task.plan.tasks.exclude(candidates=[]).exists():
-            return rerank_unreviewed(task.plan)
+            return rerank_unreviewed(task.plan, user)
     return 0
 
 
-def rerank_unreviewed(plan: Plan) -> int:
+def rerank_unreviewed(plan: Plan, user=None) -> int:
     """Learn from the tasks the office has reviewed in a drafted plan and suggest
     the units of the others again (``Model.learn``): each correction tells how
     this government assigns work this year.  Returns the number of tasks re-ranked."""
@@ -245,6 +245,7 @@ def rerank_unreviewed(plan: Plan) -> int:
             )
     Assignment.objects.bulk_create(rows)
     Task.objects.bulk_update(pending, ["candidates"])
+    audit.record(user, "按修正重新推荐责任单位", plan, after={"tasks": len(pending), "reviewed": len(reviewed)})
     return len(pending)
 
 
