@@ -28,6 +28,22 @@ def add_arguments(p) -> None:
 def add_learning_arguments(p) -> None:
     p.add_argument("--history", nargs="+", metavar="NOTICE", default=[], help="往年或其他政府的任务分解通知，用于学习")
     p.add_argument("--directory", metavar="DIR.yaml", help="本级政府的单位名录（YAML），覆盖默认名录")
+    p.add_argument(
+        "--model-cache",
+        metavar="DIR",
+        help="学得的模型按政府缓存在此目录（默认 $DUBAN_MODEL_CACHE 或 ~/.cache/duban/models）；历史不变时不再重新学习",
+    )
+    p.add_argument("--no-cache", action="store_true", help="不读也不写模型缓存，每次重新学习")
+
+
+def suggestion_inputs(args, history=None):
+    """The command line's ``SuggestionInputs``: ``--history``, ``--directory``, ``--model-cache``."""
+    from duban.draft.suggest.inputs import SuggestionInputs
+
+    directory, government = load_directory(args.directory)
+    cache = False if getattr(args, "no_cache", False) else (Path(args.model_cache) if args.model_cache else None)
+    history = load_history(args.history) if history is None else history
+    return SuggestionInputs(government=government, directory=directory, history=history, cache=cache)
 
 
 def add_output_arguments(p, json_help: str, output_metavar: str) -> None:
@@ -40,16 +56,14 @@ def add_output_arguments(p, json_help: str, output_metavar: str) -> None:
 def run(args) -> int:
     from duban.doc import parse_file
     from duban.draft.decompose import decompose
-    from duban.draft.suggest import suggest_document
+    from duban.draft.suggest.inputs import draft_units
     from duban.errors import NotADocumentError
 
-    history = load_history(args.history)
-    directory, government = load_directory(args.directory)
+    inputs = suggestion_inputs(args)
     report = parse_file(args.report, kind="report")
     if report.kind != "report" or not (report.areas or report.targets):
         raise NotADocumentError(f"{args.report}：没有找到年度重点工作部分，无法起草任务分解通知。")
-    draft = decompose(report)
-    draft = suggest_document(draft, history, directory, government)
+    draft = draft_units(decompose(report), inputs)
     emit(draft, args)
     return 0
 
@@ -86,35 +100,17 @@ def load_history(paths: list[str]):
 
 
 def load_directory(path: str | None):
-    """The government's own units as (name, function codes), and the government.
+    """The government's own units as (name, function codes, aliases), and the government.
 
-    Function codes a directory leaves empty come from the catalogue.
-    """
+    Function codes a directory leaves empty come from the catalogue."""
     if not path:
         return None, None
     from duban.doc.directory import UnitDirectory
-    from duban.draft.catalogue import functions_of, government_of
-    from duban.draft.suggest import Government
+    from duban.draft.suggest.inputs import directory_entry, government_named
 
     directory = UnitDirectory.from_yaml(path)
-    units = []
-    for unit in directory:
-        functions = list(unit.functions) or functions_of(unit.name)
-        for alias in unit.aliases:
-            functions += [f for f in functions_of(alias) if f not in functions]
-        units.append((unit.name, functions))
-    government = None
-    if directory.government:
-        place, level, prefix = government_of(
-            directory.government + ("" if "政府" in directory.government else "人民政府")
-        )
-        level_map = {"province": ("province", "省"), "city": ("city", "市"), "district": ("county", "区")}
-        level_map["county"] = ("county", "县")
-        if directory.level in level_map:
-            level, prefix = level_map[directory.level]
-        if place:
-            government = Government(place, level, prefix)
-    return units, government
+    units = [directory_entry(unit.name, unit.functions, unit.aliases) for unit in directory]
+    return units, government_named(directory.government, directory.level)
 
 
 def write_atomically(path: str, text: str) -> None:

@@ -19,15 +19,15 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
-    from duban.commands.draft import emit, load_directory, load_history
+    from duban.commands.draft import emit, load_history, suggestion_inputs
     from duban.doc import parse_file
-    from duban.draft.suggest import strip_units, suggest_document
+    from duban.draft.suggest import strip_units
+    from duban.draft.suggest.inputs import draft_units
     from duban.errors import DubanError, NotADocumentError
 
     if not args.history:
         raise DubanError("请用 --history 给出至少一份往年或其他政府的任务分解通知。")
     history = load_history(args.history)
-    directory, government = load_directory(args.directory)
     notice = parse_file(args.notice, kind="notice")
     if notice.kind != "notice" or not notice.tasks:
         raise NotADocumentError(f"{args.notice}：没有读到编号任务，不是任务分解通知。")
@@ -39,6 +39,6 @@ def run(args) -> int:
     history = [doc for doc in history if doc not in same]
     if not history:
         raise DubanError("除要推荐的通知本身外，没有可学习的历史通知。")
-    result = suggest_document(strip_units(notice), history, directory, government)
+    result = draft_units(strip_units(notice), suggestion_inputs(args, history))
     emit(result, args)
     return 0

@@ -98,7 +98,9 @@ def _normalise(name: str) -> str:
 def load_catalogue() -> Catalogue:
     import yaml
 
-    data = yaml.safe_load((DATA / "functions.yaml").read_text(encoding="utf-8"))
+    # libyaml's safe loader where PyYAML has it: the catalogue loads on every draft.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    data = yaml.load((DATA / "functions.yaml").read_text(encoding="utf-8"), Loader=loader)
     functions = []
     for row in data["functions"]:
         functions.append(
@@ -126,7 +128,8 @@ def _default_rows(level: str) -> tuple:
 
     if level not in LEVELS:
         raise ValueError(f"unknown government level {level!r}; expected one of {', '.join(LEVELS)}")
-    data = yaml.safe_load((DATA / f"directory-{level}.yaml").read_text(encoding="utf-8"))
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    data = yaml.load((DATA / f"directory-{level}.yaml").read_text(encoding="utf-8"), Loader=loader)
     return tuple((row["name"], tuple(row["functions"]), bool(row.get("collective"))) for row in data["units"])
 
 

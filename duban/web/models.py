@@ -126,6 +126,10 @@ class Task(models.Model):
     indicators = models.JSONField("指标", default=list, blank=True)
     clause = models.TextField("责任单位原文", blank=True)
     order = models.PositiveIntegerField(default=0)
+    # A drafted task's suggested candidates, best first: [{"name", "score", "role", "why"}] (duban.draft.suggest).
+    candidates = models.JSONField("推荐候选", default=list, blank=True)
+    # The office has set this draft task's units itself: its units are learned from, never re-ranked.
+    reviewed = models.BooleanField("已核对", default=False)
 
     class Meta:
         verbose_name = "任务"

@@ -58,21 +58,48 @@ def read_upload(data: bytes, name: str):
 def draft_from_report(data: bytes, name: str, government: Government):
     """A work report → a draft notice with suggested units (``duban.draft``), ready for review.
 
-    The government's earlier published plans are the history the suggester learns from.
+    What the suggestions learn from is ``suggestion_inputs(government)``, as ``duban draft`` would be given it.
     """
     report = _parsed_upload(data, name, kind="report")
     if report.kind != "report" or not (report.areas or report.targets):
         raise NotADocumentError(f"“{name}”不是政府工作报告：没有找到年度重点工作部分")
-    from duban.draft.catalogue import functions_of
     from duban.draft.decompose import decompose
-    from duban.draft.suggest import suggest_document
-    from duban.web.services.export import plan_document
+    from duban.draft.suggest.inputs import draft_units
 
-    history = [plan_document(p) for p in government.plans.filter(status=Plan.PUBLISHED).order_by("-year")[:3]]
-    directory = [(u.name, functions_of(u.name)) for u in government.units.exclude(kind="collective")] or None
-    draft = suggest_document(decompose(report), history, directory)
+    draft = draft_units(decompose(report), suggestion_inputs(government))
     draft.source = name
     return draft
+
+
+# The web application's government levels as the directory's.
+_DIRECTORY_LEVELS = {"province": "province", "city": "city", "county": "county"}
+
+
+def suggestion_inputs(government: Government):
+    """What a draft for ``government`` learns from: its directory (each unit with its
+    aliases and former names — a unit renamed since is found under its present
+    name), its published plans as history, models cached under the data directory."""
+    from duban.draft.suggest.inputs import SuggestionInputs, directory_entry, government_named
+    from duban.web.services.export import plan_document
+
+    units = list(government.units.select_related("renamed_from").prefetch_related("renamed_to"))
+    directory = []
+    for unit in units:
+        if any(newer.government_id == government.pk for newer in unit.renamed_to.all()):
+            continue  # an old name: it is an alias of the unit it became
+        aliases = list(unit.aliases)
+        old = unit.renamed_from
+        while old is not None and old.name not in aliases and old.name != unit.name:
+            aliases += [old.name, *old.aliases]
+            old = old.renamed_from
+        directory.append(directory_entry(unit.name, (), aliases))
+    plans = government.plans.filter(status=Plan.PUBLISHED).order_by("-year", "-pk")
+    return SuggestionInputs(
+        government=government_named(government.name, _DIRECTORY_LEVELS.get(government.level)),
+        directory=directory or None,
+        history=[plan_document(p) for p in plans],
+        cache=Path(settings.DATA_DIR) / "models",
+    )
 
 
 def government_named(name: str, level: str = "city") -> Government:
@@ -114,6 +141,7 @@ def import_document(document, government: Government, year: int, user=None) -> P
             indicators=[i.to_json() for i in item.indicators],
             clause=item.clause or "",
             order=order,
+            candidates=list(item.candidates),
         )
         for n, ref in enumerate(item.units):
             match = index.resolve(ref.name, ref.alias)
@@ -133,8 +161,11 @@ def import_document(document, government: Government, year: int, user=None) -> P
     return plan
 
 
-def set_task_units(task: Task, rows: list[tuple[str, str]], user=None) -> None:
-    """Replace a draft task's units with ``(name, role)`` rows from the review page."""
+def set_task_units(task: Task, rows: list[tuple[str, str]], user=None) -> int:
+    """Replace a draft task's units with ``(name, role)`` rows from the review page.
+
+    The task counts as reviewed; in a drafted plan the tasks not yet reviewed are
+    re-ranked with it learned (returns how many)."""
     before = [(a.unit_name, a.role) for a in task.assignments.all()]
     index = UnitIndex(task.plan.government.units.all())
     with transaction.atomic():
@@ -154,7 +185,69 @@ def set_task_units(task: Task, rows: list[tuple[str, str]], user=None) -> None:
                 written=name,
                 order=n,
             )
+        task.reviewed = True
+        task.save(update_fields=["reviewed"])
         audit.record(user, "修改责任单位", task, before={"units": before}, after={"units": rows})
+        if not task.plan.is_published and task.plan.tasks.exclude(candidates=[]).exists():
+            return rerank_unreviewed(task.plan, user)
+    return 0
+
+
+def rerank_unreviewed(plan: Plan, user=None) -> int:
+    """Learn from the tasks the office has reviewed in a drafted plan and suggest
+    the units of the others again (``Model.learn``): each correction tells how
+    this government assigns work this year.  Returns the number of tasks re-ranked."""
+    import copy
+
+    from duban.doc.model import Task as DocTask
+    from duban.doc.model import UnitRef
+    from duban.draft.suggest import build_naming
+    from duban.draft.suggest.cache import cached_fit
+
+    inputs = suggestion_inputs(plan.government)
+    if inputs.government is None:
+        return 0
+    naming = build_naming(inputs.government, inputs.history, inputs.directory)
+    model = copy.deepcopy(cached_fit(inputs.history, naming, None, inputs.cache))
+    tasks = list(plan.tasks.select_related("section").prefetch_related("assignments"))
+    reviewed = [t for t in tasks if t.reviewed]
+    model.learn_all(
+        [
+            DocTask(
+                number=t.number,
+                section=list(t.section.path) if t.section else [],
+                text=t.text,
+                units=[UnitRef(a.unit_name, a.role) for a in t.assignments.all()],
+            )
+            for t in reviewed
+        ]
+    )
+    pending = [t for t in tasks if not t.reviewed and t.candidates]
+    suggestions = model.suggest_all(
+        [DocTask(number=t.number, section=list(t.section.path) if t.section else [], text=t.text) for t in pending]
+    )
+    index = UnitIndex(plan.government.units.all())
+    Assignment.objects.filter(task__in=pending).delete()
+    rows = []
+    for task, suggestion in zip(pending, suggestions):
+        task.candidates = [c.to_json() for c in suggestion.candidates]
+        for n, ref in enumerate(suggestion.units):
+            match = index.resolve(ref.name)
+            rows.append(
+                Assignment(
+                    task=task,
+                    unit=match.unit,
+                    unit_name=(match.unit.name if match.unit else ref.name)[:120],
+                    role=ref.role,
+                    match=match.kind,
+                    written=ref.name[:200],
+                    order=n,
+                )
+            )
+    Assignment.objects.bulk_create(rows)
+    Task.objects.bulk_update(pending, ["candidates"])
+    audit.record(user, "按修正重新推荐责任单位", plan, after={"tasks": len(pending), "reviewed": len(reviewed)})
+    return len(pending)
 
 
 def _renumber(plan: Plan) -> None:

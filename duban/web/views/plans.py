@@ -119,15 +119,23 @@ def plan_review(request, plan_id):
 def task_units(request, plan_id, task_id):
     plan, task = _draft_task(request, plan_id, task_id)
     editing = request.GET.get("edit") == "1"
+    reranked = 0
     if request.method == "POST":
         if plan.is_published:
             messages.error(request, "已发布的计划不能再改责任单位")
         else:
-            names = request.POST.getlist("unit")
-            roles = request.POST.getlist("role")
-            valid = {r for r, _ in ROLES}
-            rows = [(n, r if r in valid else "responsible") for n, r in zip(names, roles) if n.strip()]
-            plan_service.set_task_units(task, rows, user=request.user)
+            lead = request.POST.get("lead", "").strip()
+            if lead:  # one click on a candidate: it leads, the units already there support
+                rows = [(lead, "lead")] + [
+                    (a.unit_name, "support") for a in task.assignments.all() if a.unit_name != lead
+                ]
+            else:
+                names = request.POST.getlist("unit")
+                roles = request.POST.getlist("role")
+                valid = {r for r, _ in ROLES}
+                rows = [(n, r if r in valid else "responsible") for n, r in zip(names, roles) if n.strip()]
+            reranked = plan_service.set_task_units(task, rows, user=request.user)
+            task.refresh_from_db()
         editing = False
     context = {
         "plan": plan,
@@ -137,7 +145,10 @@ def task_units(request, plan_id, task_id):
         "editing": editing and not plan.is_published,
     }
     if request.htmx or request.method == "GET":
-        return render(request, "duban/partials/task_units.html", context)
+        response = render(request, "duban/partials/task_units.html", context)
+        if request.method == "POST" and reranked:
+            response["HX-Refresh"] = "true"  # the other tasks were re-ranked: show them anew
+        return response
     return redirect("plan_review", plan.pk)
 
 
