@@ -102,15 +102,15 @@ def push(task, unit, round_, data: dict, *, version: int | None = None, send: bo
     database holds once this returns: a refusal leaves nothing behind, a success is all committed together.
     ``version`` None means "the version stored now"; ``may_edit(report)`` is checked on the locked row.
     """
-    report_for(task, unit, round_)
-    locked = ProgressReport.objects.select_for_update().get(task=task, unit=unit, round=round_)
-    return update(locked, data, version=version, send=send, user=user, may_edit=may_edit)
+    return update(report_for(task, unit, round_), data, version=version, send=send, user=user, may_edit=may_edit)
 
 
 @transaction.atomic
 def update(report: ProgressReport, data: dict, *, version=None, send=False, user=None, may_edit=None):
     """Save one known report (and perhaps send it) under its row lock; see ``push``."""
     locked = ProgressReport.objects.select_for_update().get(pk=report.pk)
+    if version is not None and locked.version != version:
+        raise StaleEdit("这份报告已被他人修改并保存，您的修改未保存：请刷新后在最新版本上重新编辑")
     if may_edit is not None:
         may_edit(locked)
     saved = save(locked, locked.version if version is None else version, data, user=user)
