@@ -336,7 +336,7 @@ class UnitAddForm(_UnitForm):
     def clean_name(self):
         name = self.cleaned_data["name"]
         if self.government.units.filter(name=name).exists():
-            raise forms.ValidationError(f"名录中已有“{name}”")
+            raise forms.ValidationError(f"“{name}”已存在于名录中")
         return name
 
 
@@ -369,7 +369,7 @@ class AccountForm(_UnitForm):
 
         username = self.cleaned_data["username"].strip()
         if User.objects.filter(username=username).exists():
-            raise forms.ValidationError(f"用户名“{username}”已被使用")
+            raise forms.ValidationError(f"用户名“{username}”已存在")
         return username
 
 
@@ -379,7 +379,7 @@ class RenameForm(_UnitForm):
     def clean_new_name(self):
         name = self.cleaned_data["new_name"]
         if self.government.units.filter(name=name).exists():
-            raise forms.ValidationError(f"名录中已有“{name}”")
+            raise forms.ValidationError(f"“{name}”已存在于名录中")
         return name
 
 
