@@ -495,7 +495,7 @@ class TaskEditForm(DubanForm):
 
 
 class BulletinForm(VersionedForm):
-    text = Text(label="通报正文", required=True, max_length=200000)
+    text = Text(label="通报正文", required=True, max_length=200000, strip=False)
     conflict_fields = ("text",)
 
 

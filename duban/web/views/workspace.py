@@ -166,8 +166,8 @@ def ledger_edit(request, task_id):
                 messages.success(request, "台账已保存")
                 return redirect("task_detail", task.pk)
         ledger.refresh_from_db()
-        milestones = _posted_milestones(request.POST)
-        values = {k: request.POST.get(k, "") for k in workspace_service.LEDGER_FIELDS}
+        milestones = _posted_milestones(form.data)
+        values = {k: form.data.get(k, "") for k in workspace_service.LEDGER_FIELDS}
     else:
         milestones = [
             {"title": m.title, "due": m.due.isoformat() if m.due else "", "done": m.done}
@@ -238,8 +238,8 @@ def report_detail(request, report_id):
         report = actor.report(report_id)
         if form.data.get("action") in ("save", "send"):
             # What the editor typed stays in the form; on a conflict the stored words are shown beside it.
-            values = {k: request.POST.get(k, "") for k in ReportForm.conflict_fields}
-            figures = {i["name"]: request.POST.get(f"figure_{n}", "") for n, i in enumerate(report.task.indicators)}
+            values = {k: form.data.get(k, "") for k in ReportForm.conflict_fields}
+            figures = {i["name"]: form.data.get(f"figure_{n}", "") for n, i in enumerate(report.task.indicators)}
             if status == 409:
                 extra = _conflict_context(form, form.stored_values(report))
     indicators = [
