@@ -289,6 +289,28 @@ class ChangeDecisionForm(DubanForm):
     comment = Text(label="审批意见", max_length=2000)
 
 
+class DashboardFilterForm(DubanForm):
+    """The dashboard's GET filters; a filter that does not validate is dropped, not obeyed or crashed on."""
+
+    section = Whole(label="栏目", required=False, min_value=1, max_value=2**62)
+    unit = Text(label="单位", max_length=120)
+    status = Text(label="状态", max_length=32)
+    late = forms.ChoiceField(label="逾期", choices=[("", ""), ("all", "全部")], required=False)
+    lagging = forms.ChoiceField(label="滞后", choices=[("", ""), ("all", "全部")], required=False)
+
+    def filters(self) -> dict:
+        self.is_valid()
+        return {k: self.cleaned_data.get(k) or None for k in self.fields}
+
+
+class ReportQueueForm(DubanForm):
+    state = forms.ChoiceField(label="流转状态", choices=ProgressReport.STATES, required=False)
+
+
+class AuditFilterForm(DubanForm):
+    action = Text(label="操作", max_length=50)
+
+
 # --- the unit directory and the reporting schedule ------------------------------------------------------
 
 

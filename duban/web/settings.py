@@ -98,3 +98,17 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_AGE = 60 * 60 * 12
+
+# Every unexpected error reaches Python logging with its traceback: Django logs each 5xx to
+# ``django.request`` with exc_info, duban's own code logs to ``duban``.  Both go to the console
+# (the service's journal); a file handler can be added beside it.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "loggers": {
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "duban": {"handlers": ["console"], "level": os.environ.get("DUBAN_LOG_LEVEL", "INFO"), "propagate": False},
+    },
+}

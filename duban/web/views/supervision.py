@@ -10,7 +10,15 @@ from django.views.decorators.http import require_POST
 
 from duban.errors import DubanError
 from duban.track import COLOURS
-from duban.web.forms import ChangeDecisionForm, FindingForm, InspectionForm, UrgeForm
+from duban.web.forms import (
+    AuditFilterForm,
+    ChangeDecisionForm,
+    DashboardFilterForm,
+    FindingForm,
+    InspectionForm,
+    ReportQueueForm,
+    UrgeForm,
+)
 from duban.web.models import (
     AuditEvent,
     ChangeRequest,
@@ -57,11 +65,11 @@ def dashboard(request, plan_id):
         return redirect("plan_review", plan.pk)
     data = overview(plan, today(), actor.tasks(plan))
     rows = data.rows
-    section = request.GET.get("section")
-    unit = request.GET.get("unit")
-    status = request.GET.get("status")
+    chosen = DashboardFilterForm(request.GET).filters()
+    section, unit, status = chosen["section"], chosen["unit"], chosen["status"]
+    show_all_late, show_all_lagging = chosen["late"] == "all", chosen["lagging"] == "all"
     if section:
-        rows = [r for r in rows if str(r.task.section_id) == section]
+        rows = [r for r in rows if r.task.section_id == section]
     if unit:
         rows = [r for r in rows if unit in r.leads]
     if status:
@@ -78,10 +86,10 @@ def dashboard(request, plan_id):
             "units": [(name, c, sum(c.values())) for name, c in list(data.by_unit.items())[:200]],
             "statuses": [(s, COLOURS[s][0]) for s in STATUS_ORDER],
             "filters": {"section": section, "unit": unit, "status": status},
-            "late": data.late if request.GET.get("late") == "all" else data.late[:LATE_SHOWN],
-            "lagging": data.lagging if request.GET.get("lagging") == "all" else data.lagging[:LATE_SHOWN],
-            "lagging_hidden": 0 if request.GET.get("lagging") == "all" else max(0, len(data.lagging) - LATE_SHOWN),
-            "late_hidden": 0 if request.GET.get("late") == "all" else max(0, len(data.late) - LATE_SHOWN),
+            "late": data.late if show_all_late else data.late[:LATE_SHOWN],
+            "lagging": data.lagging if show_all_lagging else data.lagging[:LATE_SHOWN],
+            "lagging_hidden": 0 if show_all_lagging else max(0, len(data.lagging) - LATE_SHOWN),
+            "late_hidden": 0 if show_all_late else max(0, len(data.late) - LATE_SHOWN),
             "today": today(),
             "read_only": not actor.is_office,
         },
@@ -121,9 +129,8 @@ def urges(request, plan_id):
 def report_queue(request, plan_id):
     actor = request.actor
     plan = _overseen_plan(actor, plan_id)
-    state = request.GET.get("state")
-    if state not in dict(ProgressReport.STATES):
-        state = ProgressReport.SUBMITTED
+    queue = ReportQueueForm(request.GET)
+    state = (queue.cleaned_data.get("state") if queue.is_valid() else None) or ProgressReport.SUBMITTED
     reports = actor.reports().filter(task__plan=plan, state=state).select_related("task", "unit", "round")[:500]
     return render(
         request,
@@ -218,7 +225,8 @@ def audit_log(request):
     actor = request.actor
     actor.require(actor.is_office, "审计日志只对督查人员和管理员开放")
     events = AuditEvent.objects.filter(government_id=actor.government_id)
-    action = request.GET.get("action")
+    chosen = AuditFilterForm(request.GET)
+    action = chosen.cleaned_data.get("action") if chosen.is_valid() else None
     if action:
         events = events.filter(action=action)
     return render(request, "duban/audit.html", {"events": events[:500], "action": action})
