@@ -87,6 +87,36 @@ class Whole(forms.IntegerField):
         return super().to_python(value)
 
 
+# The largest primary key a database column holds: a longer number is no row's id, not a reason to crash.
+ID_MAX = 2**63 - 1
+
+
+class _RowIds:
+    """Mixin for model choice fields: an id that is not a whole number in range is simply not a row."""
+
+    def _ids_in_range(self, values):
+        for value in values:
+            text = str(value).strip()
+            if not text.isascii() or not text.isdigit() or int(text) > ID_MAX:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": text}
+                )
+
+
+class Row(_RowIds, forms.ModelChoiceField):
+    def to_python(self, value):
+        if value not in self.empty_values and not isinstance(value, self.queryset.model):
+            self._ids_in_range([value])
+        return super().to_python(value)
+
+
+class Rows(_RowIds, forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        if isinstance(value, (list, tuple)):
+            self._ids_in_range(value)
+        return super()._check_values(value)
+
+
 def _choices_error(label: str) -> dict:
     return {"invalid_choice": f"“%(value)s”不是有效的{label}"}
 
@@ -156,6 +186,8 @@ class ReportForm(VersionedForm):
 
     def clean(self):
         data = super().clean()
+        if data.get("action") in ("save", "send") and "status" in self.data and not data.get("status"):
+            self.add_error("status", "请选择进展状态")
         figures = {}
         for n, indicator in enumerate(self.indicators):
             raw = (data.get(f"figure_{n}") or "").strip()
@@ -248,13 +280,9 @@ class ChangeRequestForm(DubanForm):
 
 
 class UrgeForm(DubanForm):
-    unit = forms.ModelChoiceField(label="单位", queryset=None, error_messages={"invalid_choice": "没有这个单位"})
-    task = forms.ModelChoiceField(
-        label="任务", queryset=None, required=False, error_messages={"invalid_choice": "没有这项任务"}
-    )
-    round = forms.ModelChoiceField(
-        label="轮次", queryset=None, required=False, error_messages={"invalid_choice": "没有这个报送轮次"}
-    )
+    unit = Row(label="单位", queryset=None, error_messages={"invalid_choice": "没有这个单位"})
+    task = Row(label="任务", queryset=None, required=False, error_messages={"invalid_choice": "没有这项任务"})
+    round = Row(label="轮次", queryset=None, required=False, error_messages={"invalid_choice": "没有这个报送轮次"})
     message = Text(label="催办内容", max_length=2000)
 
     def __init__(self, *args, plan, **kwargs):
@@ -272,7 +300,7 @@ class InspectionForm(DubanForm):
 
 
 class FindingForm(DubanForm):
-    task = forms.ModelChoiceField(label="任务", queryset=None, error_messages={"invalid_choice": "没有这项任务"})
+    task = Row(label="任务", queryset=None, error_messages={"invalid_choice": "没有这项任务"})
     text = Text(label="发现的问题", required=True)
 
     def __init__(self, *args, plan, **kwargs):
@@ -333,7 +361,7 @@ class UnitActionForm(DubanForm):
 
 
 class _UnitForm(DubanForm):
-    unit = forms.ModelChoiceField(label="单位", queryset=None, error_messages={"invalid_choice": "没有这个单位"})
+    unit = Row(label="单位", queryset=None, error_messages={"invalid_choice": "没有这个单位"})
 
     def __init__(self, *args, government, **kwargs):
         super().__init__(*args, **kwargs)
@@ -365,11 +393,11 @@ class UnitAddForm(_UnitForm):
 class UnitEditForm(_UnitForm):
     kind = forms.ChoiceField(label="类型", choices=UNIT_KINDS, error_messages=_choices_error("单位类型"))
     aliases = Aliases(label="别名", max_length=2000)
-    members = forms.ModelMultipleChoiceField(
+    members = Rows(
         label="成员",
         queryset=None,
         required=False,
-        error_messages={"invalid_choice": "没有这个成员单位", "invalid_pk_value": "没有这个成员单位"},
+        error_messages={"invalid_choice": "没有这个成员单位（%(value)s）", "invalid_pk_value": "没有这个成员单位"},
     )
 
     def __init__(self, *args, government, **kwargs):
@@ -499,9 +527,7 @@ class TaskEditForm(DubanForm):
         error_messages=_choices_error("操作"),
     )
     text = Text(label="任务内容")
-    section = forms.ModelChoiceField(
-        label="栏目", queryset=None, required=False, error_messages={"invalid_choice": "没有这个栏目"}
-    )
+    section = Row(label="栏目", queryset=None, required=False, error_messages={"invalid_choice": "没有这个栏目"})
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
@@ -530,6 +556,25 @@ class LedgerImportForm(DubanForm):
 # --- the JSON API ---------------------------------------------------------------------------------------
 
 
+class Flag(forms.Field):
+    """A JSON true/false (or 0/1, "true"/"false"); anything else is refused, absent is false."""
+
+    widget = forms.HiddenInput
+    TRUE, FALSE = (True, 1, "true", "1"), (False, 0, "false", "0", "", None)
+
+    def __init__(self, *, label):
+        super().__init__(label=label, required=False)
+
+    def to_python(self, value):
+        if isinstance(value, (list, dict, float)):
+            raise forms.ValidationError("应为 true 或 false", code="invalid")
+        if value in self.TRUE:
+            return True
+        if value in self.FALSE:
+            return False
+        raise forms.ValidationError("应为 true 或 false", code="invalid")
+
+
 class ReportPushForm(DubanForm):
     """POST /api/reports and /api/reports/<id>: the JSON body, field by field."""
 
@@ -542,7 +587,7 @@ class ReportPushForm(DubanForm):
     problems = Text(label="problems")
     next_steps = Text(label="next_steps")
     version = Whole(label="version", min_value=0, max_value=2**31 - 1, required=False)
-    send_to_head = forms.NullBooleanField(label="send_to_head", required=False)
+    send_to_head = Flag(label="send_to_head")
     EDITABLE = ("status", "done_text", "problems", "next_steps")
 
     def __init__(self, data, *, task=None, existing: bool = False):
@@ -550,12 +595,6 @@ class ReportPushForm(DubanForm):
         self.task_obj = task
         if existing:
             del self.fields["task"], self.fields["round"]
-
-    def clean_send_to_head(self):
-        raw = self.data.get("send_to_head")
-        if raw not in (None, True, False, 0, 1, "true", "false", ""):
-            raise forms.ValidationError("应为 true 或 false")
-        return bool(self.cleaned_data.get("send_to_head"))
 
     def clean(self):
         data = super().clean()

@@ -77,7 +77,7 @@ def _compare_and_set(report: ProgressReport, version: int, states: tuple[str, ..
 
 
 def save(report: ProgressReport, version: int, data: dict, user=None) -> ProgressReport:
-    if data.get("status") and data["status"] not in STATUS_VALUES:
+    if "status" in data and data["status"] not in STATUS_VALUES:
         raise InputError("进展状态无效")
     changes = {k: data[k] for k in EDITABLE_FIELDS if k in data}
     before = audit.snapshot(report, list(EDITABLE_FIELDS))

@@ -276,7 +276,8 @@ def _act(request, report, data):
     action, version = data["action"], data["version"]
     if action in ("save", "send"):
         actor.require(actor.can_edit_report(report), "这份报告现在不能修改")
-        changes = {k: data[k] for k in ("status", "done_text", "problems", "next_steps")}
+        # A field the page did not send keeps what is stored (the status select is always sent by the page).
+        changes = {k: data[k] for k in ("status", "done_text", "problems", "next_steps") if k in request.POST}
         changes["figures"] = data["figures"]
         if action == "send":
             report = report_service.save_and_send(report, version, changes, user=request.user)
