@@ -21,6 +21,12 @@ class StaleLedger(DubanError):
     """Someone else saved the ledger since this user loaded it."""
 
 
+def ledger_for(task, unit_id) -> Ledger:
+    """The unit's ledger of the task, made empty the first time it is opened."""
+    ledger, _ = Ledger.objects.get_or_create(task=task, unit_id=unit_id)
+    return ledger
+
+
 @transaction.atomic
 def save_ledger(ledger: Ledger, version: int, fields: dict, milestones: list[tuple], user=None) -> Ledger:
     """Replace the ledger's text and milestones if nobody saved it since ``version`` was loaded."""

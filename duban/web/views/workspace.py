@@ -148,7 +148,7 @@ def ledger_edit(request, task_id):
     actor = request.actor
     task = actor.task(task_id)
     actor.require(actor.can_edit_ledger(task), "只有牵头或负责单位可以填写台账")
-    ledger, _ = Ledger.objects.get_or_create(task=task, unit_id=actor.unit_id)
+    ledger = workspace_service.ledger_for(task, actor.unit_id)
     error, status, extra = None, 200, {}
     if request.method == "POST":
         form = LedgerForm(request.POST)
@@ -229,7 +229,7 @@ def report_detail(request, report_id):
             error, status = form.first_error(), 400
         else:
             try:
-                report = _act(request, report, form.cleaned_data)
+                report = _act(request, report, form.cleaned_data, sent=set(form.data))
             except DubanError as exc:
                 error = str(exc)
                 status = 409 if isinstance(exc, report_service.StaleEdit) else 400
@@ -271,13 +271,13 @@ def report_detail(request, report_id):
     )
 
 
-def _act(request, report, data):
+def _act(request, report, data, sent=()):
     actor = request.actor
     action, version = data["action"], data["version"]
     if action in ("save", "send"):
         actor.require(actor.can_edit_report(report), "这份报告现在不能修改")
         # A field the page did not send keeps what is stored (the status select is always sent by the page).
-        changes = {k: data[k] for k in ("status", "done_text", "problems", "next_steps") if k in request.POST}
+        changes = {k: data[k] for k in ("status", "done_text", "problems", "next_steps") if k in sent}
         changes["figures"] = data["figures"]
         if action == "send":
             report = report_service.save_and_send(report, version, changes, user=request.user)
