@@ -428,3 +428,32 @@ def test_arbitrary_json_into_the_api(junk_world, body):
     token = ApiToken.objects.get_or_create(user=world.users["a_staff"], name="hyp")[0].key
     response = _api(Client(raise_request_exception=False), token, "/api/reports", body, raw=json.dumps(body))
     assert response.status_code < 500 and "error" in response.json() or response.status_code == 201
+
+
+@pytest.mark.django_db
+def test_junk_in_the_query_string_of_every_page(junk_world):
+    """Filters and switches in the address (?section=abc, ?state=zzz, ?unit=…) never fail a page."""
+    world = junk_world
+    client = Client(raise_request_exception=False)
+    ids = {
+        "plan_id": world.plan.pk,
+        "task_id": world.tasks["1"].pk,
+        "round_id": world.rounds[0].pk,
+        "report_id": world.reports["a1"].pk,
+        "inspection_id": world.inspection.pk,
+        "change_id": world.change.pk,
+        "unit_id": world.units["商务局"].pk,
+    }
+    names = ["section", "unit", "status", "state", "action", "late", "lagging", "edit", "page"]
+    errors, requests = [], 0
+    for username in ("office", "a_staff", "leader"):
+        client.force_login(world.users[username])
+        for url in _page_urls(ids):
+            for junk in ("abc", "99999999999999999999", "\x00", "-1", "zzz"):
+                query = "&".join(f"{n}={junk}" for n in names)
+                response = client.get(f"{url.split('?')[0]}?{query}")
+                requests += 1
+                if response.status_code >= 500:
+                    errors.append((username, url, junk, response.status_code))
+    print(f"query junk: {requests} requests, {len(errors)} server errors")
+    assert requests > 100 and errors == []

@@ -145,3 +145,49 @@ def test_a_send_that_fails_after_the_save_rolls_the_save_back(world, monkeypatch
     stored = ProgressReport.objects.get(pk=report.pk)
     assert stored.done_text == "" and stored.version == report.version
     assert not AuditEvent.objects.filter(action="保存报告").exists()
+
+
+def _race_pages(user, url, data, n=2):
+    """The same form posted by ``n`` sessions of ``user`` at one moment; the status codes in order."""
+    from django.test import Client
+
+    barrier = threading.Barrier(n)
+    codes: list = [None] * n
+
+    def one(i):
+        try:
+            client = Client()
+            client.force_login(user)
+            barrier.wait(timeout=30)
+            codes[i] = client.post(url, data).status_code
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    return codes
+
+
+@pytest.mark.django_db(transaction=True)
+def test_racing_sign_offs_and_acceptances_happen_once(world):
+    """A head's double click and two supervisors accepting at once: one succeeds, one is told, one event each."""
+    report = world.reports["a1"]
+    url = f"/reports/{report.pk}/"
+    for cycle in range(5):
+        report.refresh_from_db()
+        report = report_service.save_and_send(report, report.version, {"done_text": f"第{cycle}次"})
+        signed = _race_pages(world.users["a_head"], url, {"action": "approve", "version": report.version})
+        assert sorted(signed) == [302, 409], signed
+        report.refresh_from_db()
+        assert report.state == ProgressReport.SUBMITTED
+        accepted = _race_pages(world.users["office"], url, {"action": "accept", "version": report.version})
+        assert sorted(accepted) == [302, 409], accepted
+        report.refresh_from_db()
+        assert report.state == ProgressReport.ACCEPTED
+        assert AuditEvent.objects.filter(action="负责人签批报送", object_id=str(report.pk)).count() == cycle + 1
+        assert AuditEvent.objects.filter(action="督查审核通过", object_id=str(report.pk)).count() == cycle + 1
+        # back to the unit for the next cycle (an accepted report is reopened here directly, as a test set-up)
+        ProgressReport.objects.filter(pk=report.pk).update(state=ProgressReport.RETURNED)

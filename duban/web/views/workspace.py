@@ -274,8 +274,17 @@ def report_detail(request, report_id):
 def _act(request, report, data, sent=()):
     actor = request.actor
     action, version = data["action"], data["version"]
+
+    def require(allowed: bool, refusal: str):
+        # Refused because someone acted since this page was loaded: say so (409), not "not allowed".
+        if not allowed and report.version != version:
+            raise report_service.StaleEdit(
+                f"这份报告已被他人处理，当前状态为“{report.get_state_display()}”：您的操作未执行，请查看最新版本"
+            )
+        actor.require(allowed, refusal)
+
     if action in ("save", "send"):
-        actor.require(actor.can_edit_report(report), "这份报告现在不能修改")
+        require(actor.can_edit_report(report), "这份报告现在不能修改")
         # A field the page did not send keeps what is stored (the status select is always sent by the page).
         changes = {k: data[k] for k in ("status", "done_text", "problems", "next_steps") if k in sent}
         changes["figures"] = data["figures"]
@@ -315,7 +324,7 @@ def _act(request, report, data, sent=()):
         ),
     }
     allowed, refusal, done, step = steps[action]
-    actor.require(allowed(report), refusal)
+    require(allowed(report), refusal)
     report = step()  # raises on a stale version: no success message then
     messages.success(request, done)
     return report
