@@ -64,3 +64,21 @@ def test_the_loggers_are_configured(logger):
     from django.conf import settings
 
     assert settings.LOGGING["loggers"][logger]["handlers"]
+
+
+def test_a_stale_form_is_a_chinese_403_not_django_s_english_one(world):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.users["office"])
+    response = client.post("/units/", {"action": "add", "name": "新单位"})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "页面已过期" in html and "CSRF verification failed" not in html
+
+
+def test_a_bad_request_is_a_chinese_400(world, login):
+    from django.test import override_settings
+
+    client = login(world.users["office"])
+    with override_settings(DATA_UPLOAD_MAX_NUMBER_FIELDS=5):
+        response = client.post("/units/", {f"f{i}": "x" for i in range(20)})
+    assert response.status_code == 400 and "请求有误" in response.content.decode()

@@ -48,6 +48,11 @@ def page_not_found(request, exception=None):
     return error_page(request, 404, _said(exception))
 
 
+def csrf_failure(request, reason=""):
+    """Django's CSRF refusal, in Chinese: usually a page left open past its session, or cookies blocked."""
+    return error_page(request, 403, "页面已过期或浏览器未允许 Cookie，请刷新页面后重新提交。")
+
+
 def server_error(request):
     title, why = PAGES[500]
     try:
