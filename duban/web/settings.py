@@ -101,15 +101,17 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_AGE = 60 * 60 * 12
 
 # Every unexpected error reaches Python logging with its traceback: Django logs each 5xx to
-# ``django.request`` with exc_info, duban's own code logs to ``duban``.  Both go to the console
-# (the service's journal); a file handler can be added beside it.
+# ``django.request`` with exc_info, duban's own code logs to ``duban``.  Both propagate to the root
+# logger, whose console handler is the service's journal; a file handler can be added beside it.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
-        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
-        "duban": {"handlers": ["console"], "level": os.environ.get("DUBAN_LOG_LEVEL", "INFO"), "propagate": False},
+        # 4xx answers are the users' mistakes, already told to them; 5xx are ours.
+        "django.request": {"level": "ERROR"},
+        "duban": {"level": os.environ.get("DUBAN_LOG_LEVEL", "INFO")},
     },
 }

@@ -59,11 +59,15 @@ def test_an_unexpected_api_error_is_json_and_logged(world, monkeypatch, caplog):
     assert record.exc_info and record.exc_info[0] is RuntimeError
 
 
-@pytest.mark.parametrize("logger", ["django.request", "duban"])
-def test_the_loggers_are_configured(logger):
-    from django.conf import settings
-
-    assert settings.LOGGING["loggers"][logger]["handlers"]
+@pytest.mark.parametrize("name", ["django.request", "duban.web"])
+def test_errors_reach_a_handler(name):
+    """Both loggers pass their errors on to a handler (the root's console; a file beside it where set)."""
+    record = logging.getLogger(name).makeRecord(name, logging.ERROR, __file__, 1, "x", (), None)
+    logger, handlers = logging.getLogger(name), []
+    while logger is not None:
+        handlers += [h for h in logger.handlers if record.levelno >= h.level]
+        logger = logger.parent if logger.propagate else None
+    assert logging.getLogger(name).isEnabledFor(logging.ERROR) and handlers
 
 
 def test_a_stale_form_is_a_chinese_403_not_django_s_english_one(world):
