@@ -32,6 +32,7 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 DEBUG = os.environ.get("DUBAN_DEBUG") == "1"
 ALLOWED_HOSTS = [h for h in os.environ.get("DUBAN_ALLOWED_HOSTS", "*").split(",") if h]
+CSRF_FAILURE_VIEW = "duban.web.views.errors.csrf_failure"
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DUBAN_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
@@ -98,3 +99,19 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_AGE = 60 * 60 * 12
+
+# Every unexpected error reaches Python logging with its traceback: Django logs each 5xx to
+# ``django.request`` with exc_info, duban's own code logs to ``duban``.  Both propagate to the root
+# logger, whose console handler is the service's journal; a file handler can be added beside it.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        # 4xx answers are the users' mistakes, already told to them; 5xx are ours.
+        "django.request": {"level": "ERROR"},
+        "duban": {"level": os.environ.get("DUBAN_LOG_LEVEL", "INFO")},
+    },
+}

@@ -60,6 +60,11 @@ urlpatterns = [
     re_path(r"^static/(?P<path>.*)$", static),
 ]
 
+handler400 = "duban.web.views.errors.bad_request"
+handler403 = "duban.web.views.errors.permission_denied"
+handler404 = "duban.web.views.errors.page_not_found"
+handler500 = "duban.web.views.errors.server_error"
+
 # Word and Excel (issue 5): downloads, a unit's ledger upload, round bulletins.
 from duban.web.views import downloads  # noqa: E402
 

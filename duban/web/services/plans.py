@@ -368,6 +368,15 @@ def rounds_from_schedule(schedule: list[dict], year: int) -> list[tuple[str, str
 
 
 @transaction.atomic
+def discard(plan: Plan, user=None) -> None:
+    """Throw away a draft plan; a published plan is never deleted."""
+    if plan.is_published:
+        raise DubanError("已发布的计划不能删除")
+    audit.record(user, "放弃草稿计划", plan, after={"tasks": plan.tasks.count()})
+    plan.delete()
+
+
+@transaction.atomic
 def publish(plan: Plan, user=None) -> Plan:
     """Create the units the directory lacked, open the reporting rounds, and publish."""
     plan = Plan.objects.select_for_update().get(pk=plan.pk)

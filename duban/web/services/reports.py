@@ -7,6 +7,7 @@ refused instead of silently overwriting the first.
 from __future__ import annotations
 
 import hashlib
+import math
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -33,8 +34,25 @@ def report_for(task, unit, round_) -> ProgressReport:
     return report
 
 
+def number(value) -> float:
+    """A figure as typed: 1,234.5 / 1，234 / 12% / a JSON number; never NaN or infinity."""
+    if isinstance(value, bool):
+        raise ValueError(value)
+    if isinstance(value, (int, float)):
+        result = float(value)
+    elif isinstance(value, str):
+        result = float(value.strip().replace(",", "").replace("，", "").rstrip("%"))
+    else:
+        raise ValueError(value)
+    if not math.isfinite(result):
+        raise ValueError(value)
+    return result
+
+
 def clean_figures(task, raw: dict) -> dict:
     """Keep one number per indicator of the task; refuse what is not a number."""
+    if not isinstance(raw, dict):
+        raise InputError("指标完成值应为 {指标名称: 数值}")
     names = [i["name"] for i in task.indicators]
     figures = {}
     for name in names:
@@ -42,9 +60,9 @@ def clean_figures(task, raw: dict) -> dict:
         if value in (None, ""):
             continue
         try:
-            figures[name] = float(str(value).replace(",", "").replace("，", "").rstrip("%"))
-        except ValueError as exc:
-            raise InputError(f"指标“{name}”的完成值“{value}”不是数字") from exc
+            figures[name] = number(value)
+        except (ValueError, OverflowError) as exc:
+            raise InputError(f"指标“{name}”的完成值“{str(value)[:40]}”不是数字") from exc
     return figures
 
 
@@ -61,7 +79,7 @@ def _compare_and_set(report: ProgressReport, version: int, states: tuple[str, ..
 
 
 def save(report: ProgressReport, version: int, data: dict, user=None) -> ProgressReport:
-    if data.get("status") and data["status"] not in STATUS_VALUES:
+    if "status" in data and data["status"] not in STATUS_VALUES:
         raise InputError("进展状态无效")
     changes = {k: data[k] for k in EDITABLE_FIELDS if k in data}
     before = audit.snapshot(report, list(EDITABLE_FIELDS))
@@ -69,6 +87,36 @@ def save(report: ProgressReport, version: int, data: dict, user=None) -> Progres
         new = _compare_and_set(report, version, (ProgressReport.DRAFT, ProgressReport.RETURNED), **changes)
         audit.record(user, "保存报告", new, before=before, after=audit.snapshot(new, list(EDITABLE_FIELDS)))
     return new
+
+
+@transaction.atomic
+def save_and_send(report: ProgressReport, version: int, data: dict, user=None) -> ProgressReport:
+    """Save and send to the head as one change: both are stored, or (on a stale version) neither."""
+    saved = save(report, version, data, user=user)
+    return send_to_head(saved, saved.version, user=user)
+
+
+@transaction.atomic
+def push(task, unit, round_, data: dict, *, version: int | None = None, send: bool = False, user=None, may_edit=None):
+    """An API push: find or make the unit's report, save it, perhaps send it — one transaction.
+
+    The report's row is locked first, so what the caller is told (saved, or refused as stale) is what the
+    database holds once this returns: a refusal leaves nothing behind, a success is all committed together.
+    ``version`` None means "the version stored now"; ``may_edit(report)`` is checked on the locked row.
+    """
+    return update(report_for(task, unit, round_), data, version=version, send=send, user=user, may_edit=may_edit)
+
+
+@transaction.atomic
+def update(report: ProgressReport, data: dict, *, version=None, send=False, user=None, may_edit=None):
+    """Save one known report (and perhaps send it) under its row lock; see ``push``."""
+    locked = ProgressReport.objects.select_for_update().get(pk=report.pk)
+    if version is not None and locked.version != version:
+        raise StaleEdit("这份报告已被他人修改并保存，您的修改未保存：请刷新后在最新版本上重新编辑")
+    if may_edit is not None:
+        may_edit(locked)
+    saved = save(locked, locked.version if version is None else version, data, user=user)
+    return send_to_head(saved, saved.version, user=user) if send else saved
 
 
 def _transition(report, version, from_states, to_state, action, user, **extra) -> ProgressReport:

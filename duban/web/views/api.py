@@ -8,17 +8,21 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from duban import vocab
 from duban.errors import DubanError
 from duban.web.access import Actor, Denied
+from duban.web.forms import ReportPushForm
 from duban.web.models import ApiToken, Plan, ProgressReport, ReportingRound, Unit
 from duban.web.services import reports as report_service
 from duban.web.services.overview import overview
 from duban.web.views.common import today
+
+logger = logging.getLogger("duban.web")
 
 
 def _json(data, status=200):
@@ -61,12 +65,12 @@ def api(view):
             return _error(409, str(exc))
         except DubanError as exc:
             return _error(400, str(exc))
-        except Exception as exc:
-            from django.http import Http404
-
-            if isinstance(exc, Http404):
-                return _error(404, str(exc) or "不存在")
-            raise
+        except Http404 as exc:
+            return _error(404, str(exc) or "不存在")
+        except Exception:
+            # Not the caller's fault: the traceback goes to the log, the caller gets one sentence.
+            logger.exception("API %s %s failed", request.method, request.path)
+            return _error(500, "服务器内部错误，已记录；请稍后重试或联系管理员")
 
     return wrapper
 
@@ -152,8 +156,8 @@ def report(request, report_id):
     r = actor.report(report_id)
     if request.method == "GET":
         return _json(report_json(r))
-    body = _body(request)
-    return _json(report_json(_push(actor, r, body)))
+    form = ReportPushForm(_body(request), existing=True)
+    return _json(report_json(_push(actor, form, r.task, report=r)))
 
 
 @api
@@ -162,33 +166,45 @@ def report_push(request):
     actor = request.actor
     if request.method != "POST":
         return _error(405, "只接受 POST")
-    body = _body(request)
-    t = actor.task(body.get("task"))
+    form = ReportPushForm(_body(request))
+    if not form.is_valid():
+        raise DubanError(form.first_error())
+    t = actor.task(form.cleaned_data["task"])
     actor.require(actor.reports_on(t), "只有牵头或负责单位可以报送进展")
-    rnd = ReportingRound.objects.filter(plan=t.plan, pk=body.get("round")).first()
+    rnd = ReportingRound.objects.filter(plan=t.plan, pk=form.cleaned_data["round"]).first()
     if rnd is None:
         return _error(404, "没有这个报送轮次")
-    r = report_service.report_for(t, Unit.objects.get(pk=actor.unit_id), rnd)
-    r = _push(actor, r, body)
-    return _json(report_json(r), status=201)
+    return _json(report_json(_push(actor, form, t, rnd=rnd)), status=201)
 
 
-def _push(actor, r, body):
-    actor.require(actor.can_edit_report(r), "这份报告现在不能修改")
-    version = body.get("version", r.version)
-    data = {k: str(body[k]) for k in ("status", "done_text", "problems", "next_steps") if k in body}
-    if "figures" in body:
-        data["figures"] = report_service.clean_figures(r.task, body["figures"] or {})
-    r = report_service.save(r, int(version), data, user=actor.user)
-    if body.get("send_to_head"):
-        r = report_service.send_to_head(r, r.version, user=actor.user)
+def _push(actor, form, task, *, rnd=None, report=None):
+    """Save (and perhaps send) in one transaction: a 409 or 403 means nothing of this call was stored."""
+    if not form.is_valid():
+        raise DubanError(form.first_error())
+    data = form.changes()
+    if "figures" in form.data and form.data["figures"] is not None:
+        data["figures"] = report_service.clean_figures(task, form.data["figures"])
+
+    def may_edit(locked):
+        actor.require(actor.can_edit_report(locked), "这份报告现在不能修改")
+
+    options = {
+        "version": form.cleaned_data.get("version"),
+        "send": form.cleaned_data["send_to_head"],
+        "user": actor.user,
+        "may_edit": may_edit,
+    }
+    if report is not None:
+        r = report_service.update(report, data, **options)
+    else:
+        r = report_service.push(task, Unit.objects.get(pk=actor.unit_id), rnd, data, **options)
     return ProgressReport.objects.select_related("unit").get(pk=r.pk)
 
 
 def _body(request) -> dict:
     try:
         body = json.loads(request.body or b"{}")
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         raise DubanError("请求体不是 JSON") from exc
     if not isinstance(body, dict):
         raise DubanError("请求体应为 JSON 对象")

@@ -9,6 +9,7 @@ from django.http import HttpResponseForbidden
 from django.shortcuts import render
 from django.utils import timezone
 
+from duban.errors import DubanError
 from duban.web.access import Actor, Denied
 
 
@@ -28,6 +29,10 @@ def page(view):
         except Denied as exc:
             response = render(request, "duban/forbidden.html", {"why": str(exc)}, status=403)
             return response
+        except DubanError as exc:  # a refusal no form caught: its one sentence, never a 500
+            from duban.web.views.errors import error_page
+
+            return error_page(request, 400, str(exc))
 
     return wrapper
 

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 
 from duban.errors import DubanError
+from duban.web.forms import BulletinForm, LedgerImportForm
 from duban.web.models import ReportingRound, Unit
 from duban.web.services import ledger_upload
 from duban.web.services import render_data as rd
@@ -191,13 +192,16 @@ def ledger_import(request, plan_id):
     context = {"plan": plan, "unit": unit}
     if request.method != "POST":
         return render(request, "duban/ledger_import.html", context)
-    confirming = request.POST.get("confirm") == "1"
+    form = LedgerImportForm(request.POST, request.FILES)
     try:
+        if not form.is_valid():
+            raise DubanError(form.first_error())
+        confirming = form.cleaned_data["confirm"] == "1"
         if confirming:
-            digest = request.POST.get("digest", "")
+            digest = form.cleaned_data["digest"]
             data = ledger_upload.stored_upload(unit, digest)
         else:
-            upload = request.FILES.get("file")
+            upload = form.cleaned_data["file"]
             if upload is None:
                 raise DubanError("请选择要上传的台账文件（.xlsx）")
             data = upload.read()
@@ -260,17 +264,21 @@ def bulletin(request, plan_id, round_id):
         doc, st, drafted, draft, text, version = _draft(plan, rnd)
     except DubanError as exc:
         return _refused(request, plan, exc)
+    conflict = []
     if request.method == "POST" and request.POST.get("action") == "issue":
         return _issue(request, plan, rnd, doc, st)
     if request.method == "POST":
-        edited = request.POST.get("text", "")
+        form = BulletinForm(request.POST)
+        edited = form.data.get("text", "")
         try:
-            loaded = int(request.POST.get("version", "-1"))
-            version = rd.save_bulletin(rnd, edited, loaded, request.user)
-        except ValueError:
-            error, status = "版本号无效，请刷新后重新编辑", 400
+            if not form.is_valid():
+                raise DubanError(form.first_error())
+            version = rd.save_bulletin(rnd, form.cleaned_data["text"], form.cleaned_data["version"], request.user)
         except rd.StaleBulletin as exc:
             error, status = str(exc), 409
+            # The editor keeps their words; the stored version is shown beside them, and saving again builds on it.
+            stored_text, version = rd.saved_bulletin(rnd)
+            conflict = form.conflict_rows({"text": stored_text or ""})
         except DubanError as exc:
             error, status = str(exc), 400
         else:
@@ -287,6 +295,7 @@ def bulletin(request, plan_id, round_id):
         "version": version,
         "saved": version > 0,
         "error": error,
+        "conflict": conflict,
         "colours": [(COLOURS[c][0], COLOURS[c][1], counts[c]) for c in COLOURS],
         "summary": summary,
         "attention": st.attention,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.db import DatabaseError
 from django.http import Http404
@@ -10,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from duban.errors import DubanError
+from duban.web.forms import ImportForm, TaskEditForm, TaskUnitsForm
 from duban.web.models import ROLES, Plan, ReportingRound, Task
 from duban.web.services import plans as plan_service
 from duban.web.views.common import page, today
@@ -34,39 +34,33 @@ def import_notice(request):
     actor = request.actor
     actor.require(actor.is_office, "只有督查人员可以导入通知")
     error = None
-    year = request.POST.get("year") or str(today().year)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    year = form.data.get("year") or str(today().year)
+    kind = "report" if form.data.get("kind") == "report" else "notice"
     if request.method == "POST":
-        upload = request.FILES.get("notice")
         try:
-            if upload is None:
-                raise DubanError("请选择要上传的通知文件")
-            try:
-                year_value = int(year)
-            except ValueError as exc:
-                raise DubanError("年度必须是数字") from exc
-            if upload.size > settings.MAX_UPLOAD_BYTES:
-                raise DubanError(
-                    f"文件太大（{upload.size // 1024 // 1024} MB），上限为 "
-                    f"{settings.MAX_UPLOAD_BYTES // 1024 // 1024} MB"
-                )
-            if request.POST.get("kind") == "report":
-                document = plan_service.draft_from_report(upload.read(), upload.name, actor.membership.government)
+            if not form.is_valid():
+                raise DubanError(form.first_error())
+            upload, year_value = form.cleaned_data["notice"], form.cleaned_data["year"]
+            government = actor.membership.government
+            if kind == "report":
+                document = plan_service.draft_from_report(upload.read(), upload.name, government)
             else:
                 document = plan_service.read_upload(upload.read(), upload.name)
-            plan = plan_service.import_document(document, actor.membership.government, year_value, user=request.user)
+            plan = plan_service.import_document(document, government, year_value, user=request.user)
         except DubanError as exc:
             error = str(exc)
         except DatabaseError as exc:  # the transaction rolled back: nothing was stored
             error = f"导入失败，未保存任何内容：{type(exc).__name__}"
         else:
-            what = "起草" if request.POST.get("kind") == "report" else "读取"
+            what = "起草" if kind == "report" else "读取"
             messages.success(request, f"已{what} {plan.tasks.count()} 项任务，请核对责任单位后发布")
             return redirect("plan_review", plan.pk)
     status = 400 if error else 200
     return render(
         request,
         "duban/import.html",
-        {"error": error, "year": year, "kind": request.POST.get("kind", "notice")},
+        {"error": error, "year": year[:10], "kind": kind},
         status=status,
     )
 
@@ -124,18 +118,19 @@ def task_units(request, plan_id, task_id):
         if plan.is_published:
             messages.error(request, "已发布的计划不能再改责任单位")
         else:
-            lead = request.POST.get("lead", "").strip()
-            if lead:  # one click on a candidate: it leads, the units already there support
-                rows = [(lead, "lead")] + [
-                    (a.unit_name, "support") for a in task.assignments.all() if a.unit_name != lead
-                ]
+            form = TaskUnitsForm(request.POST)
+            if form.is_valid():
+                lead = form.cleaned_data["lead"]
+                if lead:  # one click on a candidate: it leads, the units already there support
+                    rows = [(lead, "lead")] + [
+                        (a.unit_name, "support") for a in task.assignments.all() if a.unit_name != lead
+                    ]
+                else:
+                    rows = form.cleaned_data["rows"]
+                reranked = plan_service.set_task_units(task, rows, user=request.user)
+                task.refresh_from_db()
             else:
-                names = request.POST.getlist("unit")
-                roles = request.POST.getlist("role")
-                valid = {r for r, _ in ROLES}
-                rows = [(n, r if r in valid else "responsible") for n, r in zip(names, roles) if n.strip()]
-            reranked = plan_service.set_task_units(task, rows, user=request.user)
-            task.refresh_from_db()
+                messages.error(request, form.first_error())
         editing = False
     context = {
         "plan": plan,
@@ -172,10 +167,7 @@ def plan_discard(request, plan_id):
     if plan.is_published:
         messages.error(request, "已发布的计划不能删除")
         return redirect("dashboard", plan.pk)
-    from duban.web import audit
-
-    audit.record(request.user, "放弃草稿计划", plan, after={"tasks": plan.tasks.count()})
-    plan.delete()
+    plan_service.discard(plan, user=request.user)
     messages.success(request, "草稿已放弃")
     return redirect("plan_list")
 
@@ -185,22 +177,20 @@ def plan_discard(request, plan_id):
 def task_edit(request, plan_id, task_id):
     """Edit, split (blank line), merge into the previous task, or move a draft task."""
     plan, task = _draft_task(request, plan_id, task_id)
-    action = request.POST.get("action")
+    form = TaskEditForm(request.POST, plan=plan)
     try:
+        if not form.is_valid():
+            raise DubanError(form.first_error())
+        action = form.cleaned_data["action"]
         if action == "text":
-            parts = plan_service.edit_task_text(task, request.POST.get("text", ""), user=request.user)
+            parts = plan_service.edit_task_text(task, form.cleaned_data["text"], user=request.user)
             if len(parts) > 1:
                 messages.success(request, f"已拆分为 {len(parts)} 项任务")
         elif action == "merge":
             task = plan_service.merge_with_previous(task, user=request.user)
             messages.success(request, f"已并入第 {task.number} 项")
-        elif action == "move":
-            section = plan.sections.filter(pk=request.POST.get("section")).first()
-            if section is None:
-                raise Http404
-            plan_service.move_task(task, section, user=request.user)
         else:
-            raise DubanError("未知操作")
+            plan_service.move_task(task, form.cleaned_data["section"], user=request.user)
     except DubanError as exc:
         messages.error(request, str(exc))
     return redirect(f"{redirect('plan_review', plan.pk).url}#task-{task.pk}")

@@ -10,18 +10,24 @@ from django.views.decorators.http import require_POST
 
 from duban.errors import DubanError
 from duban.track import COLOURS
-from duban.web import audit
+from duban.web.forms import (
+    AuditFilterForm,
+    ChangeDecisionForm,
+    DashboardFilterForm,
+    FindingForm,
+    InspectionForm,
+    ReportQueueForm,
+    UrgeForm,
+)
 from duban.web.models import (
     AuditEvent,
     ChangeRequest,
-    Finding,
     Inspection,
     ProgressReport,
-    ReportingRound,
-    Unit,
     Urge,
 )
 from duban.web.services import ledgers as ledger_service
+from duban.web.services import supervision as supervision_service
 from duban.web.services.overview import STATUS_ORDER, overview
 from duban.web.views.common import page, today
 
@@ -60,11 +66,11 @@ def dashboard(request, plan_id):
         return redirect("plan_review", plan.pk)
     data = overview(plan, today(), actor.tasks(plan))
     rows = data.rows
-    section = request.GET.get("section")
-    unit = request.GET.get("unit")
-    status = request.GET.get("status")
+    chosen = DashboardFilterForm(request.GET).filters()
+    section, unit, status = chosen["section"], chosen["unit"], chosen["status"]
+    show_all_late, show_all_lagging = chosen["late"] == "all", chosen["lagging"] == "all"
     if section:
-        rows = [r for r in rows if str(r.task.section_id) == section]
+        rows = [r for r in rows if r.task.section_id == section]
     if unit:
         rows = [r for r in rows if unit in r.leads]
     if status:
@@ -84,10 +90,10 @@ def dashboard(request, plan_id):
             ],
             "statuses": [(s, COLOURS[s][0]) for s in STATUS_ORDER],
             "filters": {"section": section, "unit": unit, "status": status},
-            "late": data.late if request.GET.get("late") == "all" else data.late[:LATE_SHOWN],
-            "lagging": data.lagging if request.GET.get("lagging") == "all" else data.lagging[:LATE_SHOWN],
-            "lagging_hidden": 0 if request.GET.get("lagging") == "all" else max(0, len(data.lagging) - LATE_SHOWN),
-            "late_hidden": 0 if request.GET.get("late") == "all" else max(0, len(data.late) - LATE_SHOWN),
+            "late": data.late if show_all_late else data.late[:LATE_SHOWN],
+            "lagging": data.lagging if show_all_lagging else data.lagging[:LATE_SHOWN],
+            "lagging_hidden": 0 if show_all_lagging else max(0, len(data.lagging) - LATE_SHOWN),
+            "late_hidden": 0 if show_all_late else max(0, len(data.late) - LATE_SHOWN),
             "today": today(),
             "read_only": not actor.is_office,
         },
@@ -100,17 +106,15 @@ def urge(request, plan_id):
     actor = request.actor
     actor.require(actor.is_office, "只有督查人员可以催办")
     plan = actor.plan(plan_id)
-    unit = Unit.objects.filter(government=plan.government, pk=request.POST.get("unit")).first()
-    if unit is None:
-        raise Http404
-    task = plan.tasks.filter(pk=request.POST.get("task") or None).first()
-    rnd = ReportingRound.objects.filter(plan=plan, pk=request.POST.get("round") or None).first()
-    message = request.POST.get("message", "").strip() or (
-        f"请抓紧报送{rnd.title}" + (f"（任务 {task.number}）" if task else "") if rnd else "请加快推进并及时报送进展"
+    form = UrgeForm(request.POST, plan=plan)
+    if not form.is_valid():
+        messages.error(request, form.first_error())
+        return redirect("dashboard", plan.pk)
+    data = form.cleaned_data
+    supervision_service.urge(
+        plan, data["unit"], task=data["task"], rnd=data["round"], message=data["message"], user=request.user
     )
-    u = Urge.objects.create(plan=plan, unit=unit, task=task, round=rnd, message=message, created_by=request.user)
-    audit.record(request.user, "催办", u, government=plan.government, after={"unit": unit.name, "message": message})
-    messages.success(request, f"已向{unit.name}发出催办")
+    messages.success(request, f"已向{data['unit'].name}发出催办")
     return redirect("dashboard", plan.pk)
 
 
@@ -129,7 +133,8 @@ def urges(request, plan_id):
 def report_queue(request, plan_id):
     actor = request.actor
     plan = _overseen_plan(actor, plan_id)
-    state = request.GET.get("state") or ProgressReport.SUBMITTED
+    queue = ReportQueueForm(request.GET)
+    state = (queue.cleaned_data.get("state") if queue.is_valid() else None) or ProgressReport.SUBMITTED
     reports = actor.reports().filter(task__plan=plan, state=state).select_related("task", "unit", "round")[:500]
     return render(
         request,
@@ -144,22 +149,13 @@ def inspections(request, plan_id):
     plan = _overseen_plan(actor, plan_id)
     if request.method == "POST":
         actor.require(actor.is_office, "只有督查人员可以记录督查")
-        kind = request.POST.get("kind")
-        title = request.POST.get("title", "").strip()
-        held_on = request.POST.get("held_on") or str(today())
-        if kind not in dict(Inspection.KINDS) or not title:
-            messages.error(request, "请填写督查类型和名称")
+        form = InspectionForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, form.first_error())
         else:
-            ins = Inspection.objects.create(
-                plan=plan,
-                kind=kind,
-                title=title,
-                held_on=held_on,
-                notes=request.POST.get("notes", ""),
-                created_by=request.user,
-            )
-            audit.record(
-                request.user, "记录督查", ins, government=plan.government, after={"title": title, "kind": kind}
+            data = form.cleaned_data
+            supervision_service.record_inspection(
+                plan, data["kind"], data["title"], data["held_on"] or today(), data["notes"], user=request.user
             )
             messages.success(request, "督查已记录")
         return redirect("inspections", plan.pk)
@@ -183,16 +179,13 @@ def finding_add(request, plan_id, inspection_id):
     actor.require(actor.is_office, "只有督查人员可以记录督查发现")
     plan = actor.plan(plan_id)
     ins = Inspection.objects.filter(plan=plan, pk=inspection_id).first()
-    task = plan.tasks.filter(pk=request.POST.get("task") or None).first()
-    text = request.POST.get("text", "").strip()
-    if ins is None or task is None:
+    if ins is None:
         raise Http404
-    if not text:
-        messages.error(request, "请填写发现的问题")
+    form = FindingForm(request.POST, plan=plan)
+    if not form.is_valid():
+        messages.error(request, form.first_error())
     else:
-        lead = task.assignments.filter(role__in=("lead", "responsible")).select_related("unit").first()
-        Finding.objects.create(inspection=ins, task=task, unit=lead.unit if lead else None, text=text)
-        audit.record(request.user, "记录督查发现", task, after={"inspection": ins.title, "text": text})
+        supervision_service.add_finding(ins, form.cleaned_data["task"], form.cleaned_data["text"], user=request.user)
         messages.success(request, "已记录")
     return redirect("inspections", plan.pk)
 
@@ -215,10 +208,19 @@ def change_decide(request, change_id):
     cr = ChangeRequest.objects.filter(pk=change_id, task__in=actor.tasks()).select_related("task").first()
     if cr is None:
         raise Http404
+    form = ChangeDecisionForm(request.POST)
+    if cr.state != ChangeRequest.PENDING:
+        messages.error(request, "这项申请已处理")
+        return redirect("changes", cr.task.plan_id)
+    if not form.is_valid():
+        messages.error(request, form.first_error())
+        return redirect("changes", cr.task.plan_id)
     try:
-        ledger_service.decide(cr, request.POST.get("decision", ""), request.POST.get("comment", ""), request.user)
+        ledger_service.decide(
+            cr, form.cleaned_data["decision"], form.cleaned_data["comment"], user=request.user
+        )
     except DubanError as exc:
-        messages.error(request, "这项申请已处理" if "已处理" in str(exc) else str(exc))
+        messages.error(request, str(exc))
         return redirect("changes", cr.task.plan_id)
     messages.success(request, "已处理")
     return redirect("changes", cr.task.plan_id)
@@ -229,7 +231,8 @@ def audit_log(request):
     actor = request.actor
     actor.require(actor.is_office, "审计日志只对督查人员和管理员开放")
     events = AuditEvent.objects.filter(government_id=actor.government_id)
-    action = request.GET.get("action")
+    chosen = AuditFilterForm(request.GET)
+    action = chosen.cleaned_data.get("action") if chosen.is_valid() else None
     if action:
         events = events.filter(action=action)
     return render(request, "duban/audit.html", {"events": events[:500], "action": action})

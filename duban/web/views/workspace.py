@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from duban import vocab
 from duban.errors import DubanError
-from duban.web import audit
+from duban.web.forms import AttachmentForm, ChangeRequestForm, ContributionForm, LedgerForm, ReportForm
 from duban.web.models import (
     Attachment,
     ChangeRequest,
@@ -24,9 +21,10 @@ from duban.web.models import (
     Unit,
     Urge,
 )
-from duban.web.round_forms import LedgerStepForm, MilestoneChangeForm, ReturnForm, first_error
+from duban.web.round_forms import LedgerStepForm, MilestoneChangeForm, first_error
 from duban.web.services import ledgers as ledger_service
 from duban.web.services import reports as report_service
+from duban.web.services import workspace as workspace_service
 from duban.web.services.overview import overview
 from duban.web.views.common import page, today
 
@@ -79,8 +77,7 @@ def workspace(request, plan_id=None):
         groups[role].append({"task": task, "state": state.get(task.id), "cells": cells})
     urges = Urge.objects.filter(unit=unit, plan=plan).select_related("task", "round")[:20]
     unseen = [u.pk for u in urges if u.seen_at is None]
-    if unseen:
-        Urge.objects.filter(pk__in=unseen).update(seen_at=timezone.now())
+    workspace_service.mark_urges_seen(unseen)
     awaiting = []
     if actor.role == "unit_head":
         awaiting = ProgressReport.objects.filter(unit=unit, state=ProgressReport.AWAITING_HEAD).select_related(
@@ -145,14 +142,9 @@ def task_detail(request, task_id):
     )
 
 
-def _parse_date(text: str) -> date | None:
-    text = (text or "").strip()
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise DubanError(f"日期“{text}”格式不对，请用 2026-06-30 这样的格式") from exc
+def _conflict_context(form, stored: dict) -> dict:
+    """What the conflict panel shows: the editor's words beside the stored ones, field by field."""
+    return {"conflict": form.conflict_rows(stored)}
 
 
 @page
@@ -160,37 +152,49 @@ def ledger_edit(request, task_id):
     actor = request.actor
     task = actor.task(task_id)
     actor.require(actor.can_edit_ledger(task), "只有牵头或负责单位可以填写台账")
-    ledger, _ = Ledger.objects.get_or_create(task=task, unit_id=actor.unit_id)
-    error = None
+    ledger = workspace_service.ledger_for(task, actor.unit_id)
+    error, status, extra = None, 200, {}
     if request.method == "POST":
-        try:
-            version = int(request.POST.get("version", "0"))
-            titles = request.POST.getlist("m_title")
-            dues = request.POST.getlist("m_due")
-            done = set(request.POST.getlist("m_done"))
-            rows = [
-                (t.strip(), _parse_date(d), str(i) in done) for i, (t, d) in enumerate(zip(titles, dues)) if t.strip()
-            ]
-            fields = {
-                k: request.POST.get(k, "").strip()
-                for k in ("measures", "safeguards", "responsible_leader", "responsible_person")
-            }
-            ledger_service.save(
-                ledger, version, fields, [ledger_service.MilestoneRow(t, d, x) for t, d, x in rows], user=request.user
-            )
-        except DubanError as exc:
-            error = str(exc)
+        form = LedgerForm(request.POST)
+        if not form.is_valid():
+            error, status = form.first_error(), 400
         else:
-            messages.success(request, "台账已保存")
-            return redirect("task_detail", task.pk)
+            data = form.cleaned_data
+            rows = [ledger_service.MilestoneRow(t, d, x) for t, d, x in data["milestones"]]
+            try:
+                ledger_service.save(ledger, data["version"], data, rows, user=request.user)
+            except ledger_service.StaleLedger as exc:
+                error, status = str(exc), 409
+                ledger.refresh_from_db()
+                extra = _conflict_context(form, LedgerForm.stored_values(ledger))
+            except DubanError as exc:
+                error, status = str(exc), 400
+            else:
+                messages.success(request, "台账已保存")
+                return redirect("task_detail", task.pk)
         ledger.refresh_from_db()
-    milestones = list(ledger.milestones.all())
+        milestones = _posted_milestones(form.data)
+        values = {k: form.data.get(k, "") for k in ledger_service.FIELDS}
+    else:
+        milestones = [
+            {"title": m.title, "due": m.due.isoformat() if m.due else "", "done": m.done}
+            for m in ledger.milestones.all()
+        ]
+        values = {k: getattr(ledger, k) for k in ledger_service.FIELDS}
     blanks = range(len(milestones), len(milestones) + 3)
     return render(
         request,
         "duban/ledger.html",
-        {"task": task, "ledger": ledger, "milestones": milestones, "blanks": blanks, "error": error},
-        status=409 if error and "他人" in error else (400 if error else 200),
+        {
+            "task": task,
+            "ledger": ledger,
+            "values": values,
+            "milestones": milestones,
+            "blanks": blanks,
+            "error": error,
+            **extra,
+        },
+        status=status,
     )
 
 
@@ -270,6 +274,13 @@ def milestone_change(request, ledger_id):
     return redirect("task_detail", ledger.task_id)
 
 
+def _posted_milestones(post) -> list[dict]:
+    """The milestone rows as the editor typed them, to show again after a refusal."""
+    titles, dues, done = post.getlist("m_title"), post.getlist("m_due"), set(post.getlist("m_done"))
+    dues = dues + [""] * (len(titles) - len(dues))
+    return [{"title": t, "due": d, "done": str(i) in done} for i, (t, d) in enumerate(zip(titles, dues)) if t.strip()]
+
+
 def _task_round(task, round_id) -> ReportingRound:
     """A reporting round of the task's own plan; a round of another plan answers 404."""
     rnd = ReportingRound.objects.filter(plan=task.plan, pk=round_id).first()
@@ -294,24 +305,33 @@ def report_open(request, task_id, round_id):
 def report_detail(request, report_id):
     actor = request.actor
     report = actor.report(report_id)
-    error = None
-    status = 200
+    error, status, extra = None, 200, {}
+    values = {k: getattr(report, k) for k in ReportForm.conflict_fields}
+    figures = report.figures
     if request.method == "POST":
-        action = request.POST.get("action", "save")
-        try:
-            version = int(request.POST.get("version", "0"))
-            report = _act(request, report, action, version)
-        except DubanError as exc:
-            error = str(exc)
-            status = 409 if isinstance(exc, report_service.StaleEdit) else 400
-            report = actor.report(report_id)
+        form = ReportForm(request.POST, task=report.task)
+        if not form.is_valid():
+            error, status = form.first_error(), 400
         else:
-            return redirect("report_detail", report.pk)
+            try:
+                report = _act(request, report, form.cleaned_data, sent=set(form.data))
+            except DubanError as exc:
+                error = str(exc)
+                status = 409 if isinstance(exc, report_service.StaleEdit) else 400
+            else:
+                return redirect("report_detail", report.pk)
+        report = actor.report(report_id)
+        if form.data.get("action") in ("save", "send"):
+            # What the editor typed stays in the form; on a conflict the stored words are shown beside it.
+            values = {k: form.data.get(k, "") for k in ReportForm.conflict_fields}
+            figures = {i["name"]: form.data.get(f"figure_{n}", "") for n, i in enumerate(report.task.indicators)}
+            if status == 409:
+                extra = _conflict_context(form, form.stored_values(report))
     indicators = [
         {
             "name": i["name"],
             "target": i.get("text") or f"{i['value']}{i.get('unit', '')}",
-            "value": report.figures.get(i["name"], ""),
+            "value": figures.get(i["name"], ""),
             "unit": i.get("unit", ""),
         }
         for i in report.task.indicators
@@ -321,6 +341,7 @@ def report_detail(request, report_id):
         "duban/report.html",
         {
             "report": report,
+            "values": values,
             "task": report.task,
             "indicators": indicators,
             "statuses": ProgressReport.STATUSES,
@@ -331,28 +352,40 @@ def report_detail(request, report_id):
             "attachments": report.attachments.all(),
             "contributions": Contribution.objects.filter(task=report.task, round=report.round).select_related("unit"),
             "error": error,
+            **extra,
         },
         status=status,
     )
 
 
-def _act(request, report, action, version):
+def _act(request, report, data, sent=()):
     actor = request.actor
+    action, version = data["action"], data["version"]
+
+    def require(allowed: bool, refusal: str):
+        # Refused because someone acted since this page was loaded: say so (409), not "not allowed".
+        if not allowed and report.version != version:
+            raise report_service.StaleEdit(
+                f"这份报告已被他人处理，当前状态为“{report.get_state_display()}”：您的操作未执行，请查看最新版本"
+            )
+        actor.require(allowed, refusal)
+
     if action in ("save", "send"):
-        actor.require(actor.can_edit_report(report), "这份报告现在不能修改")
+        require(actor.can_edit_report(report), "这份报告现在不能修改")
         monitor = actor.files_figures(report.task) and not actor.reports_on(report.task)
-        fields = () if monitor else ("status", "done_text", "problems", "next_steps")  # a monitor files figures only
-        data = {k: request.POST.get(k, "").strip() for k in fields}
-        data["figures"] = report_service.clean_figures(
-            report.task, {i["name"]: request.POST.get(f"figure_{n}") for n, i in enumerate(report.task.indicators)}
-        )
-        report = report_service.save(report, version, data, user=request.user)
+        # A field the page did not send keeps what is stored (the status select is always sent by the page);
+        # a monitor files figures only.
+        fields = () if monitor else ("status", "done_text", "problems", "next_steps")
+        changes = {k: data[k] for k in fields if k in sent}
+        changes["figures"] = data["figures"]
         if action == "send":
-            report = report_service.send_to_head(report, report.version, user=request.user)
+            report = report_service.save_and_send(report, version, changes, user=request.user)
             messages.success(request, "已提交单位负责人签批")
         else:
+            report = report_service.save(report, version, changes, user=request.user)
             messages.success(request, "已保存")
         return report
+    comment = data.get("comment", "")
     # each step: who may take it, what it does, what to say once it has been done
     steps = {
         "approve": (
@@ -365,7 +398,7 @@ def _act(request, report, action, version):
             actor.can_sign_off,
             "只有本单位负责人可以退回",
             "已退回经办人修改",
-            lambda: report_service.head_return(report, version, request.POST.get("comment", ""), user=request.user),
+            lambda: report_service.head_return(report, version, comment, user=request.user),
         ),
         "accept": (
             actor.can_review,
@@ -377,25 +410,16 @@ def _act(request, report, action, version):
             actor.can_review,
             "只有督查人员可以退回",
             "已退回单位",
-            lambda: _office_return(request, report, version),
+            lambda: report_service.office_return(
+                report, version, comment, user=request.user, revise_by=data.get("revise_by")
+            ),
         ),
     }
-    if action in steps:
-        allowed, refusal, done, step = steps[action]
-        actor.require(allowed(report), refusal)
-        report = step()  # raises on a stale version: no success message then
-        messages.success(request, done)
-        return report
-    raise DubanError("未知操作")
-
-
-def _office_return(request, report, version):
-    form = ReturnForm(request.POST)
-    if not form.is_valid():
-        raise DubanError(first_error(form))
-    return report_service.office_return(
-        report, version, form.cleaned_data["comment"], user=request.user, revise_by=form.cleaned_data["revise_by"]
-    )
+    allowed, refusal, done, step = steps[action]
+    require(allowed(report), refusal)
+    report = step()  # raises on a stale version: no success message then
+    messages.success(request, done)
+    return report
 
 
 @require_POST
@@ -404,10 +428,11 @@ def attachment_upload(request, report_id):
     actor = request.actor
     report = actor.report(report_id)
     actor.require(actor.can_edit_report(report), "这份报告现在不能添加附件")
-    upload = request.FILES.get("file")
-    if upload is None:
-        messages.error(request, "请选择文件")
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, form.first_error())
     else:
+        upload = form.cleaned_data["file"]
         try:
             report_service.attach(report, upload.name, upload.read(), user=request.user)
             messages.success(request, f"已上传附件“{upload.name}”")
@@ -437,14 +462,12 @@ def contribute(request, task_id, round_id):
     task = actor.task(task_id)
     actor.require(actor.can_contribute(task), "只有配合单位可以提交配合情况")
     rnd = _task_round(task, round_id)
-    text = request.POST.get("text", "").strip()
-    if not text:
-        messages.error(request, "请填写配合工作情况")
+    form = ContributionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.first_error())
     else:
-        contribution, _ = Contribution.objects.update_or_create(
-            task=task, round=rnd, unit_id=actor.unit_id, defaults={"text": text}
-        )
-        audit.record(request.user, "提交配合情况", task, after={"round": rnd.title, "text": text})
+        unit = Unit.objects.get(pk=actor.unit_id)
+        workspace_service.contribute(task, rnd, unit, form.cleaned_data["text"], user=request.user)
         messages.success(request, "配合情况已提交，牵头单位可以看到")
     return redirect("task_detail", task.pk)
 
@@ -455,24 +478,14 @@ def change_request(request, task_id):
     actor = request.actor
     task = actor.task(task_id)
     actor.require(actor.reports_on(task), "只有牵头或负责单位可以申请延期或调整")
-    kind = request.POST.get("kind", "extension")
-    reason = request.POST.get("reason", "").strip()
-    if kind not in dict(ChangeRequest.KINDS) or not reason:
-        messages.error(request, "请选择类型并填写理由")
+    form = ChangeRequestForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.first_error())
     else:
-        cr = ChangeRequest.objects.create(
-            task=task,
-            unit_id=actor.unit_id,
-            kind=kind,
-            reason=reason,
-            new_deadline=request.POST.get("new_deadline", "").strip(),
-            created_by=request.user,
-        )
-        audit.record(
-            request.user,
-            "申请" + cr.get_kind_display(),
-            task,
-            after={"reason": reason, "new_deadline": cr.new_deadline},
+        data = form.cleaned_data
+        unit = Unit.objects.get(pk=actor.unit_id)
+        workspace_service.request_change(
+            task, unit, data["kind"], data["reason"], data["new_deadline"], user=request.user
         )
         messages.success(request, "申请已提交督查局")
     return redirect("task_detail", task.pk)

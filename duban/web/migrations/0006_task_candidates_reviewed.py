@@ -2,7 +2,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("duban", "0003_api_token_key_default")]
+    dependencies = [("duban", "0005_round_integrity_and_bulletins")]
 
     operations = [
         migrations.AddField(

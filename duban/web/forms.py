@@ -1,0 +1,616 @@
+"""Every input of the web application, as a Django form.
+
+A view binds one of these to ``request.POST`` (or to an API call's JSON body),
+asks ``is_valid()`` and hands ``cleaned_data`` to a service; a form that does
+not validate answers with ``first_error()``, one Chinese sentence naming the
+field.  Nothing here writes to the database.
+
+Forms carrying an optimistic ``version`` derive from ``VersionedForm``: on a
+refused save the page shows the editor's own words beside what was stored
+(``conflict_rows``), for any such form.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django import forms
+from django.contrib.auth.validators import UnicodeUsernameValidator
+
+from duban.web.models import (
+    ROLES,
+    UNIT_KINDS,
+    ChangeRequest,
+    Inspection,
+    Membership,
+    ProgressReport,
+    ReportingRound,
+)
+from duban.web.services.reports import number
+
+# A year a notice can be for: the people's republic's plans, not typos like 99999999999.
+YEAR_MIN, YEAR_MAX = 2000, 2100
+# Dates typed into a form are read only inside this window: 0001-01-01 is a typo, not a deadline.
+DATE_MIN, DATE_MAX = date(1990, 1, 1), date(2199, 12, 31)
+# Free text longer than this is not a report paragraph but a pasted file.
+TEXT_MAX = 20000
+
+
+class DubanForm(forms.Form):
+    """A form whose errors read as one sentence: “字段：错误”."""
+
+    def first_error(self) -> str:
+        for name, errors in self.errors.items():
+            message = errors[0] if errors else "输入有误"
+            if name == forms.forms.NON_FIELD_ERRORS or name not in self.fields:
+                return str(message)
+            label = self.fields[name].label or name
+            return f"{label}：{message}"
+        return "输入有误"
+
+
+class Text(forms.CharField):
+    """Free text: stripped, no NUL characters, refuses a JSON list or object posing as text."""
+
+    def __init__(self, *, label, required=False, max_length=TEXT_MAX, **kwargs):
+        super().__init__(label=label, required=required, max_length=max_length, **kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, (list, dict)):
+            raise forms.ValidationError("应为文字", code="invalid")
+        return super().to_python(value)
+
+
+class Day(forms.DateField):
+    """A date in ISO form (2026-06-30), within years a plan can mean."""
+
+    default_error_messages = {"invalid": "日期格式不对，请用 2026-06-30 这样的格式"}
+
+    def __init__(self, *, label, required=False, **kwargs):
+        super().__init__(label=label, required=required, input_formats=["%Y-%m-%d"], **kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip()
+        day = super().to_python(value)
+        if day is not None and not (DATE_MIN <= day <= DATE_MAX):
+            raise forms.ValidationError(f"日期“{day}”超出 {DATE_MIN.year}–{DATE_MAX.year} 年", code="invalid")
+        return day
+
+
+class Whole(forms.IntegerField):
+    """An integer that refuses booleans and floats from JSON instead of reading them as 1 or 0."""
+
+    def to_python(self, value):
+        if isinstance(value, bool) or isinstance(value, float):
+            raise forms.ValidationError("应为整数", code="invalid")
+        return super().to_python(value)
+
+
+# The largest primary key a database column holds: a longer number is no row's id, not a reason to crash.
+ID_MAX = 2**63 - 1
+
+
+class _RowIds:
+    """Mixin for model choice fields: an id that is not a whole number in range is simply not a row."""
+
+    def _ids_in_range(self, values):
+        for value in values:
+            text = str(value).strip()
+            if not text.isascii() or not text.isdigit() or int(text) > ID_MAX:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": text}
+                )
+
+
+class Row(_RowIds, forms.ModelChoiceField):
+    def to_python(self, value):
+        if value not in self.empty_values and not isinstance(value, self.queryset.model):
+            self._ids_in_range([value])
+        return super().to_python(value)
+
+
+class Rows(_RowIds, forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        if isinstance(value, (list, tuple)):
+            self._ids_in_range(value)
+        return super()._check_values(value)
+
+
+def _choices_error(label: str) -> dict:
+    return {"invalid_choice": f"“%(value)s”不是有效的{label}"}
+
+
+class VersionedForm(DubanForm):
+    """A form editing a stored object under optimistic locking.
+
+    ``version`` is what the editor loaded.  ``conflict_fields`` names the fields compared with the
+    stored object when the save is refused because someone else saved first.
+    """
+
+    version = Whole(label="版本", min_value=0, max_value=2**31 - 1, widget=forms.HiddenInput)
+    conflict_fields: tuple[str, ...] = ()
+
+    def conflict_rows(self, stored: dict) -> list[dict]:
+        """The editor's words beside the stored ones, field by field (only the fields that differ)."""
+        rows = []
+        for name in self.conflict_fields:
+            field = self.fields.get(name)
+            mine = self.data.get(name, "") if hasattr(self.data, "get") else ""
+            theirs = stored.get(name, "")
+            mine, theirs = ("" if mine is None else str(mine)), ("" if theirs is None else str(theirs))
+            if mine.strip() != theirs.strip():
+                row = {"name": name, "label": field.label if field else name, "mine": mine, "theirs": theirs}
+                row["value"] = theirs
+                if isinstance(field, forms.ChoiceField):  # show the labels; copy the stored key
+                    labels = dict(field.choices)
+                    row["mine"], row["theirs"] = str(labels.get(mine, mine)), str(labels.get(theirs, theirs))
+                rows.append(row)
+        return rows
+
+
+# --- a unit's work ------------------------------------------------------------------------------------
+
+
+class ReportForm(VersionedForm):
+    """One POST on a report page: save/send by the unit, sign-off by its head, review by the office."""
+
+    ACTIONS = [
+        ("save", "保存"),
+        ("send", "提交负责人签批"),
+        ("approve", "同意报送"),
+        ("head_return", "负责人退回"),
+        ("accept", "审核通过"),
+        ("office_return", "督查退回"),
+    ]
+    action = forms.ChoiceField(label="操作", choices=ACTIONS, required=False, error_messages=_choices_error("操作"))
+    status = forms.ChoiceField(
+        label="进展状态", choices=ProgressReport.STATUSES, required=False, error_messages=_choices_error("进展状态")
+    )
+    done_text = Text(label="工作进展")
+    problems = Text(label="存在问题")
+    next_steps = Text(label="下步打算")
+    comment = Text(label="意见", max_length=2000)
+    revise_by = forms.DateField(
+        label="修改期限", required=False, error_messages={"invalid": "修改期限格式不对，请用 2026-06-30 这样的格式"}
+    )
+    conflict_fields = ("status", "done_text", "problems", "next_steps")
+
+    def __init__(self, *args, task=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indicators = list(task.indicators) if task is not None else []
+        for n, indicator in enumerate(self.indicators):
+            self.fields[f"figure_{n}"] = forms.CharField(
+                label=f"{indicator['name']}完成值", required=False, max_length=40
+            )
+
+    def clean_action(self):
+        return self.cleaned_data.get("action") or "save"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") in ("save", "send") and "status" in self.data and not data.get("status"):
+            self.add_error("status", "请选择进展状态")
+        if data.get("action") == "office_return" and not data.get("comment"):
+            self.add_error("comment", "退回时请填写意见")
+        figures = {}
+        for n, indicator in enumerate(self.indicators):
+            raw = (data.get(f"figure_{n}") or "").strip()
+            if raw:
+                try:
+                    figures[indicator["name"]] = number(raw)
+                except ValueError:
+                    self.add_error(f"figure_{n}", f"“{raw}”不是数字")
+        data["figures"] = figures
+        return data
+
+    def stored_values(self, report: ProgressReport) -> dict:
+        return {name: getattr(report, name) for name in self.conflict_fields}
+
+
+class LedgerForm(VersionedForm):
+    """The ledger's text fields; its milestones come as parallel lists ``m_title``/``m_due``/``m_done``."""
+
+    measures = Text(label="主要措施")
+    safeguards = Text(label="保障机制")
+    responsible_leader = Text(label="责任领导", max_length=100)
+    responsible_person = Text(label="责任人", max_length=100)
+    conflict_fields = ("measures", "safeguards", "responsible_leader", "responsible_person", "milestones")
+    MILESTONE_TITLE_MAX = 300
+
+    def clean(self):
+        data = super().clean()
+        getlist = getattr(self.data, "getlist", None)
+        titles = getlist("m_title") if getlist else []
+        dues = getlist("m_due") if getlist else []
+        done = set(getlist("m_done")) if getlist else set()
+        dues = dues + [""] * (len(titles) - len(dues))
+        rows = []
+        day = Day(label="时序节点")
+        for i, (title, due) in enumerate(zip(titles, dues)):
+            title = (title or "").strip()
+            if not title:
+                continue
+            if len(title) > self.MILESTONE_TITLE_MAX or "\x00" in title:
+                self.add_error(None, f"第 {i + 1} 个工作事项太长或含无效字符（最多 {self.MILESTONE_TITLE_MAX} 字）")
+                continue
+            try:
+                when = day.clean(due)
+            except forms.ValidationError as exc:
+                self.add_error(None, f"第 {i + 1} 个工作事项的时序节点：{exc.messages[0]}")
+                continue
+            rows.append((title, when, str(i) in done))
+        data["milestones"] = rows
+        return data
+
+    def conflict_rows(self, stored: dict) -> list[dict]:
+        getlist = getattr(self.data, "getlist", None)
+        if getlist:
+            titles, dues = getlist("m_title"), getlist("m_due")
+            done = set(getlist("m_done"))
+            mine = [
+                f"{t.strip()} {d}{' ✓' if str(i) in done else ''}".strip()
+                for i, (t, d) in enumerate(zip(titles, dues + [""] * len(titles)))
+                if t.strip()
+            ]
+            data = self.data.copy()
+            data["milestones"] = "\n".join(mine)
+            self.data = data
+        return super().conflict_rows(stored)
+
+    @staticmethod
+    def stored_values(ledger) -> dict:
+        values = {k: getattr(ledger, k) for k in ("measures", "safeguards", "responsible_leader", "responsible_person")}
+        values["milestones"] = "\n".join(
+            f"{m.title} {m.due or ''}{' ✓' if m.done else ''}".strip() for m in ledger.milestones.all()
+        )
+        return values
+
+
+class ContributionForm(DubanForm):
+    text = Text(label="配合工作情况", required=True)
+
+
+class AttachmentForm(DubanForm):
+    file = forms.FileField(label="附件", error_messages={"required": "请选择文件"})
+
+
+class ChangeRequestForm(DubanForm):
+    kind = forms.ChoiceField(label="类型", choices=ChangeRequest.KINDS, error_messages=_choices_error("申请类型"))
+    reason = Text(label="理由", required=True)
+    new_deadline = Text(label="申请时限", max_length=100)
+
+
+# --- the supervision office ---------------------------------------------------------------------------
+
+
+class UrgeForm(DubanForm):
+    unit = Row(label="单位", queryset=None, error_messages={"invalid_choice": "没有这个单位"})
+    task = Row(label="任务", queryset=None, required=False, error_messages={"invalid_choice": "没有这项任务"})
+    round = Row(label="轮次", queryset=None, required=False, error_messages={"invalid_choice": "没有这个报送轮次"})
+    message = Text(label="催办内容", max_length=2000)
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = plan.government.units.all()
+        self.fields["task"].queryset = plan.tasks.all()
+        self.fields["round"].queryset = plan.rounds.all()
+
+
+class InspectionForm(DubanForm):
+    kind = forms.ChoiceField(label="督查类型", choices=Inspection.KINDS, error_messages=_choices_error("督查类型"))
+    title = Text(label="名称", required=True, max_length=200)
+    held_on = Day(label="日期")
+    notes = Text(label="说明")
+
+
+class FindingForm(DubanForm):
+    task = Row(label="任务", queryset=None, error_messages={"invalid_choice": "没有这项任务"})
+    text = Text(label="发现的问题", required=True)
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["task"].queryset = plan.tasks.all()
+
+
+class ChangeDecisionForm(DubanForm):
+    decision = forms.ChoiceField(
+        label="审批结果",
+        choices=[(ChangeRequest.APPROVED, "同意"), (ChangeRequest.REFUSED, "不同意")],
+        error_messages=_choices_error("审批结果"),
+    )
+    comment = Text(label="审批意见", max_length=2000)
+
+
+class DashboardFilterForm(DubanForm):
+    """The dashboard's GET filters; a filter that does not validate is dropped, not obeyed or crashed on."""
+
+    section = Whole(label="栏目", required=False, min_value=1, max_value=2**62)
+    unit = Text(label="单位", max_length=120)
+    status = Text(label="状态", max_length=32)
+    late = forms.ChoiceField(label="逾期", choices=[("", ""), ("all", "全部")], required=False)
+    lagging = forms.ChoiceField(label="滞后", choices=[("", ""), ("all", "全部")], required=False)
+
+    def filters(self) -> dict:
+        self.is_valid()
+        return {k: self.cleaned_data.get(k) or None for k in self.fields}
+
+
+class ReportQueueForm(DubanForm):
+    state = forms.ChoiceField(label="流转状态", choices=ProgressReport.STATES, required=False)
+
+
+class AuditFilterForm(DubanForm):
+    action = Text(label="操作", max_length=50)
+
+
+# --- the unit directory and the reporting schedule ------------------------------------------------------
+
+
+def split_names(text: str) -> list[str]:
+    return [p.strip() for p in text.replace("，", ",").replace("、", ",").split(",") if p.strip()]
+
+
+class UnitActionForm(DubanForm):
+    action = forms.ChoiceField(
+        label="操作",
+        choices=[
+            ("defaults", "载入默认名录"),
+            ("add", "新增"),
+            ("edit", "修改"),
+            ("account", "新建账号"),
+            ("rename", "更名"),
+        ],
+        error_messages=_choices_error("操作"),
+    )
+
+
+class _UnitForm(DubanForm):
+    unit = Row(label="单位", queryset=None, error_messages={"invalid_choice": "没有这个单位"})
+
+    def __init__(self, *args, government, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.government = government
+        if "unit" in self.fields:
+            self.fields["unit"].queryset = government.units.all()
+
+
+class Aliases(Text):
+    def clean(self, value):
+        return split_names(super().clean(value))
+
+
+class UnitAddForm(_UnitForm):
+    unit = None
+    name = Text(label="单位名称", required=True, max_length=120)
+    kind = forms.ChoiceField(
+        label="类型", choices=UNIT_KINDS, initial="department", error_messages=_choices_error("单位类型")
+    )
+    aliases = Aliases(label="别名", max_length=2000)
+
+    def clean_name(self):
+        name = self.cleaned_data["name"]
+        if self.government.units.filter(name=name).exists():
+            raise forms.ValidationError(f"“{name}”已存在于名录中")
+        return name
+
+
+class UnitEditForm(_UnitForm):
+    kind = forms.ChoiceField(label="类型", choices=UNIT_KINDS, error_messages=_choices_error("单位类型"))
+    aliases = Aliases(label="别名", max_length=2000)
+    members = Rows(
+        label="成员",
+        queryset=None,
+        required=False,
+        error_messages={"invalid_choice": "没有这个成员单位（%(value)s）", "invalid_pk_value": "没有这个成员单位"},
+    )
+
+    def __init__(self, *args, government, **kwargs):
+        super().__init__(*args, government=government, **kwargs)
+        self.fields["members"].queryset = government.units.exclude(kind="collective")
+
+
+class AccountForm(_UnitForm):
+    username = forms.CharField(label="用户名", max_length=150, validators=[UnicodeUsernameValidator()])
+    role = forms.ChoiceField(
+        label="角色",
+        choices=[(Membership.UNIT_STAFF, "联络员"), (Membership.UNIT_HEAD, "负责人")],
+        error_messages=_choices_error("角色"),
+    )
+    full_name = Text(label="姓名", max_length=150)
+
+    def clean_username(self):
+        from django.contrib.auth.models import User
+
+        username = self.cleaned_data["username"].strip()
+        if User.objects.filter(username=username).exists():
+            raise forms.ValidationError(f"用户名“{username}”已存在")
+        return username
+
+
+class RenameForm(_UnitForm):
+    new_name = Text(label="新名称", required=True, max_length=120)
+
+    def clean_new_name(self):
+        name = self.cleaned_data["new_name"]
+        if self.government.units.filter(name=name).exists():
+            raise forms.ValidationError(f"“{name}”已存在于名录中")
+        return name
+
+
+class RoundsForm(DubanForm):
+    """Every round's title and due date (``title_<id>``, ``due_<id>``) and one optional new round."""
+
+    new_kind = forms.ChoiceField(
+        label="新增轮次类型", choices=ReportingRound.KINDS, required=False, error_messages=_choices_error("轮次类型")
+    )
+    new_title = Text(label="新增轮次名称", max_length=100)
+    new_due = Day(label="新增轮次截止日期")
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rounds = list(plan.rounds.all())
+        for rnd in self.rounds:
+            self.fields[f"title_{rnd.pk}"] = Text(label=f"“{rnd.title}”的名称", max_length=100)
+            self.fields[f"due_{rnd.pk}"] = Day(label=f"“{rnd.title}”的截止日期")
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("new_title")) != bool(data.get("new_due")):
+            raise forms.ValidationError("新增轮次需要同时填写名称和截止日期")
+        return data
+
+    def changes(self) -> dict:
+        """{round id: {"title": ..., "due": ...}} for the fields given (blank keeps what is stored)."""
+        out = {}
+        for rnd in self.rounds:
+            title, due = self.cleaned_data.get(f"title_{rnd.pk}"), self.cleaned_data.get(f"due_{rnd.pk}")
+            out[rnd.pk] = {k: v for k, v in (("title", title), ("due", due)) if v}
+        return out
+
+
+# --- importing and reviewing a plan ---------------------------------------------------------------------
+
+
+class ImportForm(DubanForm):
+    year = Whole(
+        label="年度",
+        min_value=YEAR_MIN,
+        max_value=YEAR_MAX,
+        error_messages={
+            "invalid": "年度必须是数字",
+            "min_value": f"年度应在 {YEAR_MIN}–{YEAR_MAX} 之间",
+            "max_value": f"年度应在 {YEAR_MIN}–{YEAR_MAX} 之间",
+        },
+    )
+    kind = forms.ChoiceField(
+        label="文件类型",
+        choices=[("notice", "通知"), ("report", "政府工作报告")],
+        required=False,
+        error_messages=_choices_error("文件类型"),
+    )
+    notice = forms.FileField(label="文件", error_messages={"required": "请选择要上传的通知文件"})
+
+    def clean_notice(self):
+        from django.conf import settings
+
+        upload = self.cleaned_data["notice"]
+        if upload.size > settings.MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                f"文件太大（{upload.size // 1024 // 1024} MB），上限为 {settings.MAX_UPLOAD_BYTES // 1024 // 1024} MB"
+            )
+        return upload
+
+
+class TaskUnitsForm(DubanForm):
+    """A task's units as parallel lists ``unit``/``role``; a blank name drops the row.
+    ``lead`` alone is the one-click choice of a candidate as the task's lead."""
+
+    lead = forms.CharField(required=False, max_length=120, strip=True)
+
+    def clean(self):
+        data = super().clean()
+        getlist = getattr(self.data, "getlist", None)
+        names = getlist("unit") if getlist else []
+        roles = getlist("role") if getlist else []
+        valid = {r for r, _ in ROLES}
+        rows = []
+        for name, role in zip(names, roles + ["responsible"] * len(names)):
+            name = (name or "").strip()
+            if not name:
+                continue
+            if len(name) > 120 or "\x00" in name:
+                raise forms.ValidationError(f"单位名称“{name[:20]}…”太长或含无效字符（最多 120 字）")
+            if role not in valid:
+                raise forms.ValidationError(f"“{role}”不是有效的角色")
+            rows.append((name, role))
+        data["rows"] = rows
+        return data
+
+
+class TaskEditForm(DubanForm):
+    action = forms.ChoiceField(
+        label="操作",
+        choices=[("text", "修改"), ("merge", "合并"), ("move", "移动")],
+        error_messages=_choices_error("操作"),
+    )
+    text = Text(label="任务内容")
+    section = Row(label="栏目", queryset=None, required=False, error_messages={"invalid_choice": "没有这个栏目"})
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["section"].queryset = plan.sections.all()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "move" and not data.get("section"):
+            self.add_error("section", "请选择要移到的栏目")
+        if data.get("action") == "text" and not data.get("text"):
+            self.add_error("text", "任务内容不能为空")
+        return data
+
+
+class BulletinForm(VersionedForm):
+    text = Text(label="通报正文", required=True, max_length=200000, strip=False)
+    conflict_fields = ("text",)
+
+
+class LedgerImportForm(DubanForm):
+    confirm = forms.ChoiceField(label="确认", choices=[("", "否"), ("1", "是")], required=False)
+    digest = forms.RegexField(label="文件摘要", regex=r"^[0-9a-f]{0,64}$", required=False, max_length=64)
+    file = forms.FileField(label="文件", required=False)
+
+
+# --- the JSON API ---------------------------------------------------------------------------------------
+
+
+class Flag(forms.Field):
+    """A JSON true/false (or 0/1, "true"/"false"); anything else is refused, absent is false."""
+
+    widget = forms.HiddenInput
+    TRUE, FALSE = (True, 1, "true", "1"), (False, 0, "false", "0", "", None)
+
+    def __init__(self, *, label):
+        super().__init__(label=label, required=False)
+
+    def to_python(self, value):
+        if isinstance(value, (list, dict, float)):
+            raise forms.ValidationError("应为 true 或 false", code="invalid")
+        if value in self.TRUE:
+            return True
+        if value in self.FALSE:
+            return False
+        raise forms.ValidationError("应为 true 或 false", code="invalid")
+
+
+class ReportPushForm(DubanForm):
+    """POST /api/reports and /api/reports/<id>: the JSON body, field by field."""
+
+    task = Whole(label="task", min_value=1, max_value=2**62)
+    round = Whole(label="round", min_value=1, max_value=2**62)
+    status = forms.ChoiceField(
+        label="status", choices=ProgressReport.STATUSES, required=False, error_messages=_choices_error("进展状态")
+    )
+    done_text = Text(label="done_text")
+    problems = Text(label="problems")
+    next_steps = Text(label="next_steps")
+    version = Whole(label="version", min_value=0, max_value=2**31 - 1, required=False)
+    send_to_head = Flag(label="send_to_head")
+    EDITABLE = ("status", "done_text", "problems", "next_steps")
+
+    def __init__(self, data, *, task=None, existing: bool = False):
+        super().__init__(data)
+        self.task_obj = task
+        if existing:
+            del self.fields["task"], self.fields["round"]
+
+    def clean(self):
+        data = super().clean()
+        raw = self.data.get("figures")
+        if "figures" in self.data and raw is not None and not isinstance(raw, dict):
+            self.add_error(None, "figures 应为 {指标名称: 数值} 对象")
+        return data
+
+    def changes(self) -> dict:
+        """Only what the body carries: a push that leaves out a field keeps the stored value."""
+        return {k: self.cleaned_data[k] for k in self.EDITABLE if k in self.data}

@@ -1,0 +1,119 @@
+"""The office's unit directory and reporting schedule: every write one transaction, usable from commands."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.db import IntegrityError, transaction
+
+from duban.errors import DubanError
+from duban.web import audit
+from duban.web.models import Membership, ReportingRound, Unit
+
+UNIT_FIELDS = ["name", "kind", "aliases"]
+
+
+def _unique(what: str):
+    """Two offices adding the same name at once: the loser hears why, nothing is half-stored."""
+    return DubanError(f"{what}已存在（单位名称和用户名都不能重复）")
+
+
+@transaction.atomic
+def add_unit(government, name: str, kind: str = "department", aliases: list[str] = (), user=None) -> Unit:
+    try:
+        with transaction.atomic():
+            unit = Unit.objects.create(government=government, name=name, kind=kind, aliases=list(aliases))
+    except IntegrityError as exc:
+        raise _unique(f"单位“{name}”") from exc
+    audit.record(user, "新增单位", unit, after=audit.snapshot(unit, UNIT_FIELDS))
+    return unit
+
+
+@transaction.atomic
+def edit_unit(unit: Unit, kind: str, aliases: list[str], members=None, user=None) -> Unit:
+    before = audit.snapshot(unit, UNIT_FIELDS + ["members"])
+    unit.aliases = list(aliases)
+    unit.kind = kind
+    unit.save()
+    if unit.kind == "collective" and members is not None:
+        unit.members.set(members)
+    audit.record(user, "修改单位", unit, before=before, after=audit.snapshot(unit, list(before)))
+    return unit
+
+
+@transaction.atomic
+def add_account(government, unit: Unit, username: str, role: str, full_name: str = "", user=None) -> str:
+    """A staff or head account for ``unit``; returns the initial password, to be shown once."""
+    from django.contrib.auth.models import User
+
+    if role not in (Membership.UNIT_STAFF, Membership.UNIT_HEAD):
+        raise DubanError("账号角色只能是联络员或负责人")
+    password = secrets.token_urlsafe(8)
+    try:
+        with transaction.atomic():
+            account = User.objects.create_user(username, password=password, first_name=full_name)
+    except IntegrityError as exc:
+        raise _unique(f"用户名“{username}”") from exc
+    Membership.objects.create(user=account, government=government, unit=unit, role=role)
+    audit.record(user, "新建账号", unit, after={"username": username, "role": role})
+    return password
+
+
+@transaction.atomic
+def rename_unit(government, unit: Unit, new_name: str, user=None) -> Unit:
+    try:
+        with transaction.atomic():
+            new = Unit.objects.create(
+                government=government,
+                name=new_name,
+                kind=unit.kind,
+                aliases=list(unit.aliases) + [unit.name],
+                renamed_from=unit,
+            )
+    except IntegrityError as exc:
+        raise _unique(f"单位“{new_name}”") from exc
+    audit.record(user, "单位更名", new, before={"name": unit.name}, after={"name": new.name})
+    return new
+
+
+@transaction.atomic
+def load_default_directory(government, user=None) -> int:
+    """Add the units a government of its level usually has (``duban.draft.catalogue``), keeping existing ones."""
+    from duban.draft.catalogue import default_directory
+    from duban.web.services.matching import guess_kind
+
+    place = government.name
+    for suffix in ("人民政府", "政府", "自治州", "自治县", "省", "市", "县", "区"):
+        if place.endswith(suffix) and len(place) > len(suffix) + 1:
+            place = place[: -len(suffix)]
+            break
+    have = set(government.units.values_list("name", flat=True))
+    added = []
+    for default in default_directory(government.level, place):
+        if default.name not in have:
+            unit = Unit.objects.create(
+                government=government, name=default.name, kind=guess_kind(default.name, default.collective)
+            )
+            have.add(unit.name)
+            added.append(unit.name)
+    if added:
+        audit.record(user, "载入默认名录", government, after={"units": added})
+    return len(added)
+
+
+@transaction.atomic
+def set_rounds(plan, changes: dict, new: dict | None = None, user=None) -> None:
+    """Retitle or re-date rounds (``{round id: {"title", "due"}}``) and perhaps add one (kind, title, due)."""
+    before = [(r.title, str(r.due)) for r in plan.rounds.all()]
+    for rnd in plan.rounds.select_for_update():
+        fields = changes.get(rnd.pk) or {}
+        for name, value in fields.items():
+            setattr(rnd, name, value)
+        if fields:
+            rnd.save()
+    if new:
+        ReportingRound.objects.create(
+            plan=plan, kind=new.get("kind") or "progress", title=new["title"], due=new["due"], rule="手工添加"
+        )
+    after = [(r.title, str(r.due)) for r in plan.rounds.all()]
+    audit.record(user, "调整报送安排", plan, before={"rounds": before}, after={"rounds": after})
