@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 
 from duban.web import audit
-from duban.web.models import UNIT_KINDS, ReportingRound, Unit
+from duban.web.models import UNIT_KINDS, Unit
 from duban.web.views.common import page
 
 
@@ -128,40 +126,3 @@ def load_default_directory(government, user=None) -> int:
     if added:
         audit.record(user, "载入默认名录", government, after={"units": added})
     return len(added)
-
-
-@page
-def rounds(request, plan_id):
-    actor = request.actor
-    actor.require(actor.is_office, "只有督查人员可以调整报送安排")
-    plan = actor.plan(plan_id)
-    if request.method == "POST":
-        try:
-            with transaction.atomic():
-                before = [(r.title, str(r.due)) for r in plan.rounds.all()]
-                for rnd in plan.rounds.all():
-                    due = request.POST.get(f"due_{rnd.pk}")
-                    title = request.POST.get(f"title_{rnd.pk}", "").strip()
-                    if due:
-                        rnd.due = date.fromisoformat(due)
-                    if title:
-                        rnd.title = title
-                    rnd.save()
-                if request.POST.get("new_title") and request.POST.get("new_due"):
-                    ReportingRound.objects.create(
-                        plan=plan,
-                        kind=request.POST.get("new_kind", "progress"),
-                        title=request.POST["new_title"].strip(),
-                        due=date.fromisoformat(request.POST["new_due"]),
-                        rule="手工添加",
-                    )
-                after = [(r.title, str(r.due)) for r in plan.rounds.all()]
-                audit.record(request.user, "调整报送安排", plan, before={"rounds": before}, after={"rounds": after})
-        except ValueError:
-            messages.error(request, "日期格式不对，请用 2026-06-30 这样的格式")
-        else:
-            messages.success(request, "报送安排已保存")
-        return redirect("rounds", plan.pk)
-    return render(
-        request, "duban/rounds.html", {"plan": plan, "rounds": plan.rounds.all(), "kinds": ReportingRound.KINDS}
-    )

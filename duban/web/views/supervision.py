@@ -4,11 +4,13 @@ inspections, change requests, the report queue and the audit log."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from duban.errors import DubanError
 from duban.track import COLOURS
 from duban.web import audit
 from duban.web.models import (
@@ -21,6 +23,7 @@ from duban.web.models import (
     Unit,
     Urge,
 )
+from duban.web.services import amend
 from duban.web.services.overview import STATUS_ORDER, overview
 from duban.web.views.common import page, today
 
@@ -198,6 +201,7 @@ def changes(request, plan_id):
     actor = request.actor
     plan = _overseen_plan(actor, plan_id)
     items = ChangeRequest.objects.filter(task__in=actor.tasks(plan)).select_related("task", "unit", "decided_by")
+    items = items.prefetch_related("revisions")
     return render(request, "duban/changes.html", {"plan": plan, "changes": items})
 
 
@@ -218,17 +222,27 @@ def change_decide(request, change_id):
     cr.decision = request.POST.get("comment", "").strip()
     cr.decided_by = request.user
     cr.decided_at = timezone.now()
-    cr.save()
-    if decision == "approved" and cr.kind == "extension" and cr.new_deadline:
-        cr.task.deadline = cr.new_deadline
-        cr.task.save(update_fields=["deadline"])
-    audit.record(
-        request.user,
-        "同意申请" if decision == "approved" else "不同意申请",
-        cr.task,
-        before=before,
-        after={"state": decision, "deadline": cr.task.deadline, "comment": cr.decision},
-    )
+    try:
+        with transaction.atomic():
+            cr.save()
+            # What the request asks becomes revisions of the plan; if it cannot be applied nothing is decided.
+            applied = amend.apply_change_request(cr, request.user) if decision == "approved" else []
+            cr.task.refresh_from_db()
+            audit.record(
+                request.user,
+                "同意申请" if decision == "approved" else "不同意申请",
+                cr.task,
+                before=before,
+                after={
+                    "state": decision,
+                    "deadline": cr.task.deadline,
+                    "comment": cr.decision,
+                    "revisions": [r.number for r in applied],
+                },
+            )
+    except DubanError as exc:
+        messages.error(request, f"未能按申请修订计划，申请仍待审批：{exc}")
+        return redirect("changes", cr.task.plan_id)
     messages.success(request, "已处理")
     return redirect("changes", cr.task.plan_id)
 

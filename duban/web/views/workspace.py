@@ -26,8 +26,10 @@ from duban.web.models import (
     Unit,
     Urge,
 )
+from duban.web.services import amend as amend_service
 from duban.web.services import reports as report_service
 from duban.web.services.overview import overview
+from duban.web.views.amend import ChangeRequestForm
 from duban.web.views.common import page, today
 
 ROLE_TITLES = {"lead": "牵头任务", "responsible": "负责任务", "support": "配合任务", "monitor": "监测任务"}
@@ -374,24 +376,13 @@ def change_request(request, task_id):
     actor = request.actor
     task = actor.task(task_id)
     actor.require(actor.reports_on(task), "只有牵头或负责单位可以申请延期或调整")
-    kind = request.POST.get("kind", "extension")
-    reason = request.POST.get("reason", "").strip()
-    if kind not in dict(ChangeRequest.KINDS) or not reason:
-        messages.error(request, "请选择类型并填写理由")
+    form = ChangeRequestForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise DubanError(form.first_error())
+        amend_service.request_change(task, actor.membership.unit, user=request.user, **form.cleaned_data)
+    except DubanError as exc:
+        messages.error(request, str(exc))
     else:
-        cr = ChangeRequest.objects.create(
-            task=task,
-            unit_id=actor.unit_id,
-            kind=kind,
-            reason=reason,
-            new_deadline=request.POST.get("new_deadline", "").strip(),
-            created_by=request.user,
-        )
-        audit.record(
-            request.user,
-            "申请" + cr.get_kind_display(),
-            task,
-            after={"reason": reason, "new_deadline": cr.new_deadline},
-        )
         messages.success(request, "申请已提交督查局")
     return redirect("task_detail", task.pk)
