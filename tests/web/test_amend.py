@@ -8,7 +8,6 @@ import io
 from datetime import date
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -40,7 +39,13 @@ def test_a_published_task_edit_needs_a_reason_and_becomes_revision_one(world, lo
 
     ok = client.post(
         url,
-        {"action": "text", "text": "一般公共预算收入增长4%。", "deadline": "2026年12月底", "version": 1, "reason": "市政府常务会议调整目标"},
+        {
+            "action": "text",
+            "text": "一般公共预算收入增长4%。",
+            "deadline": "2026年12月底",
+            "version": 1,
+            "reason": "市政府常务会议调整目标",
+        },
         **HX,
     )
     assert ok.status_code == 200
@@ -198,7 +203,9 @@ def test_title_and_doc_number_are_amended_in_place(world, login):
     seen = {"seen_title": world.plan.title, "seen_doc_number": world.plan.doc_number}
     blank = client.post(url, {"title": "  ", "doc_number": "x", "reason": "r", **seen}, **HX)
     assert blank.status_code == 422 and "标题" in blank.content.decode()
-    ok = client.post(url, {"title": world.plan.title, "doc_number": "云政〔2026〕2号", "reason": "文号录错", **seen}, **HX)
+    ok = client.post(
+        url, {"title": world.plan.title, "doc_number": "云政〔2026〕2号", "reason": "文号录错", **seen}, **HX
+    )
     assert ok.status_code == 200 and "云政〔2026〕2号" in ok.content.decode()
     stale = client.post(url, {"title": "别的标题", "doc_number": "云政〔2026〕9号", "reason": "r", **seen}, **HX)
     assert stale.status_code == 409

@@ -318,7 +318,13 @@ def test_reporting_schedule_is_editable(world, client):
     assert client.post(url, dict(edit, due="2026-09-30")).status_code == 302
     rnd.refresh_from_db()
     assert str(rnd.due) == "2026-09-30"
-    added = {"action": "add", "kind": "progress", "title": "第3次进展情况", "due": "2026-11-15", "reason": "增加一次调度"}
+    added = {
+        "action": "add",
+        "kind": "progress",
+        "title": "第3次进展情况",
+        "due": "2026-11-15",
+        "reason": "增加一次调度",
+    }
     assert client.post(url, added).status_code == 302
     assert world.plan.rounds.filter(title="第3次进展情况").exists()
     bad = client.post(url, dict(edit, due="9月30日"), follow=True)

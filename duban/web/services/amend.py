@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import models, transaction
-from django.db.models import F
+from django.db.models import CharField, F
+from django.db.models.functions import Cast
 
 from duban.errors import DubanError, InputError
 from duban.web import audit
@@ -133,15 +134,19 @@ def _record(
 
 
 def _renumber(plan: Plan) -> dict[int, str]:
-    """Number the tasks 1…n in order; the ids whose number changed, with the new number (one UPDATE)."""
-    changed = []
-    for order, task in enumerate(Task.objects.filter(plan=plan).order_by("order", "id").only("id", "order", "number")):
-        if (task.order, task.number) != (order, str(order + 1)):
-            task.order, task.number = order, str(order + 1)
-            changed.append(task)
+    """Number the tasks 1…n in order; the ids whose number changed, with the new number.
+
+    Orders are closed up first (only the rows that moved), then every number is set from its order
+    in one UPDATE, so a split near the top of a 300-task plan costs two statements, not 300.
+    """
+    rows = list(Task.objects.filter(plan=plan).order_by("order", "id").values_list("id", "order", "number"))
+    moved = [Task(pk=pk, order=i) for i, (pk, order, _n) in enumerate(rows) if order != i]
+    if moved:
+        Task.objects.bulk_update(moved, ["order"], batch_size=500)
+    changed = {pk: str(i + 1) for i, (pk, _o, number) in enumerate(rows) if number != str(i + 1)}
     if changed:
-        Task.objects.bulk_update(changed, ["order", "number"], batch_size=500)
-    return {t.pk: t.number for t in changed}
+        Task.objects.filter(pk__in=list(changed)).update(number=Cast(F("order") + 1, output_field=CharField()))
+    return changed
 
 
 def _units_of(task: Task) -> list[list[str]]:
@@ -420,8 +425,9 @@ def merge_into_previous(task: Task, *, version: int | None = None, reason: str =
             a.task, a.order = previous, n
             a.save(update_fields=["task", "order"])
             n += 1
-    gone, number = task.pk, task.number
+    gone, number, order = task.pk, task.number, task.order
     task.delete()
+    Task.objects.filter(plan=plan, order__gt=order).update(order=F("order") - 1)
     _bump(previous)
     change = Change(tasks=[previous], removed=[gone])
     change.renumbered = _renumber(plan)

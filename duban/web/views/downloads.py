@@ -110,7 +110,12 @@ def notice(request, plan_id):
     actor = request.actor
     plan = actor.plan(plan_id)
     actor.require(actor.is_office or actor.is_leader, "只有督查人员和市领导可以下载通知")
-    return _download(request, plan, f"重点工作责任分解通知{_revised(plan)}.docx", lambda out: render_notice(rd.document_for(plan), out))
+    return _download(
+        request,
+        plan,
+        f"重点工作责任分解通知{_revised(plan)}.docx",
+        lambda out: render_notice(rd.document_for(plan), out),
+    )
 
 
 @page
