@@ -150,19 +150,12 @@ def yearend(request, plan_id):
 
 @page
 def unit_ledger(request, plan_id, unit_id):
-    from duban.render.ledger import unit_ledger_template
-
     actor = request.actor
     plan = actor.plan(plan_id)
     actor.require(actor.is_office or actor.is_unit, "市领导不填写台账")
     name = _unit_name(actor, plan, unit_id)
-    rounds = [r.title for r in rd.report_rounds(plan)] or None
-    return _download(
-        request,
-        plan,
-        f"{name}工作台账.xlsx",
-        lambda out: unit_ledger_template(rd.document_for(plan), name, out, rounds),
-    )
+    unit = Unit.objects.get(pk=unit_id)
+    return _download(request, plan, f"{name}工作台账.xlsx", lambda out: ledger_upload.template(plan, unit, out))
 
 
 @page
