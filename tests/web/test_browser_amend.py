@@ -99,13 +99,13 @@ def amend_walk(base, page, published, tmp_path):
     page.goto(f"{base}/plans/{plan.pk}/review/")
     page.evaluate("window.__stayed = 'yes'")  # gone if anything reloads the page
 
-    # Split task 3 in place, with the reason the revision needs.
-    row = page.locator("#tasks-body tr", has_text="进出口总值增长3%")
+    # Split task 2 in place, with the reason the revision needs; task 3 becomes 4 without a reload.
+    row = page.locator("#tasks-body tr", has_text="一般公共预算收入增长3.5%")
     row.locator("button.open-tools").click()
     tools = row.locator(".task-tools")
     tools.wait_for()
     settled(page)
-    tools.locator("textarea[name=text]").fill("进出口总值增长5%。\n\n培育跨境电商等外贸新业态。")
+    tools.locator("textarea[name=text]").fill("一般公共预算收入增长4%。\n\n税收收入占比稳步提高。")
     tools.locator("input[name=deadline]").fill("2026年12月底")
     tools.locator("button.save-text").click()
     # Without a reason the server refuses, and says why, in place.
@@ -113,9 +113,11 @@ def amend_walk(base, page, published, tmp_path):
     settled(page)
     page.locator(".task-tools input[name=reason]").fill("按省里下达的目标调整")
     page.locator(".task-tools button.save-text").click()
-    page.locator("#tasks-body tr[id^=task-]", has_text="培育跨境电商等外贸新业态").locator(".task-text").wait_for()
+    page.locator("#tasks-body tr[id^=task-]", has_text="税收收入占比稳步提高").locator(".task-text").wait_for()
     settled(page)
     assert page.locator("#tasks-body tr[id^=task-]").count() == 4
+    trade = page.locator("#tasks-body tr[id^=task-]", has_text="进出口总值增长3%")
+    assert trade.locator("span[id^=num-]").inner_text() == "4"
     shot(page, "amend-01-split")
 
     # Task 1: 教育局 joins as a supporting unit.
@@ -139,6 +141,7 @@ def amend_walk(base, page, published, tmp_path):
     page.locator("#plan-header .doc-number", has_text="云政〔2026〕3号").wait_for()
     page.locator("#revisions tr.revision").nth(2).wait_for()
     assert page.locator("#revisions tr.revision").count() == 3
+    assert page.locator("#tasks-body tr").count() == 4 + 2  # four tasks under two headings, nothing else
     assert page.evaluate("window.__stayed") == "yes"  # every change landed in place
     shot(page, "amend-02-revisions")
 
@@ -156,8 +159,10 @@ def amend_walk(base, page, published, tmp_path):
     assert doc["doc_number"] == "云政〔2026〕3号"
     tasks = {t["number"]: t for t in doc["tasks"]}
     assert sorted(tasks) == ["1", "2", "3", "4"]
-    assert tasks["3"]["text"].startswith("进出口总值增长5%") and tasks["3"]["deadline"] == "2026年12月底"
-    assert tasks["4"]["text"].startswith("培育跨境电商等外贸新业态")
+    assert tasks["2"]["text"].startswith("一般公共预算收入增长4%") and tasks["2"]["deadline"] == "2026年12月底"
+    assert tasks["3"]["text"].startswith("税收收入占比稳步提高") and tasks["3"]["deadline"] == "2026年12月底"
+    assert [(u["name"], u["role"]) for u in tasks["3"]["units"]] == [("财政局", "responsible")]
+    assert tasks["4"]["text"].startswith("进出口总值增长3%")
     assert [(u["name"], u["role"]) for u in tasks["4"]["units"]] == [("教育局", "lead")]
     assert [(u["name"], u["role"]) for u in tasks["1"]["units"]] == [
         ("商务局", "lead"),

@@ -139,7 +139,10 @@ def _rows_html(request, plan, tasks) -> str:
 
 
 def _oob(request, plan, change: amend.Change) -> str:
-    """The numbers that moved and the revision list, swapped out of band."""
+    """The numbers that moved and the revision list, swapped out of band.
+
+    Wrapped in a ``<template>``: next to table rows, a bare ``<section>`` would be parsed into the table.
+    """
     shown = {t.pk for t in change.tasks}
     html = "".join(
         f'<span id="num-{pk}" hx-swap-oob="true">{escape(number)}</span>'
@@ -148,7 +151,7 @@ def _oob(request, plan, change: amend.Change) -> str:
     )
     if plan.is_published:
         html += _revisions_html(request, plan, oob=True)
-    return html
+    return f"<template>{html}</template>" if html else ""
 
 
 def _revisions_html(request, plan, *, oob=False) -> str:
@@ -234,7 +237,8 @@ def plan_header(request, plan_id):
     if not request.htmx:
         messages.success(request, "标题和文号已修改")
         return _back(request, plan)
-    return HttpResponse(html(editing=False) + (_revisions_html(request, plan, oob=True) if plan.is_published else ""))
+    revisions = _revisions_html(request, plan, oob=True) if plan.is_published else ""
+    return HttpResponse(html(editing=False) + (f"<template>{revisions}</template>" if revisions else ""))
 
 
 @page
@@ -301,7 +305,8 @@ def task_edit(request, plan_id, task_id):
         body = render_to_string(
             "duban/partials/task_rows.html", _row_context(plan, tasks=tasks, sections=True), request
         )
-        response = HttpResponse(body + (_revisions_html(request, plan, oob=True) if plan.is_published else ""))
+        revisions = _revisions_html(request, plan, oob=True) if plan.is_published else ""
+        response = HttpResponse(body + (f"<template>{revisions}</template>" if revisions else ""))
         response["HX-Retarget"] = "#tasks-body"
         response["HX-Reswap"] = "innerHTML"
         return response
@@ -310,7 +315,7 @@ def task_edit(request, plan_id, task_id):
         rows = _rows_html(request, plan, [previous]).replace(
             f'<tr id="task-{previous.pk}"', f'<tr id="task-{previous.pk}" hx-swap-oob="true"', 1
         )
-        response = HttpResponse(f"<template>{rows}</template>" + _oob(request, plan, change))
+        response = HttpResponse(f"<template>{rows}</template>{_oob(request, plan, change)}")
         response["HX-Reswap"] = "delete"
         return response
     return HttpResponse(_rows_html(request, plan, change.tasks) + _oob(request, plan, change))
