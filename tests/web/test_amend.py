@@ -400,3 +400,37 @@ def test_any_sequence_of_amendments_keeps_numbers_reports_and_revisions_whole(wo
         assert all(t.assignments.filter(role__in=("lead", "responsible")).exists() for t in tasks)
     finally:
         transaction.savepoint_rollback(sid)
+
+
+@pytest.mark.parametrize(
+    "url, post",
+    [
+        ("tasks/{t}/edit/", {"action": "text", "text": "x", "version": "abc", "reason": "r"}),
+        ("tasks/{t}/edit/", {"action": "move", "section": "abc", "reason": "r"}),
+        ("tasks/{t}/edit/", {"action": "zzz"}),
+        ("tasks/{t}/edit/", {"action": "text", "text": "", "reason": "r"}),
+        ("tasks/{t}/edit/", {"action": "merge", "version": "99999999999999999999", "reason": "r"}),
+        ("tasks/{t}/units/", {"unit": ["商务局"], "role": ["lead"], "version": "-1", "reason": "r"}),
+        ("tasks/{t}/units/", {"unit": ["x" * 500], "role": ["lead"], "reason": "r"}),
+        ("header/", {"title": "t" * 400, "reason": "r"}),
+        ("header/", {"title": "标题", "doc_number": "d", "reason": "r" * 600}),
+        ("rounds/", {"action": "edit", "round": "abc", "kind": "progress", "title": "t", "due": "2026-05-01"}),
+        ("rounds/", {"action": "delete", "round": "-5", "reason": "r"}),
+        ("rounds/", {"action": "add", "kind": "progress", "title": "t", "due": "2026-13-45", "reason": "r"}),
+        ("rounds/", {"action": "add", "kind": "progress", "title": "t", "due": "99999999999", "reason": "r"}),
+    ],
+)
+def test_junk_in_any_amend_field_gets_a_sentence_not_a_server_error(world, login, url, post):
+    client = login(world.users["office"])
+    path = f"/plans/{world.plan.pk}/" + url.format(t=world.tasks["1"].pk)
+    for headers in ({}, HX):
+        response = client.post(path, post, follow=not headers, **headers)
+        assert response.status_code in (200, 409, 422), response.status_code
+        html = response.content.decode()
+        assert 'class="error"' in html or "msg-error" in html, html[:500]
+    assert world.plan.revisions.count() == 0
+
+
+def test_rounds_of_a_draft_wait_for_publishing(world, office_draft):
+    with pytest.raises(InputError, match="发布后才能调整"):
+        amend.add_round(office_draft, kind="progress", title="t", due=date(2027, 6, 30))

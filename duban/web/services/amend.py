@@ -487,6 +487,8 @@ def move_task(task: Task, section: Section, *, version: int | None = None, reaso
 
 
 def _round_fields(plan: Plan, kind: str, title: str, due: date) -> tuple[str, str, date]:
+    if not plan.is_published:
+        raise InputError("报送轮次在计划发布时按通知的报送安排建立，发布后才能调整")
     title = " ".join((title or "").split())
     if kind not in ROUND_KINDS:
         raise InputError(f"报送类型“{kind}”无效，请选择{'、'.join(ROUND_KINDS.values())}")
@@ -546,6 +548,8 @@ def delete_round(rnd: ReportingRound, *, reason: str = "", user=None) -> None:
     rnd = ReportingRound.objects.select_for_update().filter(pk=rnd.pk).first()
     if rnd is None:
         raise StaleEdit("这个报送轮次已被删除，请刷新页面")
+    if not plan.is_published:
+        raise InputError("报送轮次在计划发布时按通知的报送安排建立，发布后才能调整")
     reports, contributions = rnd.reports.count(), rnd.contributions.count()
     if reports or contributions:
         raise InputError(

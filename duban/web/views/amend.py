@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from duban.errors import DubanError
-from duban.web.models import ROLES, ReportingRound, Section, Task
+from duban.web.models import ROLES, ChangeRequest, ReportingRound, Section, Task
 from duban.web.services import amend
 from duban.web.views.common import page
 
@@ -89,7 +89,7 @@ class RoundForm(_Amendment):
 class ChangeRequestForm(forms.Form):
     """A unit's 延期 or 调整 request: the new 完成时限, task text or units (one a line: 商务局 牵头)."""
 
-    kind = forms.ChoiceField(label="类型", choices=[("extension", "延期"), ("change", "调整")])
+    kind = forms.ChoiceField(label="类型", choices=ChangeRequest.KINDS)
     reason = forms.CharField(label="理由", max_length=2000)
     new_deadline = forms.CharField(label="申请的完成时限", required=False, max_length=100)
     new_text = forms.CharField(label="调整后的任务内容", required=False, max_length=20000)
@@ -379,7 +379,8 @@ def rounds(request, plan_id):
     rnd = None
     try:
         if action in ("edit", "delete"):
-            rnd = ReportingRound.objects.filter(plan=plan, pk=request.POST.get("round") or None).first()
+            picked = request.POST.get("round", "")
+            rnd = ReportingRound.objects.filter(plan=plan, pk=int(picked)).first() if picked.isdigit() else None
             if rnd is None:
                 raise amend.StaleEdit("这个报送轮次已被删除，请刷新页面")
         if action == "delete":
