@@ -22,6 +22,7 @@ from duban.errors import DubanError
 from duban.web.models import ROLES, ChangeRequest, ReportingRound, Section, Task
 from duban.web.services import amend
 from duban.web.views.common import page
+from duban.web.views.task_rows import task_rows, units_cell
 
 MATCH_HINT = {
     "exact": "精确匹配",
@@ -133,9 +134,7 @@ def _row_context(plan, **extra) -> dict:
 
 def _rows_html(request, plan, tasks) -> str:
     tasks = Task.objects.filter(pk__in=[t.pk for t in tasks]).select_related("section").prefetch_related("assignments")
-    return render_to_string(
-        "duban/partials/task_rows.html", _row_context(plan, tasks=tasks.order_by("order"), sections=False), request
-    )
+    return task_rows(tasks.order_by("order"), _base(plan), sections=False)
 
 
 def _oob(request, plan, change: amend.Change) -> str:
@@ -189,8 +188,8 @@ def plan_review(request, plan_id):
             counts[a.match] = counts.get(a.match, 0) + 1
     context = _row_context(
         plan,
-        tasks=tasks,
-        sections=True,
+        rows=task_rows(tasks, _base(plan), sections=True),
+        task_count=len(tasks),
         counts=counts,
         unit_names=list(plan.government.units.values_list("name", flat=True)),
         schedule=[
@@ -302,9 +301,7 @@ def task_edit(request, plan_id, task_id):
     if action == "move":
         # A row changing place: the table body again (its headings follow the tasks), in place.
         tasks = plan.tasks.select_related("section").prefetch_related("assignments")
-        body = render_to_string(
-            "duban/partials/task_rows.html", _row_context(plan, tasks=tasks, sections=True), request
-        )
+        body = task_rows(tasks, _base(plan), sections=True)
         revisions = _revisions_html(request, plan, oob=True) if plan.is_published else ""
         response = HttpResponse(body + (f"<template>{revisions}</template>" if revisions else ""))
         response["HX-Retarget"] = "#tasks-body"
@@ -325,12 +322,11 @@ def task_edit(request, plan_id, task_id):
 def task_units(request, plan_id, task_id):
     plan, task = _task(request, plan_id, task_id)
 
-    def html(editing, error=None, rows=None):
-        return render_to_string(
-            "duban/partials/task_units.html",
-            _row_context(plan, task=task, editing=editing, error=error, rows=rows),
-            request,
-        )
+    def html(editing, error=None, rows=None, reason=""):
+        if not editing:
+            return units_cell(task, _base(plan))
+        context = _row_context(plan, task=task, error=error, rows=rows, reason=reason)
+        return render_to_string("duban/partials/task_units.html", context, request)
 
     if request.method != "POST":
         return HttpResponse(html(request.GET.get("edit") == "1"))
@@ -345,7 +341,8 @@ def task_units(request, plan_id, task_id):
             messages.error(request, str(exc))
             return _back(request, plan, f"#task-{task.pk}")
         typed = list(zip(request.POST.getlist("unit"), request.POST.getlist("role")))
-        return _refuse(request, exc, f"#units-{task.pk}", lambda e: html(True, error=e, rows=typed))
+        reason = request.POST.get("reason", "")
+        return _refuse(request, exc, f"#units-{task.pk}", lambda e: html(True, error=e, rows=typed, reason=reason))
     if not request.htmx:
         return _back(request, plan, f"#task-{task.pk}")
     task = Task.objects.prefetch_related("assignments").get(pk=task.pk)
