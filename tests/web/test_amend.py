@@ -434,3 +434,26 @@ def test_junk_in_any_amend_field_gets_a_sentence_not_a_server_error(world, login
 def test_rounds_of_a_draft_wait_for_publishing(world, office_draft):
     with pytest.raises(InputError, match="发布后才能调整"):
         amend.add_round(office_draft, kind="progress", title="t", due=date(2027, 6, 30))
+
+
+def test_a_renamed_units_old_name_lands_on_the_new_unit(world, login):
+    from duban.web.models import Unit
+
+    old = world.units["教育局"]
+    new = Unit.objects.create(government=world.gov, name="教育和体育局", aliases=["教育局"], renamed_from=old)
+    amend.set_units(world.tasks["2"], [("财政局", "lead"), ("教育局", "support")], reason="教体局配合")
+    assert [(a.unit_id, a.unit_name) for a in world.tasks["2"].assignments.all()] == [
+        (world.units["财政局"].pk, "财政局"),
+        (new.pk, "教育和体育局"),
+    ]
+
+
+def test_each_in_place_answer_adds_the_new_revision_to_the_list(world, login):
+    client = login(world.users["office"])
+    task = world.tasks["2"]
+    url = f"/plans/{world.plan.pk}/tasks/{task.pk}/edit/"
+    first = client.post(url, {"action": "text", "text": "改一。", "version": 1, "reason": "一"}, **HX).content.decode()
+    assert 'id="revisions" hx-swap-oob="true"' in first
+    second = client.post(url, {"action": "text", "text": "改二。", "version": 2, "reason": "二"}, **HX).content.decode()
+    assert '<tbody hx-swap-oob="afterbegin:#revision-rows"><tr class="revision"><td>第 2 次</td>' in second
+    assert '<span id="revision-count" hx-swap-oob="true">（共 2 次）</span>' in second

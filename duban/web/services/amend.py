@@ -262,15 +262,26 @@ def edit_task(
 
 
 def _published_units(plan: Plan, rows: list[tuple[str, str]]) -> list[tuple]:
-    """(unit row, name, role, written) for a published plan: every name must be a unit of the directory."""
-    index = UnitIndex(plan.government.units.all())
+    """(unit row, name, role, written) for a published plan: every name must be a unit of the directory.
+
+    A name as the directory writes it (what the page offers) is looked up directly; only another
+    spelling builds the matcher (aliases, normalised forms).
+    """
+    # A renamed unit's old row steps aside (its old name is an alias of the new one), as in UnitIndex.
+    named = plan.government.units.filter(name__in=[n for n, _ in rows], renamed_to__isnull=True)
+    exact = {u.name: u for u in named}
+    index = None
     out, unknown = [], []
     for name, role in rows:
-        match = index.resolve(name)
-        if match.unit is None or match.kind not in ("exact", "alias"):
+        unit = exact.get(name)
+        if unit is None:
+            index = index or UnitIndex(plan.government.units.all())
+            match = index.resolve(name)
+            unit = match.unit if match.kind in ("exact", "alias") else None
+        if unit is None:
             unknown.append(name)
             continue
-        out.append((match.unit, match.unit.name, role, name))
+        out.append((unit, unit.name, role, name))
     if unknown:
         raise InputError(
             f"单位名录中没有“{'”“'.join(unknown)}”：已发布的计划只能指定名录中的单位，请先在单位名录中新增或改用已有名称"

@@ -16,6 +16,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
 from duban.errors import DubanError
@@ -138,27 +139,34 @@ def _rows_html(request, plan, tasks) -> str:
 
 
 def _oob(request, plan, change: amend.Change) -> str:
-    """The numbers that moved and the revision list, swapped out of band.
+    """The numbers that moved and the new revision, swapped out of band.
 
-    Wrapped in a ``<template>``: next to table rows, a bare ``<section>`` would be parsed into the table.
+    Each kind in its own ``<template>``: next to table rows a bare element would be parsed into the table.
     """
     shown = {t.pk for t in change.tasks}
-    html = "".join(
+    numbers = "".join(
         f'<span id="num-{pk}" hx-swap-oob="true">{escape(number)}</span>'
         for pk, number in change.renumbered.items()
         if pk not in shown
     )
-    if plan.is_published:
-        html += _revisions_html(request, plan, oob=True)
-    return f"<template>{html}</template>" if html else ""
+    return (f"<template>{numbers}</template>" if numbers else "") + _revision_oob(request, plan, change.revision)
 
 
-def _revisions_html(request, plan, *, oob=False) -> str:
-    plan.refresh_from_db(fields=["revision"])
-    return render_to_string(
-        "duban/partials/revisions.html",
-        {"plan": plan, "revisions": amend.revisions(plan)[:REVISIONS_SHOWN], "oob": oob},
-        request,
+def _revision_oob(request, plan, revision) -> str:
+    """A new revision on top of the page's list, and the count; the first one brings the whole list."""
+    if revision is None:
+        return ""
+    if revision.number == 1:
+        section = render_to_string(
+            "duban/partials/revisions.html", {"plan": plan, "revisions": [revision], "oob": True}, request
+        )
+        return f"<template>{section}</template>"
+    at = timezone.localtime(revision.at).strftime("%Y-%m-%d %H:%M")
+    cells = [f"第 {revision.number} 次", at, revision.username, revision.summary, revision.reason]
+    row = '<tr class="revision">' + "".join(f"<td>{escape(c)}</td>" for c in cells) + "</tr>"
+    return (
+        f'<template><span id="revision-count" hx-swap-oob="true">（共 {revision.number} 次）</span></template>'
+        f'<template><tbody hx-swap-oob="afterbegin:#revision-rows">{row}</tbody></template>'
     )
 
 
@@ -219,7 +227,7 @@ def plan_header(request, plan_id):
         if not form.is_valid():
             raise DubanError(_first_error(form))
         d = form.cleaned_data
-        amend.edit_plan(
+        revision = amend.edit_plan(
             plan,
             title=d["title"],
             doc_number=d["doc_number"],
@@ -236,8 +244,7 @@ def plan_header(request, plan_id):
     if not request.htmx:
         messages.success(request, "标题和文号已修改")
         return _back(request, plan)
-    revisions = _revisions_html(request, plan, oob=True) if plan.is_published else ""
-    return HttpResponse(html(editing=False) + (f"<template>{revisions}</template>" if revisions else ""))
+    return HttpResponse(html(editing=False) + _revision_oob(request, plan, revision))
 
 
 @page
@@ -302,8 +309,7 @@ def task_edit(request, plan_id, task_id):
         # A row changing place: the table body again (its headings follow the tasks), in place.
         tasks = plan.tasks.select_related("section").prefetch_related("assignments")
         body = task_rows(tasks, _base(plan), sections=True)
-        revisions = _revisions_html(request, plan, oob=True) if plan.is_published else ""
-        response = HttpResponse(body + (f"<template>{revisions}</template>" if revisions else ""))
+        response = HttpResponse(body + _revision_oob(request, plan, change.revision))
         response["HX-Retarget"] = "#tasks-body"
         response["HX-Reswap"] = "innerHTML"
         return response
