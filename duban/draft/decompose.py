@@ -39,8 +39,6 @@ from duban.doc.model import Document, Paragraph, Task
 from duban.doc.normalise import clean, split_outside_brackets
 
 CN_NUMERALS = "零一二三四五六七八九"
-# What a drafted notice's title ends with until the office publishes it (``undrafted`` takes it off).
-DRAFT_MARK = "（草稿）"
 
 # Verbs by which a report commits the government to do something.
 ACTION_VERBS = (
@@ -209,6 +207,16 @@ def chinese_number(n: int) -> str:
     return ("" if tens == 1 else CN_NUMERALS[tens]) + "十" + (CN_NUMERALS[ones] if ones else "")
 
 
+def _draft_title(report: Document) -> str:
+    government = report.issuer or ""
+    year = f"{report.year}年" if report.year else ""
+    return f"{government}关于明确政府工作报告提出的{year}重点工作责任单位的通知{DRAFT_MARK}"
+
+
+# What a drafted notice's title ends with until the office publishes it (``undrafted`` takes it off).
+DRAFT_MARK = "（草稿）"
+
+
 def undrafted(title: str) -> str:
     """A drafted notice's title as published: without the trailing （草稿） (or (草稿)), else unchanged."""
     stripped = title.rstrip()
@@ -216,9 +224,3 @@ def undrafted(title: str) -> str:
         if stripped.endswith(mark):
             return stripped[: -len(mark)].rstrip()
     return title
-
-
-def _draft_title(report: Document) -> str:
-    government = report.issuer or ""
-    year = f"{report.year}年" if report.year else ""
-    return f"{government}关于明确政府工作报告提出的{year}重点工作责任单位的通知{DRAFT_MARK}"
