@@ -250,6 +250,100 @@ def _open(path):
         raise InputError(f"{path} 不是可读取的 Excel（.xlsx）文件") from exc
 
 
+def _metadata(wb, result: LedgerImport) -> dict[str, str] | None:
+    if META_SHEET not in wb.sheetnames:
+        result.structural.append(
+            LedgerProblem(
+                META_SHEET, None, None, None, "这不是 duban 生成的台账模板（缺少说明页），请下载本单位的模板填写"
+            )
+        )
+        return None
+    meta = {}
+    for key, value, *_ in wb[META_SHEET].iter_rows(values_only=True):
+        if key:
+            meta[str(key)] = "" if value is None else str(value)
+    if meta.get("schema") != LEDGER_SCHEMA:
+        result.structural.append(LedgerProblem(META_SHEET, None, None, None, "说明页不是 duban 台账格式"))
+        return None
+    return meta
+
+
+def _check_identity(meta: dict[str, str], doc: Document, unit_name: str, result: LedgerImport) -> None:
+    if meta.get("unit") != unit_name:
+        result.structural.append(
+            LedgerProblem(META_SHEET, None, None, None, f"这是“{meta.get('unit')}”的台账，不是“{unit_name}”的")
+        )
+    plan = (doc.title or "", doc.doc_number or "", str(doc.year or ""))
+    if (meta.get("title", ""), meta.get("doc_number", ""), meta.get("year", "")) != plan:
+        result.structural.append(
+            LedgerProblem(
+                META_SHEET,
+                None,
+                None,
+                None,
+                f"这份台账属于另一份通知（{meta.get('doc_number') or meta.get('title')}），不是{doc.doc_number or doc.title}",
+            )
+        )
+
+
+def _has_data(ws) -> bool:
+    return any(v not in (None, "") for row in ws.iter_rows(values_only=True) for v in row)
+
+
+def _check_sheets(wb, expected: list[str], result: LedgerImport) -> None:
+    for name in expected:
+        if name not in wb.sheetnames:
+            result.structural.append(LedgerProblem(name, None, None, None, "缺少这个工作表"))
+    for ws in wb.worksheets:
+        if ws.title in expected or ws.title == META_SHEET:
+            if ws.title != META_SHEET and ws.sheet_state != "visible":
+                result.structural.append(LedgerProblem(ws.title, None, None, None, "这个工作表被隐藏了"))
+            continue
+        if not _has_data(ws):
+            continue
+        if ws.sheet_state != "visible":
+            result.structural.append(LedgerProblem(ws.title, None, None, None, "隐藏的工作表中有数据，无法确认其用途"))
+        else:
+            result.structural.append(
+                LedgerProblem(ws.title, None, None, None, "模板中没有这个工作表，请把内容填回模板原有的工作表")
+            )
+
+
+def _check_shape(ws, columns, result: LedgerImport) -> bool:
+    """Headers exactly as issued, no merged cells; False when the sheet cannot be read row by row."""
+    from openpyxl.utils import get_column_letter
+
+    before = len(result.structural)
+    expected = [h for h, *_ in columns]
+    width = max(ws.max_column, len(expected))
+    for col in range(1, width + 1):
+        letter = get_column_letter(col)
+        found = ws.cell(row=1, column=col).value
+        found = str(found).strip() if found not in (None, "") else None
+        want = expected[col - 1] if col <= len(expected) else None
+        if want and found != want:
+            message = f"缺少“{want}”列" if found is None else f"此列应为“{want}”，现为“{found}”"
+            result.structural.append(LedgerProblem(ws.title, 1, letter, want, message))
+        elif not want and (
+            found or any(ws.cell(row=r, column=col).value not in (None, "") for r in range(2, ws.max_row + 1))
+        ):
+            result.structural.append(LedgerProblem(ws.title, 1, letter, found, "模板中没有这一列，请删去多出的列"))
+    for merged in ws.merged_cells.ranges:
+        result.structural.append(
+            LedgerProblem(
+                ws.title,
+                merged.min_row,
+                get_column_letter(merged.min_col),
+                None,
+                f"单元格 {merged.coord} 被合并，请取消合并后逐行填写",
+            )
+        )
+    return len(result.structural) == before
+
+
+# --- what each row was issued with ------------------------------------------------------------
+
+
 def _issued(meta: dict[str, str], result: LedgerImport) -> dict[tuple[str, str], dict] | None:
     """(sheet, row key) → {"stamp", "cells"} as the template was issued; None for a template without records."""
     out = {}
@@ -344,97 +438,6 @@ def _same(header: str, value, was: str) -> bool:
 
 def _norm(text: str) -> str:
     return "\n".join(line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").strip().split("\n"))
-
-
-def _metadata(wb, result: LedgerImport) -> dict[str, str] | None:
-    if META_SHEET not in wb.sheetnames:
-        result.structural.append(
-            LedgerProblem(
-                META_SHEET, None, None, None, "这不是 duban 生成的台账模板（缺少说明页），请下载本单位的模板填写"
-            )
-        )
-        return None
-    meta = {}
-    for key, value, *_ in wb[META_SHEET].iter_rows(values_only=True):
-        if key:
-            meta[str(key)] = "" if value is None else str(value)
-    if meta.get("schema") != LEDGER_SCHEMA:
-        result.structural.append(LedgerProblem(META_SHEET, None, None, None, "说明页不是 duban 台账格式"))
-        return None
-    return meta
-
-
-def _check_identity(meta: dict[str, str], doc: Document, unit_name: str, result: LedgerImport) -> None:
-    if meta.get("unit") != unit_name:
-        result.structural.append(
-            LedgerProblem(META_SHEET, None, None, None, f"这是“{meta.get('unit')}”的台账，不是“{unit_name}”的")
-        )
-    plan = (doc.title or "", doc.doc_number or "", str(doc.year or ""))
-    if (meta.get("title", ""), meta.get("doc_number", ""), meta.get("year", "")) != plan:
-        result.structural.append(
-            LedgerProblem(
-                META_SHEET,
-                None,
-                None,
-                None,
-                f"这份台账属于另一份通知（{meta.get('doc_number') or meta.get('title')}），不是{doc.doc_number or doc.title}",
-            )
-        )
-
-
-def _has_data(ws) -> bool:
-    return any(v not in (None, "") for row in ws.iter_rows(values_only=True) for v in row)
-
-
-def _check_sheets(wb, expected: list[str], result: LedgerImport) -> None:
-    for name in expected:
-        if name not in wb.sheetnames:
-            result.structural.append(LedgerProblem(name, None, None, None, "缺少这个工作表"))
-    for ws in wb.worksheets:
-        if ws.title in expected or ws.title == META_SHEET:
-            if ws.title != META_SHEET and ws.sheet_state != "visible":
-                result.structural.append(LedgerProblem(ws.title, None, None, None, "这个工作表被隐藏了"))
-            continue
-        if not _has_data(ws):
-            continue
-        if ws.sheet_state != "visible":
-            result.structural.append(LedgerProblem(ws.title, None, None, None, "隐藏的工作表中有数据，无法确认其用途"))
-        else:
-            result.structural.append(
-                LedgerProblem(ws.title, None, None, None, "模板中没有这个工作表，请把内容填回模板原有的工作表")
-            )
-
-
-def _check_shape(ws, columns, result: LedgerImport) -> bool:
-    """Headers exactly as issued, no merged cells; False when the sheet cannot be read row by row."""
-    from openpyxl.utils import get_column_letter
-
-    before = len(result.structural)
-    expected = [h for h, *_ in columns]
-    width = max(ws.max_column, len(expected))
-    for col in range(1, width + 1):
-        letter = get_column_letter(col)
-        found = ws.cell(row=1, column=col).value
-        found = str(found).strip() if found not in (None, "") else None
-        want = expected[col - 1] if col <= len(expected) else None
-        if want and found != want:
-            message = f"缺少“{want}”列" if found is None else f"此列应为“{want}”，现为“{found}”"
-            result.structural.append(LedgerProblem(ws.title, 1, letter, want, message))
-        elif not want and (
-            found or any(ws.cell(row=r, column=col).value not in (None, "") for r in range(2, ws.max_row + 1))
-        ):
-            result.structural.append(LedgerProblem(ws.title, 1, letter, found, "模板中没有这一列，请删去多出的列"))
-    for merged in ws.merged_cells.ranges:
-        result.structural.append(
-            LedgerProblem(
-                ws.title,
-                merged.min_row,
-                get_column_letter(merged.min_col),
-                None,
-                f"单元格 {merged.coord} 被合并，请取消合并后逐行填写",
-            )
-        )
-    return len(result.structural) == before
 
 
 # --- cells ---------------------------------------------------------------------------------------
