@@ -25,13 +25,6 @@ from duban.web.services import amend
 from duban.web.views.common import page
 from duban.web.views.task_rows import task_rows, units_cell
 
-MATCH_HINT = {
-    "exact": "精确匹配",
-    "alias": "别名匹配",
-    "fuzzy": "近似匹配，请核对",
-    "unknown": "名录中没有，发布时新建",
-    "manual": "人工指定",
-}
 REVISIONS_SHOWN = 30
 
 
@@ -130,7 +123,7 @@ def _base(plan) -> str:
 
 
 def _row_context(plan, **extra) -> dict:
-    return {"plan": plan, "base": _base(plan), "hints": MATCH_HINT, "roles": ROLES, **extra}
+    return {"plan": plan, "base": _base(plan), "roles": ROLES, **extra}
 
 
 def _rows_html(request, plan, tasks) -> str:
@@ -158,7 +151,7 @@ def _revision_oob(request, plan, revision) -> str:
         return ""
     if revision.number == 1:
         section = render_to_string(
-            "duban/partials/revisions.html", {"plan": plan, "revisions": [revision], "oob": True}, request
+            "duban/partials/revisions.html", {"plan": revision.plan, "revisions": [revision], "oob": True}, request
         )
         return f"<template>{section}</template>"
     at = timezone.localtime(revision.at).strftime("%Y-%m-%d %H:%M")
