@@ -205,6 +205,21 @@ def test_a_blank_template_filled_over_existing_content_is_refused_row_by_row(wor
     assert kept[0].measures == "发放消费券"
 
 
+def test_a_command_line_template_of_the_stored_plan_carries_the_ledger_and_round_trips(world, login, kept, tmp_path):
+    from duban.cli import main
+
+    path = tmp_path / "shangwu.xlsx"
+    assert (
+        main(["render", "ledger", "--government", "云溪市", "--year", "2026", "--unit", "商务局", "-o", str(path)]) == 0
+    )
+    book = load_workbook(path)
+    assert book["台账"]["I2"].value == "发放消费券" and book[ROUND]["F2"].value == "步行街改造完成六成"
+    book["台账"]["L2"] = "张科长"
+    assert upload(login(world.users["a_staff"]), world, book).status_code == 200
+    kept[0].refresh_from_db()
+    assert (kept[0].measures, kept[0].responsible_person) == ("发放消费券", "张科长")
+
+
 def test_a_supporting_units_contribution_is_carried_and_kept(world, login):
     rnd = world.rounds[0]
     Contribution.objects.create(task=world.tasks["1"], round=rnd, unit=world.units["财政局"], text="落实资金2000万元")

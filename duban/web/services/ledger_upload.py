@@ -124,6 +124,21 @@ def template(plan: Plan, unit: Unit, out) -> None:
     unit_ledger_template(document_for(plan), name, out, template_rounds(plan), current=current_ledger(plan, unit))
 
 
+def stored_template(government: str, year: int, unit_name: str, out, rounds: list[str] | None = None) -> None:
+    """``duban render ledger --government G --year Y --unit U``: the template a download gives."""
+    from duban.render.clauses import no_tasks_message
+    from duban.render.ledger import unit_ledger_template
+    from duban.web.services.render_data import published_plan
+
+    plan = published_plan(government, year)
+    doc = document_for(plan)
+    assignment = Assignment.objects.filter(task__plan=plan, unit_name=unit_name, unit__isnull=False).first()
+    if assignment is None:
+        raise DubanError(no_tasks_message(doc.tasks, unit_name))
+    current = current_ledger(plan, assignment.unit)
+    unit_ledger_template(doc, unit_name, out, rounds or template_rounds(plan), current=current)
+
+
 def check(plan: Plan, unit: Unit, data: bytes, *, accept_partial: bool = False):
     """``import_unit_ledger`` on the uploaded bytes; InputError for a file that is no readable .xlsx.
 
