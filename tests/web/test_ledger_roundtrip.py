@@ -125,6 +125,8 @@ def test_a_blank_cell_never_erases(world, login, kept):
     book["台账"]["L2"] = "张科长"  # the one real change
     response = upload(client, world, book)
     assert response.status_code == 200
+    page = response.content.decode()
+    assert "改动：责任人" in page and "留空的工作事项、时序节点、主要措施、保障机制、责任领导保持原值" in page
     ledger.refresh_from_db()
     assert (ledger.measures, ledger.safeguards, ledger.responsible_person) == ("发放消费券", "专班调度", "张科长")
     assert len(milestones(ledger)) == 3
