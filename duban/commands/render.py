@@ -194,7 +194,13 @@ def _ledger(args) -> int:
     doc = load_plan(args)
     if args.unit:
         rounds = [r.strip() for r in args.rounds.split(",") if r.strip()] if args.rounds else None
-        unit_ledger_template(doc, args.unit, out, rounds=rounds)
+        if args.government:
+            # A stored plan's template carries what the application holds for the unit, as a download does.
+            from duban.web.services import ledger_upload
+
+            ledger_upload.stored_template(args.government, args.year, args.unit, out, rounds)
+        else:
+            unit_ledger_template(doc, args.unit, out, rounds=rounds)
         _done(out, f"{args.unit}的台账模板")
     else:
         export_plan_xlsx(doc, out, load_round(args, required=False))

@@ -209,8 +209,14 @@ def is_bare_unit_list(f: str) -> bool:
 def parse_clause(inner: str, *, first_listed_leads: bool = False) -> ClauseResult:
     """Read a clause's inner text (without its brackets)."""
     f = fold(inner).strip()
-    if _LABEL_RE.search(f):
-        return parse_labelled(f, first_listed_leads=first_listed_leads)
+    label = _LABEL_RE.search(f)
+    if label:
+        result = parse_labelled(f, first_listed_leads=first_listed_leads)
+        # ``（A牵头，B按职责分工负责；完成时限：6月底前）``: the units are written before the first label.
+        before = f[: label.start()].strip().strip("；;，, ")
+        if before and not result.units:
+            result.units = _parse_parenthetical(before).units
+        return result
     if not re.search(r"负责|牵头|监测|配合|参与|协助|落实", f) and is_bare_unit_list(f):
         return parse_labelled("责任单位：" + f, first_listed_leads=first_listed_leads)
     return _parse_parenthetical(f)

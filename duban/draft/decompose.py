@@ -210,4 +210,17 @@ def chinese_number(n: int) -> str:
 def _draft_title(report: Document) -> str:
     government = report.issuer or ""
     year = f"{report.year}年" if report.year else ""
-    return f"{government}关于明确政府工作报告提出的{year}重点工作责任单位的通知（草稿）"
+    return f"{government}关于明确政府工作报告提出的{year}重点工作责任单位的通知{DRAFT_MARK}"
+
+
+# What a drafted notice's title ends with until the office publishes it (``undrafted`` takes it off).
+DRAFT_MARK = "（草稿）"
+
+
+def undrafted(title: str) -> str:
+    """A drafted notice's title as published: without the trailing （草稿） (or (草稿)), else unchanged."""
+    stripped = title.rstrip()
+    for mark in (DRAFT_MARK, "(草稿)"):
+        if stripped.endswith(mark):
+            return stripped[: -len(mark)].rstrip()
+    return title

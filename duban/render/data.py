@@ -193,13 +193,14 @@ class Milestone:
 
     due: date
     what: str
+    done: bool = False  # ticked in the application; a template never shows it, but its row stamp does
 
     def to_json(self) -> dict:
-        return {"due": self.due.isoformat(), "what": self.what}
+        return {"due": self.due.isoformat(), "what": self.what} | ({"done": True} if self.done else {})
 
     @classmethod
     def from_json(cls, data: dict) -> Milestone:
-        return cls(due=date.fromisoformat(data["due"]), what=data.get("what", ""))
+        return cls(due=date.fromisoformat(data["due"]), what=data.get("what", ""), done=bool(data.get("done")))
 
 
 @dataclass

@@ -6,22 +6,34 @@ a password: it stops accidents, not people), the input cells are unlocked,
 status cells offer a drop-down list, and a very hidden sheet ``_duban`` says
 which unit, plan and tasks the file belongs to, so ``import_unit_ledger``
 can read it back and tell a damaged or foreign file from a good one.
+
+Given the unit's ``current`` ledger and reports, the template carries them in
+its input cells, and the hidden sheet keeps, for every row, what was issued and
+a stamp of it (``row_stamp``: the cells plus what the sheet does not show, such
+as done ticks).  The import then changes only the cells the unit changed, never
+lets a blank cell erase a value, and refuses a row whose stamp no longer matches
+what the application holds: it was changed there after the download.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import re
 
 from duban.doc.model import Document, Task
 from duban.render.clauses import ROLE_LABELS, lead_names, no_tasks_message, other_names, unit_tasks
-from duban.render.data import LEDGER_SCHEMA, STATUS_LABELS, RoundData
+from duban.render.data import LEDGER_SCHEMA, STATUS_LABELS, LedgerEntry, RoundData, RoundEntry, UnitLedger
 from duban.render.files import write_atomic
 from duban.render.summary import status_label
 
 META_SHEET = "_duban"
 PLAN_SHEET = "台账"
+# A hidden-sheet key "row|<sheet>|<row key>" holds {"stamp": ..., "cells": {header: issued text}} for that row.
+ROW_PREFIX = "row|"
+# Excel keeps at most 32767 characters in a cell; a row whose record is longer keeps only its stamp.
+CELL_LIMIT = 32000
 
 KEY = "行键"  # hidden column A: the task number, or "12#2" for a task's second indicator
 
@@ -106,6 +118,70 @@ def round_rows(task: Task) -> list[tuple[str, str]]:
     ]
 
 
+# --- what a row carries ---------------------------------------------------------------------------
+
+PLAN_INPUTS = [h for h, _w, is_input in PLAN_COLUMNS if is_input]
+ROUND_INPUTS = [h for h, _w, is_input in ROUND_COLUMNS if is_input]
+
+
+def figure_text(value) -> str:
+    """A figure as a cell and a row record write it: 12, 12.5, 1234567.25 (never 1.23457e+06)."""
+    if value is None or value == "":
+        return ""
+    value = float(value)
+    return str(int(value)) if value.is_integer() else repr(value)
+
+
+def plan_inputs(entry: LedgerEntry | None) -> dict[str, str]:
+    """The input cells of a task's plan row for ``entry`` (all blank without one)."""
+    if entry is None:
+        return {h: "" for h in PLAN_INPUTS}
+    return {
+        "工作事项": entry.work_items or "",
+        "时序节点": "\n".join(f"{m.due.isoformat()}：{m.what}" for m in entry.milestones),
+        "主要措施": entry.measures or "",
+        "保障机制": entry.safeguards or "",
+        "责任领导": entry.leader or "",
+        "责任人": entry.person or "",
+    }
+
+
+def round_inputs(entry: RoundEntry | None, task: Task, index: int) -> dict[str, str]:
+    """The input cells of a task's ``index``-th row on a round sheet for ``entry``."""
+    name = task.indicators[index].name if index < len(task.indicators) else None
+    figure = figure_text(entry.figures.get(name)) if entry is not None and name is not None else ""
+    if index > 0:
+        return {h: "" for h in ROUND_INPUTS} | {"指标完成值": figure}
+    if entry is None:
+        return {h: "" for h in ROUND_INPUTS}
+    return {
+        "状态": STATUS_LABELS.get(entry.status, "") if entry.status else "",
+        "进展情况": entry.progress or "",
+        "指标完成值": figure,
+        "存在问题": entry.problems or "",
+        "下步打算": entry.next_steps or "",
+    }
+
+
+def row_stamp(cells: dict[str, str], hidden: str = "") -> str:
+    """What identifies a row's stored state: its cells and what the sheet does not show (``hidden``)."""
+    text = json.dumps([sorted(cells.items()), hidden], ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
+def plan_hidden(entry: LedgerEntry | None) -> str:
+    """The done ticks of a plan row: a tick made in the application after the download changes the stamp."""
+    if entry is None:
+        return ""
+    return "；".join(f"{m.due.isoformat()}：{m.what}" for m in entry.milestones if m.done)
+
+
+def round_entry(current: UnitLedger | None, round_name: str, number: str) -> RoundEntry | None:
+    if current is None:
+        return None
+    return next((e for e in current.rounds.get(round_name, []) if e.task == number), None)
+
+
 def _styles():
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
@@ -185,8 +261,14 @@ def export_plan_xlsx(doc: Document, path, round_data: RoundData | None = None) -
 # --- a unit's template ----------------------------------------------------------------------------
 
 
-def unit_ledger_template(doc: Document, unit_name: str, path, rounds: list[str] | None = None) -> None:
-    """The ledger ``unit_name`` fills for its tasks: a plan sheet and a sheet per reporting round."""
+def unit_ledger_template(
+    doc: Document, unit_name: str, path, rounds: list[str] | None = None, current: UnitLedger | None = None
+) -> None:
+    """The ledger ``unit_name`` fills for its tasks: a plan sheet and a sheet per reporting round.
+
+    With ``current`` (what the application holds for the unit, rounds keyed by the names in ``rounds``)
+    the input cells carry it, and each row's issued cells and stamp are kept for the import.
+    """
     from openpyxl import Workbook
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -205,9 +287,15 @@ def unit_ledger_template(doc: Document, unit_name: str, path, rounds: list[str] 
     ws = wb.active
     ws.title = PLAN_SHEET
     _header(ws, PLAN_COLUMNS, styles)
+    records: list[tuple[str, str]] = []
     for row, (task, role) in enumerate(tasks, start=2):
+        entry = current.entry(task.number) if current is not None else None
+        cells = plan_inputs(entry)
         values = [task.number, task.number, " / ".join(task.section), task.text, ROLE_LABELS[role], task.deadline or ""]
-        _fill_row(ws, row, PLAN_COLUMNS, values, styles, inputs={h for h, _, i in PLAN_COLUMNS if i})
+        values += [cells[h] or None for h in PLAN_INPUTS]
+        _fill_row(ws, row, PLAN_COLUMNS, values, styles, inputs=set(PLAN_INPUTS))
+        if current is not None:
+            records.append(_record(PLAN_SHEET, task.number, cells, plan_hidden(entry)))
     milestones = DataValidation(type="textLength", operator="lessThanOrEqual", formula1="2000", allow_blank=True)
     milestones.promptTitle = "时序节点"
     milestones.prompt = MILESTONE_HELP[:255]
@@ -216,7 +304,7 @@ def unit_ledger_template(doc: Document, unit_name: str, path, rounds: list[str] 
     milestones.add(f"H2:H{len(tasks) + 1}")
     _protect(ws)
 
-    for title in sheets:
+    for round_name, title in zip(rounds, sheets):
         rs = wb.create_sheet(title)
         _header(rs, ROUND_COLUMNS, styles)
         status_list = DataValidation(
@@ -237,10 +325,15 @@ def unit_ledger_template(doc: Document, unit_name: str, path, rounds: list[str] 
         rs.add_data_validation(figure)
         row = 2
         for task, _role in tasks:
+            entry = round_entry(current, round_name, task.number)
             for i, (key, indicator) in enumerate(round_rows(task)):
+                cells = round_inputs(entry, task, i)
                 values = [key, task.number, task.text if i == 0 else "（同上）", indicator]
+                values += [_cell_value(h, cells[h]) for h, _w, inp in ROUND_COLUMNS if inp]
                 inputs = {h for h, _, inp in ROUND_COLUMNS if inp} if i == 0 else CONTINUATION_INPUTS
                 _fill_row(rs, row, ROUND_COLUMNS, values, styles, inputs=inputs)
+                if current is not None:
+                    records.append(_record(title, key, cells))
                 if i == 0:
                     status_list.add(f"E{row}")
                 figure.add(f"G{row}")
@@ -250,8 +343,29 @@ def unit_ledger_template(doc: Document, unit_name: str, path, rounds: list[str] 
     meta = wb.create_sheet(META_SHEET)
     for key, value in _metadata(doc, unit_name, tasks, rounds, sheets).items():
         meta.append([key, value])
+    for key, value in records:
+        meta.append([key, value])
     meta.sheet_state = "veryHidden"
     _save(wb, path)
+
+
+def _cell_value(header: str, text: str):
+    """What an input cell holds for ``text``: a number in the figure column, else the text (None when blank)."""
+    if not text:
+        return None
+    if header == "指标完成值":
+        value = float(text)
+        return int(value) if value.is_integer() else value
+    return text
+
+
+def _record(sheet: str, key: str, cells: dict[str, str], hidden: str = "") -> tuple[str, str]:
+    """The hidden-sheet row that says what a template row was issued with, and its stamp."""
+    stamp = row_stamp(cells, hidden)
+    text = json.dumps({"stamp": stamp, "cells": cells}, ensure_ascii=False)
+    if len(text) > CELL_LIMIT:
+        text = json.dumps({"stamp": stamp, "cells": None})
+    return f"{ROW_PREFIX}{sheet}|{key}", text
 
 
 def _fill_row(ws, row, columns, values, styles, *, inputs: set[str]) -> None:

@@ -11,6 +11,14 @@ Two kinds of problems:
   the good rows are imported only if the caller accepts a partial import.
 
 Every problem names its sheet, row and column as Excel shows them.
+
+A template made with the unit's current ledger (``unit_ledger_template(…,
+current=…)``) records what each row was issued with.  Reading it back, a row
+counts only for the cells the unit changed; a blank cell where a value was
+issued keeps the value (a blank never erases); an untouched row is left alone.
+Given ``current`` again — what the application holds now — a changed row whose
+stamp no longer matches is refused with the reason: it was also changed in the
+application after the template was downloaded.
 """
 
 from __future__ import annotations
@@ -39,14 +47,24 @@ from duban.render.ledger import (
     KEY,
     META_SHEET,
     PLAN_COLUMNS,
+    PLAN_INPUTS,
     PLAN_SHEET,
     ROUND_COLUMNS,
+    ROUND_INPUTS,
+    ROW_PREFIX,
+    figure_text,
+    plan_hidden,
+    plan_inputs,
+    round_entry,
+    round_inputs,
     round_rows,
+    row_stamp,
 )
 
 ACCEPTED = "accepted"
 REJECTED = "rejected"
-EMPTY = "empty"  # nothing filled in: neither imported nor an error
+EMPTY = "empty"  # nothing filled in, or nothing changed from what the template was issued with
+CONFLICT = "下载模板后，此行在系统中也被修改了"
 
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _MILESTONE = re.compile(
@@ -90,6 +108,8 @@ class RowResult:
     task: str
     outcome: str  # accepted | rejected | empty
     problems: list[LedgerProblem] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)  # the input columns the unit changed (headers)
+    kept: list[str] = field(default_factory=list)  # blank cells whose issued value stays
 
     def to_json(self) -> dict:
         return {
@@ -98,6 +118,8 @@ class RowResult:
             "task": self.task,
             "outcome": self.outcome,
             "problems": [p.to_json() for p in self.problems],
+            "changed": list(self.changed),
+            "kept": list(self.kept),
         }
 
 
@@ -155,8 +177,16 @@ class LedgerImport:
         }
 
 
-def import_unit_ledger(path, doc: Document, unit_name: str, *, accept_partial: bool = False) -> LedgerImport:
-    """Check a filled template of ``unit_name``'s ledger for ``doc`` and read what may be applied."""
+def import_unit_ledger(
+    path, doc: Document, unit_name: str, *, accept_partial: bool = False, current: UnitLedger | None = None
+) -> LedgerImport:
+    """Check a filled template of ``unit_name``'s ledger for ``doc`` and read what may be applied.
+
+    ``current`` is what the application holds for the unit now (rounds by name); with it a row
+    changed on both sides since the download is refused.  A template without row records (made
+    on the command line without the unit's ledger) counts as issued blank: a row it fills where
+    the application already holds something is refused the same way.
+    """
     if not unit_tasks(doc.tasks, unit_name):
         raise DubanError(no_tasks_message(doc.tasks, unit_name))
     wb = _open(path)
@@ -173,18 +203,20 @@ def import_unit_ledger(path, doc: Document, unit_name: str, *, accept_partial: b
         round_sheets = {}
         result.structural.append(LedgerProblem(META_SHEET, None, None, None, "说明页已损坏，无法识别报送轮次"))
     _check_sheets(wb, [PLAN_SHEET, *round_sheets], result)
+    issued = _issued(meta, result)
+    rows = _Rows(issued, current)
 
     ledger = UnitLedger(unit=unit_name)
     if PLAN_SHEET in wb.sheetnames:
         ws = wb[PLAN_SHEET]
         if _check_shape(ws, PLAN_COLUMNS, result):
-            _read_plan_sheet(ws, doc, own, all_numbers, ledger, result)
+            _read_plan_sheet(ws, doc, own, all_numbers, ledger, result, rows)
     for sheet, round_name in round_sheets.items():
         if sheet not in wb.sheetnames:
             continue
         ws = wb[sheet]
         if _check_shape(ws, ROUND_COLUMNS, result):
-            ledger.rounds[round_name] = _read_round_sheet(ws, doc, own, all_numbers, result)
+            ledger.rounds[round_name] = _read_round_sheet(ws, doc, own, all_numbers, result, rows.of(round_name))
 
     if not result.structural and (accept_partial or result.ok):
         result.ledger = ledger
@@ -309,6 +341,105 @@ def _check_shape(ws, columns, result: LedgerImport) -> bool:
     return len(result.structural) == before
 
 
+# --- what each row was issued with ------------------------------------------------------------
+
+
+def _issued(meta: dict[str, str], result: LedgerImport) -> dict[tuple[str, str], dict] | None:
+    """(sheet, row key) → {"stamp", "cells"} as the template was issued; None for a template without records."""
+    out = {}
+    for key, value in meta.items():
+        if not key.startswith(ROW_PREFIX):
+            continue
+        sheet, _, row_key = key[len(ROW_PREFIX) :].rpartition("|")
+        try:
+            record = json.loads(value)
+            if not isinstance(record, dict) or not isinstance(record.get("stamp"), str):
+                raise ValueError
+        except ValueError:
+            result.structural.append(LedgerProblem(META_SHEET, None, None, None, "说明页已损坏，无法识别下载时的内容"))
+            return {}
+        out[(sheet, row_key)] = record
+    return out or None
+
+
+class _Rows:
+    """What each row was issued with and what the application holds now, for one sheet at a time."""
+
+    def __init__(self, issued, current: UnitLedger | None, round_name: str | None = None):
+        self.issued = issued
+        self.current = current
+        self.round_name = round_name
+
+    def of(self, round_name: str) -> _Rows:
+        return _Rows(self.issued, self.current, round_name)
+
+    def record(self, sheet: str, key: str) -> dict | None:
+        """The row as issued; a blank row for a template without records when ``current`` is known."""
+        if self.issued is not None:
+            return self.issued.get((sheet, key))
+        if self.current is None:
+            return None
+        inputs = PLAN_INPUTS if self.round_name is None else ROUND_INPUTS
+        blank = {h: "" for h in inputs}
+        return {"stamp": row_stamp(blank), "cells": blank}
+
+    def stamp_now(self, number: str, task, index: int) -> str | None:
+        """The stamp the row would be issued with now, or None without ``current``."""
+        if self.current is None:
+            return None
+        if self.round_name is None:
+            entry = self.current.entry(number)
+            return row_stamp(plan_inputs(entry), plan_hidden(entry))
+        return row_stamp(round_inputs(round_entry(self.current, self.round_name, number), task, index))
+
+
+def _compare(row: _Row, record: dict | None, inputs: list[str], stamp_now: str | None) -> bool:
+    """Fill blank cells with what was issued, note what the unit changed; False when nothing changed.
+
+    Without a record (a template made without the unit's ledger) every filled input is a change.
+    A changed row whose stamp differs from ``stamp_now`` is refused: changed in the application too.
+    """
+    if record is None:
+        row.changed = [h for h in inputs if row.value(h) not in (None, "")]
+        return bool(row.changed)
+    issued = record.get("cells")
+    if issued is None:  # a record too long to keep: compare with nothing, refuse on any change
+        issued = {}
+    for header in inputs:
+        value = row.value(header)
+        was = issued.get(header, "")
+        if value in (None, ""):
+            if was:
+                row.kept.append(header)
+                row.override(header, was)
+            continue
+        if _same(header, value, was):
+            continue
+        row.changed.append(header)
+    if row.changed and stamp_now is not None and stamp_now != record["stamp"]:
+        row.problem(
+            None,
+            f"{CONFLICT}（您改动了{'、'.join(row.changed)}），为免覆盖那边的修改，此行未导入；"
+            "请重新下载模板，在新模板中填写此行",
+        )
+    return bool(row.changed)
+
+
+def _same(header: str, value, was: str) -> bool:
+    if header == "指标完成值":
+        try:
+            return figure_text(float(str(value).replace(",", ""))) == was
+        except ValueError:
+            return False
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return _norm(str(value)) == _norm(was)
+
+
+def _norm(text: str) -> str:
+    return "\n".join(line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").strip().split("\n"))
+
+
 # --- cells ---------------------------------------------------------------------------------------
 
 
@@ -326,6 +457,16 @@ class _Row:
             self.cells[header] = ws.cell(row=row, column=col)
             self.letters[header] = get_column_letter(col)
         self.problems: list[LedgerProblem] = []
+        self.overrides: dict[str, object] = {}
+        self.changed: list[str] = []
+        self.kept: list[str] = []
+
+    def value(self, header: str):
+        return self.overrides[header] if header in self.overrides else self.cells[header].value
+
+    def override(self, header: str, value) -> None:
+        """Read ``value`` for ``header`` instead of the cell: what was issued, for a cell left blank."""
+        self.overrides[header] = value
 
     def problem(self, header: str | None, message: str) -> None:
         letter = self.letters.get(header) if header else None
@@ -340,7 +481,7 @@ class _Row:
                 self.problem(header, "不能使用公式，请填写数值或文字")
 
     def text(self, header: str) -> str:
-        value = self.cells[header].value
+        value = self.value(header)
         if value is None:
             return ""
         if isinstance(value, bool) or isinstance(value, (datetime, date)):
@@ -351,7 +492,7 @@ class _Row:
         return str(value).strip()
 
     def figure(self, header: str) -> float | None:
-        value = self.cells[header].value
+        value = self.value(header)
         if value in (None, ""):
             return None
         if isinstance(value, bool) or isinstance(value, (datetime, date)):
@@ -367,7 +508,7 @@ class _Row:
 
 
 def _milestones(row: _Row, header: str, year: int) -> list[Milestone]:
-    value = row.cells[header].value
+    value = row.value(header)
     if value in (None, ""):
         return []
     if isinstance(value, (datetime, date)):
@@ -420,7 +561,7 @@ def _check_locked(row: _Row, header: str, expected: str) -> None:
 # --- sheets --------------------------------------------------------------------------------------
 
 
-def _read_plan_sheet(ws, doc: Document, own, all_numbers, ledger: UnitLedger, result: LedgerImport) -> None:
+def _read_plan_sheet(ws, doc: Document, own, all_numbers, ledger: UnitLedger, result: LedgerImport, rows) -> None:
     seen: set[str] = set()
     year = doc.year or date.today().year
     for r in range(2, ws.max_row + 1):
@@ -430,27 +571,32 @@ def _read_plan_sheet(ws, doc: Document, own, all_numbers, ledger: UnitLedger, re
         row.formulas()
         number = _check_key(row, doc, own, all_numbers, seen)
         entry = None
+        filled = _filled(row, PLAN_COLUMNS)
         if number:
             task, role = own[number]
-            _check_locked(row, "序号", task.number)
-            _check_locked(row, "所属部分", " / ".join(task.section))
-            _check_locked(row, "重点工作任务", task.text)
-            _check_locked(row, "本单位职责", ROLE_LABELS[role])
-            _check_locked(row, "完成时限", task.deadline or "")
-            entry = LedgerEntry(
-                task=number,
-                work_items=row.text("工作事项"),
-                milestones=_milestones(row, "时序节点", year),
-                measures=row.text("主要措施"),
-                safeguards=row.text("保障机制"),
-                leader=row.text("责任领导"),
-                person=row.text("责任人"),
-            )
-        _record(result, row, number, entry, ledger.entries, filled=_filled(row, PLAN_COLUMNS))
+            record = rows.record(ws.title, number)
+            filled = _compare(row, record, PLAN_INPUTS, rows.stamp_now(number, task, 0))
+            # A row the unit left as issued changes nothing, so a plan revised since the download does not refuse it.
+            if filled or record is None:
+                _check_locked(row, "序号", task.number)
+                _check_locked(row, "所属部分", " / ".join(task.section))
+                _check_locked(row, "重点工作任务", task.text)
+                _check_locked(row, "本单位职责", ROLE_LABELS[role])
+                _check_locked(row, "完成时限", task.deadline or "")
+                entry = LedgerEntry(
+                    task=number,
+                    work_items=row.text("工作事项"),
+                    milestones=_milestones(row, "时序节点", year),
+                    measures=row.text("主要措施"),
+                    safeguards=row.text("保障机制"),
+                    leader=row.text("责任领导"),
+                    person=row.text("责任人"),
+                )
+        _record(result, row, number, entry, ledger.entries, filled=filled)
     _missing_rows(ws, own, {k for k in seen}, result)
 
 
-def _read_round_sheet(ws, doc: Document, own, all_numbers, result: LedgerImport) -> list[RoundEntry]:
+def _read_round_sheet(ws, doc: Document, own, all_numbers, result: LedgerImport, rows) -> list[RoundEntry]:
     seen: set[str] = set()
     entries: dict[str, RoundEntry] = {}
     rows_by_task: dict[str, list[RowResult]] = {}
@@ -461,16 +607,23 @@ def _read_round_sheet(ws, doc: Document, own, all_numbers, result: LedgerImport)
         row.formulas()
         number = _check_key(row, doc, own, all_numbers, seen)
         key = row.text(KEY)
-        entry = None
+        filled = _filled(row, ROUND_COLUMNS)
         if number:
             task, _role = own[number]
             layout = dict(round_rows(task))
             if key not in layout:
                 row.problem(KEY, f"任务 {number} 没有这一指标行")
             else:
-                _check_locked(row, "序号", task.number)
-                _check_locked(row, "指标", layout[key])
                 index = list(layout).index(key)
+                record = rows.record(ws.title, key)
+                inputs = ROUND_INPUTS if index == 0 else sorted(CONTINUATION_INPUTS)
+                filled = _compare(row, record, inputs, rows.stamp_now(number, task, index))
+                # Every row of a task is read (its first row carries the status an indicator row needs),
+                # but a row the unit left as issued raises no problem: it changes nothing.
+                before = len(row.problems)
+                if filled or record is None:
+                    _check_locked(row, "序号", task.number)
+                    _check_locked(row, "指标", layout[key])
                 entry = entries.setdefault(number, RoundEntry(task=number))
                 figure = row.figure("指标完成值")
                 if figure is not None and index < len(task.indicators):
@@ -478,14 +631,17 @@ def _read_round_sheet(ws, doc: Document, own, all_numbers, result: LedgerImport)
                 elif figure is not None:
                     row.problem("指标完成值", "此任务没有量化指标，无需填写完成值")
                 if index == 0:
-                    _check_locked(row, "重点工作任务", task.text)
+                    if filled or record is None:
+                        _check_locked(row, "重点工作任务", task.text)
                     _read_progress(row, entry)
                 else:
                     for header in ("状态", "进展情况", "存在问题", "下步打算"):
                         if row.cells[header].value not in (None, "") and header not in CONTINUATION_INPUTS:
                             row.problem(header, "请在此任务的第一行填写")
-        outcome = _outcome(row, _filled(row, ROUND_COLUMNS))
-        rr = RowResult(ws.title, r, number or row.text(KEY), outcome, row.problems)
+                if not filled and record is not None:
+                    del row.problems[before:]
+        outcome = _outcome(row, filled)
+        rr = RowResult(ws.title, r, number or row.text(KEY), outcome, row.problems, row.changed, row.kept)
         result.rows.append(rr)
         if number:
             rows_by_task.setdefault(number, []).append(rr)
@@ -493,15 +649,20 @@ def _read_round_sheet(ws, doc: Document, own, all_numbers, result: LedgerImport)
     # A task's indicator rows stand or fall together: half a report is no report.
     kept = []
     for number, entry in entries.items():
-        rows = rows_by_task.get(number, [])
-        if any(r.outcome == REJECTED for r in rows):
-            for r in rows:
+        task_rows = rows_by_task.get(number, [])
+        accepted = [r for r in task_rows if r.outcome == ACCEPTED]
+        if accepted and entry.status is None:
+            for r in accepted:
+                r.outcome = REJECTED
+                r.problems.append(LedgerProblem(ws.title, r.row, None, None, f"请在任务 {number} 的第一行选择状态"))
+        if any(r.outcome == REJECTED for r in task_rows):
+            for r in task_rows:
                 if r.outcome == ACCEPTED:
                     r.outcome = REJECTED
                     r.problems.append(
                         LedgerProblem(ws.title, r.row, None, None, f"任务 {number} 的其他行有误，此行一并退回")
                     )
-        elif any(r.outcome == ACCEPTED for r in rows):
+        elif accepted:
             kept.append(entry)
     return kept
 
@@ -535,7 +696,9 @@ def _outcome(row: _Row, filled: bool) -> str:
 
 def _record(result: LedgerImport, row: _Row, number, entry, target: list, *, filled: bool) -> None:
     outcome = _outcome(row, filled)
-    result.rows.append(RowResult(row.ws.title, row.row, number or row.text(KEY), outcome, row.problems))
+    result.rows.append(
+        RowResult(row.ws.title, row.row, number or row.text(KEY), outcome, row.problems, row.changed, row.kept)
+    )
     if outcome == ACCEPTED and entry is not None:
         target.append(entry)
 

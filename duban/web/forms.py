@@ -24,7 +24,6 @@ from duban.web.models import (
     Inspection,
     Membership,
     ProgressReport,
-    ReportingRound,
 )
 from duban.web.services.reports import number
 
@@ -275,15 +274,6 @@ class AttachmentForm(DubanForm):
     file = forms.FileField(label="附件", error_messages={"required": "请选择文件"})
 
 
-class ChangeRequestForm(DubanForm):
-    kind = forms.ChoiceField(label="类型", choices=ChangeRequest.KINDS, error_messages=_choices_error("申请类型"))
-    reason = Text(label="理由", required=True)
-    new_deadline = Text(label="申请时限", max_length=100)
-
-
-# --- the supervision office ---------------------------------------------------------------------------
-
-
 class UrgeForm(DubanForm):
     unit = Row(label="单位", queryset=None, error_messages={"invalid_choice": "没有这个单位"})
     task = Row(label="任务", queryset=None, required=False, error_messages={"invalid_choice": "没有这项任务"})
@@ -436,40 +426,6 @@ class RenameForm(_UnitForm):
         if self.government.units.filter(name=name).exists():
             raise forms.ValidationError(f"“{name}”已存在于名录中")
         return name
-
-
-class RoundsForm(DubanForm):
-    """Every round's title and due date (``title_<id>``, ``due_<id>``) and one optional new round."""
-
-    new_kind = forms.ChoiceField(
-        label="新增轮次类型", choices=ReportingRound.KINDS, required=False, error_messages=_choices_error("轮次类型")
-    )
-    new_title = Text(label="新增轮次名称", max_length=100)
-    new_due = Day(label="新增轮次截止日期")
-
-    def __init__(self, *args, plan, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.rounds = list(plan.rounds.all())
-        for rnd in self.rounds:
-            self.fields[f"title_{rnd.pk}"] = Text(label=f"“{rnd.title}”的名称", max_length=100)
-            self.fields[f"due_{rnd.pk}"] = Day(label=f"“{rnd.title}”的截止日期")
-
-    def clean(self):
-        data = super().clean()
-        if bool(data.get("new_title")) != bool(data.get("new_due")):
-            raise forms.ValidationError("新增轮次需要同时填写名称和截止日期")
-        return data
-
-    def changes(self) -> dict:
-        """{round id: {"title": ..., "due": ...}} for the fields given (blank keeps what is stored)."""
-        out = {}
-        for rnd in self.rounds:
-            title, due = self.cleaned_data.get(f"title_{rnd.pk}"), self.cleaned_data.get(f"due_{rnd.pk}")
-            out[rnd.pk] = {k: v for k, v in (("title", title), ("due", due)) if v}
-        return out
-
-
-# --- importing and reviewing a plan ---------------------------------------------------------------------
 
 
 class ImportForm(DubanForm):

@@ -87,6 +87,8 @@ class Plan(models.Model):
     source_name = models.CharField("来源文件", max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # How many amendments (PlanRevision) the published plan has had; 0 as published.
+    revision = models.PositiveIntegerField("修订次数", default=0)
 
     class Meta:
         verbose_name = "年度计划"
@@ -130,6 +132,8 @@ class Task(models.Model):
     candidates = models.JSONField("推荐候选", default=list, blank=True)
     # The office has set this draft task's units itself: its units are learned from, never re-ranked.
     reviewed = models.BooleanField("已核对", default=False)
+    # Bumped by every edit of the task, its units or its place; an edit made on an older version is refused.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = "任务"
@@ -340,6 +344,9 @@ class ChangeRequest(models.Model):
     )
     new_due = models.DateField("新时序节点", null=True, blank=True)
     undo_done = models.BooleanField("取消完成", default=False)
+    # What a 调整 request asks for, applied as a plan revision when the office approves it.
+    new_text = models.TextField("申请调整的任务内容", blank=True)
+    new_units = models.JSONField("申请调整的责任单位", default=list, blank=True)  # [[name, role], ...]
     state = models.CharField("状态", max_length=16, choices=STATES, default=PENDING)
     decision = models.TextField("审批意见", blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -352,6 +359,12 @@ class ChangeRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} · 任务{self.task.number}{self.get_kind_display()}申请"
+
+    @property
+    def asked_units(self) -> str:
+        """The units a 调整 request asks for, as the office reads them: 商务局（牵头）、财政局（配合）."""
+        labels = dict(ROLES)
+        return "、".join(f"{name}（{labels.get(role, role)}）" for name, role in self.new_units)
 
 
 class Bulletin(models.Model):
@@ -387,6 +400,45 @@ class Bulletin(models.Model):
 
 class AuditLogIsAppendOnly(Exception):
     pass
+
+
+class PlanRevision(models.Model):
+    """One amendment of a published plan: what changed, who changed it, when and why.
+
+    Numbered 1, 2, … per plan (``Plan.revision`` is the latest); never edited or deleted.
+    """
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField("修订号")
+    action = models.CharField("修订内容", max_length=50)
+    summary = models.CharField("摘要", max_length=300)
+    reason = models.TextField("修订原因")
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    task = models.ForeignKey(Task, null=True, blank=True, on_delete=models.SET_NULL, related_name="revisions")
+    change_request = models.ForeignKey(
+        ChangeRequest, null=True, blank=True, on_delete=models.SET_NULL, related_name="revisions"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    username = models.CharField(max_length=150, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "计划修订"
+        verbose_name_plural = "计划修订"
+        ordering = ["-number"]
+        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="revision_unique_number")]
+
+    def __str__(self) -> str:
+        return f"{self.plan} 第{self.number}次修订：{self.summary}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AuditLogIsAppendOnly("修订记录不能修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditLogIsAppendOnly("修订记录不能删除")
 
 
 class AuditQuerySet(models.QuerySet):

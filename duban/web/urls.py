@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.staticfiles.views import serve as serve_static
 from django.urls import path, re_path
 
-from duban.web.views import api, bulletins, directory, plans, supervision, workspace
+from duban.web.views import amend, api, bulletins, directory, plans, supervision, workspace
 
 
 def static(request, path):
@@ -22,10 +22,13 @@ urlpatterns = [
     ),
     path("plans/", plans.plan_list, name="plan_list"),
     path("plans/import/", plans.import_notice, name="plan_import"),
-    path("plans/<int:plan_id>/review/", plans.plan_review, name="plan_review"),
-    path("plans/<int:plan_id>/tasks/<int:task_id>/units/", plans.task_units, name="task_units"),
+    path("plans/<int:plan_id>/review/", amend.plan_review, name="plan_review"),
+    path("plans/<int:plan_id>/header/", amend.plan_header, name="plan_header"),
+    path("plans/<int:plan_id>/tasks/<int:task_id>/units/", amend.task_units, name="task_units"),
+    path("plans/<int:plan_id>/tasks/<int:task_id>/tools/", amend.task_tools, name="task_tools"),
+    path("plans/<int:plan_id>/tasks/<int:task_id>/row/", amend.task_row, name="task_row"),
+    path("plans/<int:plan_id>/tasks/<int:task_id>/edit/", amend.task_edit, name="task_edit"),
     path("plans/<int:plan_id>/publish/", plans.plan_publish, name="plan_publish"),
-    path("plans/<int:plan_id>/tasks/<int:task_id>/edit/", plans.task_edit, name="task_edit"),
     path("plans/<int:plan_id>/discard/", plans.plan_discard, name="plan_discard"),
     path("plans/<int:plan_id>/", supervision.dashboard, name="dashboard"),
     path("plans/<int:plan_id>/urge/", supervision.urge, name="urge"),
@@ -37,7 +40,7 @@ urlpatterns = [
     path("changes/<int:change_id>/decide/", supervision.change_decide, name="change_decide"),
     path("audit/", supervision.audit_log, name="audit"),
     path("units/", directory.units, name="units"),
-    path("plans/<int:plan_id>/rounds/", directory.rounds, name="rounds"),
+    path("plans/<int:plan_id>/rounds/", amend.rounds, name="rounds"),
     path("workspace/", workspace.workspace, name="workspace"),
     path("workspace/<int:plan_id>/", workspace.workspace, name="workspace_plan"),
     path("tasks/<int:task_id>/", workspace.task_detail, name="task_detail"),

@@ -111,3 +111,56 @@ def test_100_reports_pushed_concurrently_all_land(live_server, benchmark):
     landed = ProgressReport.objects.filter(round=rnd)
     assert landed.count() == 100
     assert set(landed.values_list("state", flat=True)) == {ProgressReport.AWAITING_HEAD}
+
+
+# --- the review (amend) page and its in-place edits (issue 9: under 500 ms and 100 ms) ------------------
+
+
+@pytest.fixture
+def office_client(big, client):
+    from django.contrib.auth.models import User
+
+    client.force_login(User.objects.get(username="dj_duchaju", membership__government=big.government))
+    return client
+
+
+@pytest.mark.django_db
+def test_review_page_of_a_300_task_plan(big, office_client, benchmark):
+    response = benchmark(office_client.get, f"/plans/{big.plan.pk}/review/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count('<tr id="task-') >= 300 and "修订记录" in html
+
+
+@pytest.mark.django_db
+def test_splitting_a_task_in_place(big, office_client, benchmark):
+    from duban.web.models import Task
+
+    def setup():
+        task = Task.objects.filter(plan=big.plan).order_by("order")[10]
+        data = {"action": "text", "text": f"{task.text}\n\n拆出的一项。", "version": task.version, "reason": "拆分考核"}
+        return (f"/plans/{big.plan.pk}/tasks/{task.pk}/edit/", data), {"HTTP_HX_REQUEST": "true"}
+
+    response = benchmark.pedantic(office_client.post, setup=setup, rounds=15)
+    assert response.status_code == 200, response.content.decode()[:500]
+    html = response.content.decode()
+    assert html.count("<tr id=") == 2 and html.count('hx-swap-oob="true"') >= 280  # later numbers moved, not the page
+
+
+@pytest.mark.django_db
+def test_changing_a_tasks_units_in_place(big, office_client, benchmark):
+    from duban.web.models import Task
+
+    task = Task.objects.filter(plan=big.plan).order_by("order")[20]
+    names = list(big.government.units.order_by("name").values_list("name", flat=True)[:3])
+    turn = iter(range(1000))
+
+    def setup():
+        task.refresh_from_db()
+        lead = names[next(turn) % 2]
+        data = {"unit": [lead, names[2]], "role": ["lead", "support"], "version": task.version, "reason": "调整分工"}
+        return (f"/plans/{big.plan.pk}/tasks/{task.pk}/units/", data), {"HTTP_HX_REQUEST": "true"}
+
+    response = benchmark.pedantic(office_client.post, setup=setup, rounds=20)
+    assert response.status_code == 200, response.content.decode()[:500]
+    assert f'id="units-{task.pk}"' in response.content.decode()

@@ -10,7 +10,7 @@ from django import forms
 from duban.errors import DubanError
 from duban.web.forms import BulletinForm, ImportForm, ReportForm, VersionedForm
 from duban.web.models import AuditEvent, ChangeRequest, Inspection, ProgressReport, ReportingRound, Unit, Urge
-from duban.web.services import directory, ledgers, supervision, workspace
+from duban.web.services import amend, directory, ledgers, supervision, workspace
 from duban.web.services import reports as report_service
 
 
@@ -113,14 +113,14 @@ def test_the_services_work_from_a_command_without_a_request(world):
     directory.add_account(gov, unit, "yj_staff", "unit_staff")
     with pytest.raises(DubanError):
         directory.add_account(gov, unit, "yj_staff", "unit_staff")
-    directory.set_rounds(plan, {}, {"kind": "progress", "title": "加报", "due": date(2026, 11, 1)})
+    amend.add_round(plan, kind="progress", title="加报", due=date(2026, 11, 1), reason="加报一次")
     assert ReportingRound.objects.filter(plan=plan, title="加报").exists()
     urge = supervision.urge(plan, unit, task=task)
     assert urge.message == "请加快推进并及时报送进展" and Urge.objects.count() == 1
     ins = supervision.record_inspection(plan, "special", "专项督查", date(2026, 6, 1))
     supervision.add_finding(ins, task, "进度偏慢")
     assert Inspection.objects.get(pk=ins.pk).findings.count() == 1
-    cr = workspace.request_change(task, world.units["商务局"], "extension", "因故延期", "2026年12月底")
+    cr = amend.request_change(task, world.units["商务局"], kind="extension", reason="因故延期", new_deadline="2026年12月底")
     ledgers.decide(cr, ChangeRequest.APPROVED, "同意")
     task.refresh_from_db()
     assert task.deadline == "2026年12月底"

@@ -373,7 +373,7 @@ def test_the_issue_s_known_cases_are_refused_with_a_message(junk_world, login):
     assert "“notakind”不是有效的单位类型" in response.content.decode()
     response = office.post(
         f"/plans/{world.plan.pk}/rounds/",
-        {"new_kind": "zzz", "new_title": "加报", "new_due": "2026-10-01"},
+        {"action": "add", "kind": "zzz", "title": "加报", "due": "2026-10-01", "reason": "加报"},
         follow=True,
     )
     assert "“zzz”不是有效的轮次类型" in response.content.decode()

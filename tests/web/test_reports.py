@@ -313,18 +313,28 @@ def test_unit_directory_add_alias_collective_and_rename(world, client):
 def test_reporting_schedule_is_editable(world, client):
     client.force_login(world.users["office"])
     rnd = world.rounds[1]
-    response = client.post(
-        f"/plans/{world.plan.pk}/rounds/",
-        {f"due_{rnd.pk}": "2026-09-30", "new_title": "第3次进展情况", "new_due": "2026-11-15", "new_kind": "progress"},
-    )
-    assert response.status_code == 302
+    url = f"/plans/{world.plan.pk}/rounds/"
+    edit = {"action": "edit", "round": rnd.pk, "kind": "progress", "title": rnd.title, "reason": "市政府调整报送时间"}
+    assert client.post(url, dict(edit, due="2026-09-30")).status_code == 302
     rnd.refresh_from_db()
     assert str(rnd.due) == "2026-09-30"
+    added = {
+        "action": "add",
+        "kind": "progress",
+        "title": "第3次进展情况",
+        "due": "2026-11-15",
+        "reason": "增加一次调度",
+    }
+    assert client.post(url, added).status_code == 302
     assert world.plan.rounds.filter(title="第3次进展情况").exists()
-    bad = client.post(f"/plans/{world.plan.pk}/rounds/", {f"due_{rnd.pk}": "9月30日"}, follow=True)
+    bad = client.post(url, dict(edit, due="9月30日"), follow=True)
     assert "日期格式不对" in bad.content.decode()
+    assert [r.summary for r in world.plan.revisions.order_by("number")] == [
+        f"修改报送轮次“{rnd.title}”",
+        "新增报送轮次“第3次进展情况”（2026-11-15）",
+    ]
     client.force_login(world.users["leader"])
-    assert client.get(f"/plans/{world.plan.pk}/rounds/").status_code == 403
+    assert client.get(url).status_code == 403
 
 
 def test_leader_reads_only_their_areas(world, client):

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from duban.web.models import Assignment, AuditEvent, Government, Membership, Plan, Unit
-from duban.web.services import plans
+from duban.web.services import amend, plans
 from tests.conftest import corpus_file
 
 
@@ -99,7 +99,7 @@ def test_a_correction_in_the_review_page_re_ranks_the_tasks_not_yet_reviewed(jiy
     festival = [t for t in tasks if "旅游" in t.text or "文旅" in t.text]
     assert len(festival) >= 3
     for task in festival[:2]:
-        plans.set_task_units(task, [("文旅专班", "lead")])
+        amend.set_units(task, [("文旅专班", "lead")])
     rest = festival[2:]
     before = {task.pk: task.candidates for task in rest}
     for task in rest:

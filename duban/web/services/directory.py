@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 
 from duban.errors import DubanError
 from duban.web import audit
-from duban.web.models import Membership, ReportingRound, Unit
+from duban.web.models import Membership, Unit
 
 UNIT_FIELDS = ["name", "kind", "aliases"]
 
@@ -101,19 +101,3 @@ def load_default_directory(government, user=None) -> int:
     return len(added)
 
 
-@transaction.atomic
-def set_rounds(plan, changes: dict, new: dict | None = None, user=None) -> None:
-    """Retitle or re-date rounds (``{round id: {"title", "due"}}``) and perhaps add one (kind, title, due)."""
-    before = [(r.title, str(r.due)) for r in plan.rounds.all()]
-    for rnd in plan.rounds.select_for_update():
-        fields = changes.get(rnd.pk) or {}
-        for name, value in fields.items():
-            setattr(rnd, name, value)
-        if fields:
-            rnd.save()
-    if new:
-        ReportingRound.objects.create(
-            plan=plan, kind=new.get("kind") or "progress", title=new["title"], due=new["due"], rule="手工添加"
-        )
-    after = [(r.title, str(r.due)) for r in plan.rounds.all()]
-    audit.record(user, "调整报送安排", plan, before={"rounds": before}, after={"rounds": after})

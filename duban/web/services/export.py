@@ -28,7 +28,16 @@ def plan_document(plan: Plan) -> Document:
         issuer=plan.government.office_name or office_name(plan.government.name),
         doc_number=plan.doc_number or None,
         year=plan.year,
-        schedule=[ScheduleItem.from_json(s) for s in plan.schedule],
+        schedule=_schedule(plan),
         tasks=tasks,
         source=plan.source_name or None,
     )
+
+
+def _schedule(plan: Plan) -> list[ScheduleItem]:
+    """A published plan's reporting rounds as they now stand (added, moved or deleted since); a draft's as read."""
+    if plan.is_published:
+        rounds = list(plan.rounds.all())
+        if rounds:
+            return [ScheduleItem(r.kind, r.due, r.rule or f"{r.due.month}月{r.due.day}日") for r in rounds]
+    return [ScheduleItem.from_json(s) for s in plan.schedule]

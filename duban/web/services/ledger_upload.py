@@ -14,6 +14,7 @@ import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -25,7 +26,10 @@ from duban.errors import DubanError, InputError
 from duban.web import audit
 from duban.web.models import Assignment, Contribution, Ledger, Milestone, Plan, ProgressReport, Unit
 from duban.web.services import reports as report_service
-from duban.web.services.render_data import document_for
+from duban.web.services.render_data import document_for, report_rounds
+
+if TYPE_CHECKING:
+    from duban.render.data import UnitLedger
 
 _DIGEST = re.compile(r"^[0-9a-f]{64}$")
 XLSX_MAGIC = b"PK\x03\x04"
@@ -68,15 +72,90 @@ def forget_upload(unit: Unit, digest: str) -> None:
     _stored(unit, digest).unlink(missing_ok=True)
 
 
+def template_rounds(plan: Plan) -> list[str] | None:
+    """The round sheets of a unit's template: the plan's reporting rounds by title."""
+    return [r.title for r in report_rounds(plan)] or None
+
+
+def current_ledger(plan: Plan, unit: Unit) -> UnitLedger:
+    """What the application holds for ``unit`` as a template shows it: its ledgers (milestones with
+    their done ticks; undated ones are 工作事项) and, per round title, its reports and contributions."""
+    from duban.render.data import LedgerEntry, RoundEntry, UnitLedger
+    from duban.render.data import Milestone as DataMilestone
+
+    name = plan_unit_name(plan, unit)
+    out = UnitLedger(unit=name)
+    for ledger in (
+        Ledger.objects.filter(task__plan=plan, unit=unit).select_related("task").prefetch_related("milestones")
+    ):
+        milestones = list(ledger.milestones.all())
+        out.entries.append(
+            LedgerEntry(
+                task=ledger.task.number,
+                work_items="\n".join(m.title for m in milestones if m.due is None),
+                milestones=[DataMilestone(m.due, m.title, m.done) for m in milestones if m.due is not None],
+                measures=ledger.measures,
+                safeguards=ledger.safeguards,
+                leader=ledger.responsible_leader,
+                person=ledger.responsible_person,
+            )
+        )
+    titles = {r.pk: r.title for r in report_rounds(plan)}
+    for report in ProgressReport.objects.filter(task__plan=plan, unit=unit, round_id__in=titles).select_related("task"):
+        out.rounds.setdefault(titles[report.round_id], []).append(
+            RoundEntry(
+                task=report.task.number,
+                status=report.status,
+                progress=report.done_text,
+                figures={k: float(v) for k, v in (report.figures or {}).items() if isinstance(v, (int, float))},
+                problems=report.problems,
+                next_steps=report.next_steps,
+            )
+        )
+    for c in Contribution.objects.filter(task__plan=plan, unit=unit, round_id__in=titles).select_related("task"):
+        out.rounds.setdefault(titles[c.round_id], []).append(RoundEntry(task=c.task.number, progress=c.text))
+    return out
+
+
+def template(plan: Plan, unit: Unit, out) -> None:
+    """The unit's ledger template, carrying what the application holds for it now."""
+    from duban.render.ledger import unit_ledger_template
+
+    name = plan_unit_name(plan, unit)
+    unit_ledger_template(document_for(plan), name, out, template_rounds(plan), current=current_ledger(plan, unit))
+
+
+def stored_template(government: str, year: int, unit_name: str, out, rounds: list[str] | None = None) -> None:
+    """``duban render ledger --government G --year Y --unit U``: the template a download gives."""
+    from duban.render.clauses import no_tasks_message
+    from duban.render.ledger import unit_ledger_template
+    from duban.web.services.render_data import published_plan
+
+    plan = published_plan(government, year)
+    doc = document_for(plan)
+    assignment = Assignment.objects.filter(task__plan=plan, unit_name=unit_name, unit__isnull=False).first()
+    if assignment is None:
+        raise DubanError(no_tasks_message(doc.tasks, unit_name))
+    current = current_ledger(plan, assignment.unit)
+    unit_ledger_template(doc, unit_name, out, rounds or template_rounds(plan), current=current)
+
+
 def check(plan: Plan, unit: Unit, data: bytes, *, accept_partial: bool = False):
-    """``import_unit_ledger`` on the uploaded bytes; InputError for a file that is no readable .xlsx."""
+    """``import_unit_ledger`` on the uploaded bytes; InputError for a file that is no readable .xlsx.
+
+    Rows are compared with what the application holds now, so a row changed here since the
+    template was downloaded is refused rather than overwritten.
+    """
     from duban.render.ledger_import import import_unit_ledger
 
     if not data.startswith(XLSX_MAGIC):
         raise InputError("上传的文件不是 Excel（.xlsx）文件，请上传从本系统下载并填写的台账模板")
     doc = document_for(plan)
+    current = current_ledger(plan, unit)
     try:
-        return import_unit_ledger(io.BytesIO(data), doc, plan_unit_name(plan, unit), accept_partial=accept_partial)
+        return import_unit_ledger(
+            io.BytesIO(data), doc, plan_unit_name(plan, unit), accept_partial=accept_partial, current=current
+        )
     except InputError as exc:  # its sentence names the in-memory file; say it for the upload instead
         raise InputError(DAMAGED) from exc
     except DubanError:
@@ -133,7 +212,7 @@ def apply(plan: Plan, unit: Unit, ledger, user=None) -> Applied:
                 )
                 out.skipped.append(f"任务 {task.number}：台账{why}")
                 continue
-            _apply_entry(task, unit, entry, user)
+            out.skipped += _apply_entry(task, unit, entry, user)
             out.ledgers += 1
         for round_name, entries in ledger.rounds.items():
             rnd = rounds.get(round_name)
@@ -173,7 +252,8 @@ def apply(plan: Plan, unit: Unit, ledger, user=None) -> Applied:
     return out
 
 
-def _apply_entry(task, unit: Unit, entry, user) -> None:
+def _apply_entry(task, unit: Unit, entry, user) -> list[str]:
+    """Write one checked plan row; what it could not take (a done milestone it dropped) is said back."""
     ledger, _ = Ledger.objects.get_or_create(task=task, unit=unit)
     fields = {
         "measures": entry.measures,
@@ -189,6 +269,9 @@ def _apply_entry(task, unit: Unit, entry, user) -> None:
     titles = {title for title, _ in rows}
     # 工作事项 without a date are milestones still to be dated (Milestone.title is the work item).
     rows += [(line[:300], None) for line in _lines(entry.work_items) if line[:300] not in titles]
+    # A done tick is never lost: a ticked milestone the upload leaves out stays, and the unit is told.
+    kept = [(m.title, m.due) for m in old if m.done and (m.title, m.due) not in set(rows)]
+    rows += kept
     # The ledger page saves by compare-and-set on version; bumping it makes an open edit there stale.
     Ledger.objects.filter(pk=ledger.pk).update(version=F("version") + 1, updated_at=timezone.now(), **fields)
     ledger.milestones.all().delete()
@@ -198,6 +281,7 @@ def _apply_entry(task, unit: Unit, entry, user) -> None:
     )
     after = dict(fields, milestones=[(t, str(d), done.get((t, d), False)) for t, d in rows], source="台账导入")
     audit.record(user, "导入台账", task, before=before, after=after)
+    return [f"任务 {task.number}：已完成的节点“{title}”不能通过台账删除，已保留" for title, _due in kept]
 
 
 def _apply_report(task, unit: Unit, rnd, entry, user) -> str | None:

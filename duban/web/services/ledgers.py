@@ -201,10 +201,18 @@ def decide(cr: ChangeRequest, decision: str, comment: str = "", user=None) -> Ch
         before = {"state": ChangeRequest.PENDING, "deadline": task.deadline}
         after = {"state": decision, "comment": cr.decision}
         if decision == ChangeRequest.APPROVED:
-            if cr.kind == "extension" and cr.new_deadline:
-                task.deadline = cr.new_deadline
-                task.save(update_fields=["deadline"])
+            if cr.kind in ("extension", "change"):
+                # What a 延期/调整 request asks becomes revisions of the plan; if it cannot be applied
+                # this raises and the whole decision rolls back, the request still pending.
+                from duban.web.services import amend
+
+                try:
+                    applied = amend.apply_change_request(cr, user)
+                except DubanError as exc:
+                    raise DubanError(f"未能按申请修订计划，申请仍待审批：{exc}") from exc
+                task.refresh_from_db()
                 after["deadline"] = task.deadline
+                after["revisions"] = [r.number for r in applied]
             if cr.kind == "milestone" and cr.milestone_id:
                 m = Milestone.objects.select_for_update().get(pk=cr.milestone_id)
                 before["milestone"] = {"title": m.title, "due": str(m.due), "done": m.done}

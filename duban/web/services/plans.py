@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from duban import vocab
@@ -161,38 +161,6 @@ def import_document(document, government: Government, year: int, user=None) -> P
     return plan
 
 
-def set_task_units(task: Task, rows: list[tuple[str, str]], user=None) -> int:
-    """Replace a draft task's units with ``(name, role)`` rows from the review page.
-
-    The task counts as reviewed; in a drafted plan the tasks not yet reviewed are
-    re-ranked with it learned (returns how many)."""
-    before = [(a.unit_name, a.role) for a in task.assignments.all()]
-    index = UnitIndex(task.plan.government.units.all())
-    with transaction.atomic():
-        task.assignments.all().delete()
-        for n, (name, role) in enumerate(rows):
-            name = name.strip()[:120]
-            if not name:
-                continue
-            match = index.resolve(name)
-            exact = match.kind == "exact"
-            Assignment.objects.create(
-                task=task,
-                unit=match.unit if exact else None,
-                unit_name=match.unit.name if exact else name,
-                role=role,
-                match="manual" if exact else "unknown",
-                written=name,
-                order=n,
-            )
-        task.reviewed = True
-        task.save(update_fields=["reviewed"])
-        audit.record(user, "修改责任单位", task, before={"units": before}, after={"units": rows})
-        if not task.plan.is_published and task.plan.tasks.exclude(candidates=[]).exists():
-            return rerank_unreviewed(task.plan, user)
-    return 0
-
-
 def rerank_unreviewed(plan: Plan, user=None) -> int:
     """Learn from the tasks the office has reviewed in a drafted plan and suggest
     the units of the others again (``Model.learn``): each correction tells how
@@ -250,102 +218,6 @@ def rerank_unreviewed(plan: Plan, user=None) -> int:
     return len(pending)
 
 
-def _renumber(plan: Plan) -> None:
-    for order, task in enumerate(plan.tasks.order_by("order", "id")):
-        if (task.order, task.number) != (order, str(order + 1)):
-            task.order, task.number = order, str(order + 1)
-            task.save(update_fields=["order", "number"])
-
-
-def _draft(task: Task) -> None:
-    if task.plan.is_published:
-        raise DubanError("已发布的计划不能再拆分、合并或移动任务")
-
-
-@transaction.atomic
-def edit_task_text(task: Task, text: str, user=None) -> list[Task]:
-    """Rewrite a draft task; a blank line in ``text`` splits it, each part keeping the units."""
-    _draft(task)
-    parts = [" ".join(p.split()) for p in text.replace("\r\n", "\n").split("\n\n")]
-    parts = [p for p in parts if p]
-    if not parts:
-        raise DubanError("任务内容不能为空")
-    before = task.text
-    task.text = parts[0]
-    task.save(update_fields=["text"])
-    created = [task]
-    later = Task.objects.filter(plan=task.plan, order__gt=task.order)
-    later.update(order=models.F("order") + len(parts) - 1)
-    units = list(task.assignments.all())
-    for n, part in enumerate(parts[1:], 1):
-        new = Task.objects.create(
-            plan=task.plan, section=task.section, number="", text=part, deadline=task.deadline, order=task.order + n
-        )
-        Assignment.objects.bulk_create(
-            Assignment(
-                task=new,
-                unit=a.unit,
-                unit_name=a.unit_name,
-                role=a.role,
-                match=a.match,
-                written=a.written,
-                order=a.order,
-            )
-            for a in units
-        )
-        created.append(new)
-    _renumber(task.plan)
-    action = "拆分任务" if len(parts) > 1 else "修改任务"
-    audit.record(user, action, task, before={"text": before}, after={"texts": parts})
-    return created
-
-
-@transaction.atomic
-def merge_with_previous(task: Task, user=None) -> Task:
-    """Fold a draft task into the one before it; the units of both are kept."""
-    _draft(task)
-    previous = Task.objects.filter(plan=task.plan, order__lt=task.order).order_by("-order").first()
-    if previous is None:
-        raise DubanError("第一项任务前面没有可合并的任务")
-    before = {"previous": previous.text, "merged": task.text}
-    previous.text = previous.text.rstrip() + task.text.strip()
-    previous.indicators = list(previous.indicators) + list(task.indicators)
-    previous.save(update_fields=["text", "indicators"])
-    have = {(a.unit_name, a.role) for a in previous.assignments.all()}
-    n = previous.assignments.count()
-    for a in task.assignments.all():
-        if (a.unit_name, a.role) not in have:
-            a.task, a.order = previous, n
-            a.save(update_fields=["task", "order"])
-            n += 1
-    task.delete()
-    _renumber(previous.plan)
-    audit.record(user, "合并任务", previous, before=before, after={"text": previous.text})
-    return previous
-
-
-@transaction.atomic
-def move_task(task: Task, section: Section, user=None) -> None:
-    """Put a draft task under another heading, as its last task."""
-    _draft(task)
-    if section.plan_id != task.plan_id:
-        raise DubanError("只能移到本计划的其他标题下")
-    before = task.section.title if task.section else ""
-    # After the last task of this heading or of any heading before it, so headings stay in document order.
-    last = (
-        Task.objects.filter(plan=task.plan, section__order__lte=section.order)
-        .exclude(pk=task.pk)
-        .order_by("-order")
-        .first()
-    )
-    position = last.order + 1 if last else 0
-    Task.objects.filter(plan=task.plan, order__gte=position).exclude(pk=task.pk).update(order=models.F("order") + 1)
-    task.section, task.order = section, position
-    task.save(update_fields=["section", "order"])
-    _renumber(task.plan)
-    audit.record(user, "移动任务", task, before={"section": before}, after={"section": section.title})
-
-
 def rounds_from_schedule(schedule: list[dict], year: int) -> list[tuple[str, str, date, str]]:
     rounds = []
     progress_seen = 0
@@ -399,8 +271,11 @@ def publish(plan: Plan, user=None) -> Plan:
         assignment.save(update_fields=["unit"])
     for kind, title, due, rule in rounds_from_schedule(plan.schedule, plan.year):
         ReportingRound.objects.create(plan=plan, kind=kind, title=title, due=due, rule=rule)
+    from duban.draft.decompose import undrafted
+
+    plan.title = undrafted(plan.title)  # a notice drafted from a report is no longer a draft
     plan.status = Plan.PUBLISHED
     plan.published_at = timezone.now()
-    plan.save(update_fields=["status", "published_at"])
+    plan.save(update_fields=["title", "status", "published_at"])
     audit.record(user, "发布计划", plan, after={"new_units": created, "rounds": plan.rounds.count()})
     return plan

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from duban.web import audit
-from duban.web.models import ChangeRequest, Contribution, Ledger, Urge
+from duban.web.models import Contribution, Ledger, Urge
 
 
 def ledger_for(task, unit_id) -> Ledger:
@@ -24,15 +24,6 @@ def contribute(task, rnd, unit, text: str, user=None) -> Contribution:
     contribution, _ = Contribution.objects.update_or_create(task=task, round=rnd, unit=unit, defaults={"text": text})
     audit.record(user, "提交配合情况", task, after={"round": rnd.title, "text": text})
     return contribution
-
-
-@transaction.atomic
-def request_change(task, unit, kind: str, reason: str, new_deadline: str = "", user=None) -> ChangeRequest:
-    cr = ChangeRequest.objects.create(
-        task=task, unit=unit, kind=kind, reason=reason, new_deadline=new_deadline, created_by=user
-    )
-    audit.record(user, "申请" + cr.get_kind_display(), task, after={"reason": reason, "new_deadline": new_deadline})
-    return cr
 
 
 def mark_urges_seen(urge_ids: list[int]) -> None:

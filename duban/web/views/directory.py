@@ -6,8 +6,8 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 
 from duban.errors import DubanError
-from duban.web.forms import AccountForm, RenameForm, RoundsForm, UnitActionForm, UnitAddForm, UnitEditForm
-from duban.web.models import UNIT_KINDS, ReportingRound
+from duban.web.forms import AccountForm, RenameForm, UnitActionForm, UnitAddForm, UnitEditForm
+from duban.web.models import UNIT_KINDS
 from duban.web.services import directory as directory_service
 from duban.web.views.common import page
 
@@ -66,27 +66,3 @@ def _unit_action(request, government) -> None:
     elif action == "rename":
         data = _valid(RenameForm(request.POST, government=government))
         directory_service.rename_unit(government, data["unit"], data["new_name"], user=user)
-
-
-@page
-def rounds(request, plan_id):
-    actor = request.actor
-    actor.require(actor.is_office, "只有督查人员可以调整报送安排")
-    plan = actor.plan(plan_id)
-    if request.method == "POST":
-        form = RoundsForm(request.POST, plan=plan)
-        if not form.is_valid():
-            messages.error(request, form.first_error())
-        else:
-            data = form.cleaned_data
-            new = (
-                {"kind": data["new_kind"], "title": data["new_title"], "due": data["new_due"]}
-                if data["new_title"]
-                else None
-            )
-            directory_service.set_rounds(plan, form.changes(), new, user=request.user)
-            messages.success(request, "报送安排已保存")
-        return redirect("rounds", plan.pk)
-    return render(
-        request, "duban/rounds.html", {"plan": plan, "rounds": plan.rounds.all(), "kinds": ReportingRound.KINDS}
-    )

@@ -48,6 +48,11 @@ def _download(request, plan, name: str, write) -> HttpResponse:
     return response
 
 
+def _revised(plan) -> str:
+    """What a plan file's name adds once the published plan has been amended: （第2次修订）."""
+    return f"（第{plan.revision}次修订）" if plan.revision else ""
+
+
 def _visible_tasks(actor, plan):
     """The tasks whose figures this user may read: all for the office, a leader's areas for a leader."""
     actor.require(actor.is_office or actor.is_leader, "只有督查人员和市领导可以下载整份计划的文件")
@@ -113,7 +118,12 @@ def notice(request, plan_id):
     actor = request.actor
     plan = actor.plan(plan_id)
     actor.require(actor.is_office or actor.is_leader, "只有督查人员和市领导可以下载通知")
-    return _download(request, plan, "重点工作责任分解通知.docx", lambda out: render_notice(rd.document_for(plan), out))
+    return _download(
+        request,
+        plan,
+        f"重点工作责任分解通知{_revised(plan)}.docx",
+        lambda out: render_notice(rd.document_for(plan), out),
+    )
 
 
 @page
@@ -128,7 +138,7 @@ def plan_table(request, plan_id):
         standing = _latest_standing(plan, tasks)
         export_plan_xlsx(rd.document_for(plan, tasks), out, standing.data if standing else None)
 
-    return _download(request, plan, "重点工作任务表.xlsx", write)
+    return _download(request, plan, f"重点工作任务表{_revised(plan)}.xlsx", write)
 
 
 @page
@@ -148,19 +158,12 @@ def yearend(request, plan_id):
 
 @page
 def unit_ledger(request, plan_id, unit_id):
-    from duban.render.ledger import unit_ledger_template
-
     actor = request.actor
     plan = actor.plan(plan_id)
     actor.require(actor.is_office or actor.is_unit, "市领导不填写台账")
     name = _unit_name(actor, plan, unit_id)
-    rounds = [r.title for r in rd.report_rounds(plan)] or None
-    return _download(
-        request,
-        plan,
-        f"{name}工作台账.xlsx",
-        lambda out: unit_ledger_template(rd.document_for(plan), name, out, rounds),
-    )
+    unit = Unit.objects.get(pk=unit_id)
+    return _download(request, plan, f"{name}工作台账.xlsx", lambda out: ledger_upload.template(plan, unit, out))
 
 
 @page

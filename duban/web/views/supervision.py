@@ -197,6 +197,7 @@ def changes(request, plan_id):
     items = ChangeRequest.objects.filter(task__in=actor.tasks(plan)).select_related(
         "task", "unit", "decided_by", "milestone"
     )
+    items = items.prefetch_related("revisions")
     return render(request, "duban/changes.html", {"plan": plan, "changes": items})
 
 

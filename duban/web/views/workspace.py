@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from duban import vocab
 from duban.errors import DubanError
-from duban.web.forms import AttachmentForm, ChangeRequestForm, ContributionForm, LedgerForm, ReportForm
+from duban.web.forms import AttachmentForm, ContributionForm, LedgerForm, ReportForm
 from duban.web.models import (
     Attachment,
     ChangeRequest,
@@ -22,10 +22,12 @@ from duban.web.models import (
     Urge,
 )
 from duban.web.round_forms import LedgerStepForm, MilestoneChangeForm, first_error
+from duban.web.services import amend as amend_service
 from duban.web.services import ledgers as ledger_service
 from duban.web.services import reports as report_service
 from duban.web.services import workspace as workspace_service
 from duban.web.services.overview import overview
+from duban.web.views.amend import ChangeRequestForm
 from duban.web.views.common import page, today
 
 ROLE_TITLES = {key: f"{label}任务" for key, label in vocab.ROLES.labels.items()}
@@ -479,13 +481,12 @@ def change_request(request, task_id):
     task = actor.task(task_id)
     actor.require(actor.reports_on(task), "只有牵头或负责单位可以申请延期或调整")
     form = ChangeRequestForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, form.first_error())
+    try:
+        if not form.is_valid():
+            raise DubanError(form.first_error())
+        amend_service.request_change(task, actor.membership.unit, user=request.user, **form.cleaned_data)
+    except DubanError as exc:
+        messages.error(request, str(exc))
     else:
-        data = form.cleaned_data
-        unit = Unit.objects.get(pk=actor.unit_id)
-        workspace_service.request_change(
-            task, unit, data["kind"], data["reason"], data["new_deadline"], user=request.user
-        )
         messages.success(request, "申请已提交督查局")
     return redirect("task_detail", task.pk)

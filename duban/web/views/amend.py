@@ -1,0 +1,427 @@
+"""The review page of a draft and the amend page of a published plan: one page, updated in place.
+
+Each task row, its units, the plan's title and 文号 and each reporting round are
+edited where they stand (htmx): a change answers with the rows it changed, the
+numbers that moved and, on a published plan, the revision list — never the whole
+page.  Without JavaScript the same forms post and come back to the page.
+
+Inputs go through the forms below; writes are ``duban.web.services.amend``.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+
+from duban.errors import DubanError
+from duban.web.forms import _choices_error
+from duban.web.models import ROLES, ChangeRequest, ReportingRound, Section, Task
+from duban.web.services import amend
+from duban.web.views.common import page
+from duban.web.views.task_rows import task_rows, units_cell
+
+REVISIONS_SHOWN = 30
+
+
+# --- forms ------------------------------------------------------------------------------------------
+
+
+class _Amendment(forms.Form):
+    """Every change: the reason (required on a published plan, by the service) and the version seen."""
+
+    reason = forms.CharField(label="修订原因", required=False, max_length=500)
+    version = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+
+
+class TaskTextForm(_Amendment):
+    text = forms.CharField(label="任务内容", max_length=20000, strip=False)
+    deadline = forms.CharField(label="完成时限", required=False, max_length=100)
+
+
+class MoveForm(_Amendment):
+    section = forms.ModelChoiceField(label="移到", queryset=Section.objects.none())
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["section"].queryset = plan.sections.all()
+        self.fields["section"].error_messages["invalid_choice"] = "所选标题不在本计划中"
+
+
+class UnitsForm(_Amendment):
+    """The repeated ``unit``/``role`` inputs of the units editor, cleaned into (name, role) rows;
+    or ``lead`` alone: one click on a suggested candidate makes it the task's lead."""
+
+    lead = forms.CharField(required=False, max_length=120)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("lead"):
+            data["rows"] = []
+            return data
+        names, roles = self.data.getlist("unit"), self.data.getlist("role")
+        try:
+            data["rows"] = amend.clean_unit_rows(list(zip(names, roles)))
+        except DubanError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return data
+
+
+class PlanHeaderForm(_Amendment):
+    title = forms.CharField(label="标题", max_length=300)
+    doc_number = forms.CharField(label="文号", required=False, max_length=100)
+    seen_title = forms.CharField(required=False, max_length=300)
+    seen_doc_number = forms.CharField(required=False, max_length=100)
+
+
+class RoundForm(_Amendment):
+    kind = forms.ChoiceField(label="类型", choices=ReportingRound.KINDS, error_messages=_choices_error("轮次类型"))
+    title = forms.CharField(label="名称", max_length=100)
+    due = forms.DateField(label="截止日期", error_messages={"invalid": "日期格式不对，请用 2026-06-30 这样的格式"})
+    seen_kind = forms.CharField(required=False, max_length=16)
+    seen_title = forms.CharField(required=False, max_length=100)
+    seen_due = forms.CharField(required=False, max_length=10)
+
+
+class ChangeRequestForm(forms.Form):
+    """A unit's 延期 or 调整 request: the new 完成时限, task text or units (one a line: 商务局 牵头)."""
+
+    kind = forms.ChoiceField(label="类型", choices=ChangeRequest.KINDS)
+    reason = forms.CharField(label="理由", max_length=2000)
+    new_deadline = forms.CharField(label="申请的完成时限", required=False, max_length=100)
+    new_text = forms.CharField(label="调整后的任务内容", required=False, max_length=20000)
+    new_units = forms.CharField(label="调整后的责任单位", required=False, max_length=5000)
+
+    def first_error(self) -> str:
+        return _first_error(self)
+
+
+def _first_error(form: forms.Form) -> str:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else None
+        return f"{label}：{errors[0]}" if label else errors[0]
+    return "输入有误"
+
+
+# --- context and fragments ----------------------------------------------------------------------------
+
+
+def _plan(request, plan_id):
+    actor = request.actor
+    actor.require(actor.is_office, "只有督查人员可以核对和修订计划")
+    return actor.plan(plan_id)
+
+
+def _task(request, plan_id, task_id):
+    plan = _plan(request, plan_id)
+    task = Task.objects.filter(plan=plan, pk=task_id).select_related("section").first()
+    if task is None:
+        raise Http404
+    return plan, task
+
+
+def _base(plan) -> str:
+    return reverse("plan_review", args=[plan.pk]).removesuffix("review/") + "tasks/"
+
+
+def _row_context(plan, **extra) -> dict:
+    return {"plan": plan, "base": _base(plan), "roles": ROLES, **extra}
+
+
+def _rows_html(request, plan, tasks) -> str:
+    tasks = Task.objects.filter(pk__in=[t.pk for t in tasks]).select_related("section").prefetch_related("assignments")
+    return task_rows(tasks.order_by("order"), _base(plan), sections=False, draft=not plan.is_published)
+
+
+def _oob(request, plan, change: amend.Change) -> str:
+    """The numbers that moved and the new revision, swapped out of band.
+
+    Each kind in its own ``<template>``: next to table rows a bare element would be parsed into the table.
+    """
+    shown = {t.pk for t in change.tasks}
+    numbers = "".join(
+        f'<span id="num-{pk}" hx-swap-oob="true">{escape(number)}</span>'
+        for pk, number in change.renumbered.items()
+        if pk not in shown
+    )
+    return (f"<template>{numbers}</template>" if numbers else "") + _revision_oob(request, plan, change.revision)
+
+
+def _revision_oob(request, plan, revision) -> str:
+    """A new revision on top of the page's list, and the count; the first one brings the whole list."""
+    if revision is None:
+        return ""
+    if revision.number == 1:
+        section = render_to_string(
+            "duban/partials/revisions.html", {"plan": revision.plan, "revisions": [revision], "oob": True}, request
+        )
+        return f"<template>{section}</template>"
+    at = timezone.localtime(revision.at).strftime("%Y-%m-%d %H:%M")
+    cells = [f"第 {revision.number} 次", at, revision.username, revision.summary, revision.reason]
+    row = '<tr class="revision">' + "".join(f"<td>{escape(c)}</td>" for c in cells) + "</tr>"
+    return (
+        f'<template><span id="revision-count" hx-swap-oob="true">（共 {revision.number} 次）</span></template>'
+        f'<template><tbody hx-swap-oob="afterbegin:#revision-rows">{row}</tbody></template>'
+    )
+
+
+def _refuse(request, exc: DubanError, target: str, html_of) -> HttpResponse:
+    """An htmx refusal redraws the form it came from with the sentence; otherwise back to the page."""
+    status = 409 if isinstance(exc, amend.StaleEdit) else 422
+    response = HttpResponse(html_of(str(exc)), status=status)
+    response["HX-Retarget"] = target
+    response["HX-Reswap"] = "outerHTML"
+    return response
+
+
+def _back(request, plan, anchor: str = "") -> HttpResponse:
+    return redirect(reverse("plan_review", args=[plan.pk]) + anchor)
+
+
+# --- the page -----------------------------------------------------------------------------------------
+
+
+@page
+def plan_review(request, plan_id):
+    plan = _plan(request, plan_id)
+    tasks = list(plan.tasks.select_related("section").prefetch_related("assignments"))
+    counts = {}
+    for task in tasks:
+        for a in task.assignments.all():
+            counts[a.match] = counts.get(a.match, 0) + 1
+    context = _row_context(
+        plan,
+        rows=task_rows(tasks, _base(plan), sections=True, draft=not plan.is_published),
+        task_count=len(tasks),
+        counts=counts,
+        unit_names=list(plan.government.units.values_list("name", flat=True)),
+        schedule=[
+            dict(item, label=dict(ReportingRound.KINDS).get(item.get("what"), item.get("what")))
+            for item in plan.schedule
+        ],
+        revisions=amend.revisions(plan)[:REVISIONS_SHOWN] if plan.is_published else [],
+    )
+    return render(request, "duban/review.html", context)
+
+
+@page
+def plan_header(request, plan_id):
+    plan = _plan(request, plan_id)
+
+    def html(error=None, editing=True, form_data=None):
+        return render_to_string(
+            "duban/partials/plan_header.html",
+            {"plan": plan, "editing": editing, "error": error, "data": form_data},
+            request,
+        )
+
+    if request.method != "POST":
+        return HttpResponse(html(editing=request.GET.get("edit") == "1"))
+    form = PlanHeaderForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise DubanError(_first_error(form))
+        d = form.cleaned_data
+        revision = amend.edit_plan(
+            plan,
+            title=d["title"],
+            doc_number=d["doc_number"],
+            seen=(d["seen_title"], d["seen_doc_number"]) if d["seen_title"] else None,
+            reason=d["reason"],
+            user=request.user,
+        )
+    except DubanError as exc:
+        if not request.htmx:
+            messages.error(request, str(exc))
+            return _back(request, plan)
+        return _refuse(request, exc, "#plan-header", lambda e: html(error=e, form_data=request.POST))
+    plan.refresh_from_db()
+    if not request.htmx:
+        messages.success(request, "标题和文号已修改")
+        return _back(request, plan)
+    return HttpResponse(html(editing=False) + _revision_oob(request, plan, revision))
+
+
+@page
+def task_tools(request, plan_id, task_id):
+    """The edit, split, merge and move forms of one task, fetched when the office opens them."""
+    plan, task = _task(request, plan_id, task_id)
+    return render(
+        request, "duban/partials/task_tools.html", _row_context(plan, task=task, sections=plan.sections.all())
+    )
+
+
+@page
+def task_row(request, plan_id, task_id):
+    plan, task = _task(request, plan_id, task_id)
+    return HttpResponse(_rows_html(request, plan, [task]))
+
+
+@page
+def task_edit(request, plan_id, task_id):
+    """Edit or split (blank line), merge into the previous task, or move a task."""
+    plan, task = _task(request, plan_id, task_id)
+    if request.method != "POST":
+        return _back(request, plan, f"#task-{task.pk}")
+    action = request.POST.get("action")
+    forms_by_action = {"text": TaskTextForm, "merge": _Amendment, "move": MoveForm}
+    try:
+        if action not in forms_by_action:
+            raise DubanError("未知操作")
+        form_class = forms_by_action[action]
+        form = form_class(request.POST, plan=plan) if form_class is MoveForm else form_class(request.POST)
+        if not form.is_valid():
+            raise DubanError(_first_error(form))
+        d = form.cleaned_data
+        common = {"version": d["version"], "reason": d["reason"], "user": request.user}
+        if action == "text":
+            change = amend.edit_task(task, text=d["text"], deadline=d["deadline"], **common)
+            note = f"已拆分为 {len(change.tasks)} 项任务" if len(change.tasks) > 1 else "已保存"
+        elif action == "merge":
+            change = amend.merge_into_previous(task, **common)
+            note = f"已并入第 {change.tasks[0].number} 项"
+        else:
+            change = amend.move_task(task, d["section"], **common)
+            note = f"已移到“{d['section'].title}”下"
+    except DubanError as exc:
+        if not request.htmx:
+            messages.error(request, str(exc))
+            return _back(request, plan, f"#task-{task.pk}")
+        return _refuse(
+            request,
+            exc,
+            f"#tools-{task.pk}",
+            lambda e: render_to_string(
+                "duban/partials/task_tools.html",
+                _row_context(plan, task=task, sections=plan.sections.all(), error=e, data=request.POST),
+                request,
+            ),
+        )
+    if not request.htmx:
+        messages.success(request, note)
+        return _back(request, plan, f"#task-{change.tasks[0].pk}")
+    if action == "move":
+        # A row changing place: the table body again (its headings follow the tasks), in place.
+        tasks = plan.tasks.select_related("section").prefetch_related("assignments")
+        body = task_rows(tasks, _base(plan), sections=True, draft=not plan.is_published)
+        response = HttpResponse(body + _revision_oob(request, plan, change.revision))
+        response["HX-Retarget"] = "#tasks-body"
+        response["HX-Reswap"] = "innerHTML"
+        return response
+    if action == "merge":
+        previous = change.tasks[0]
+        rows = _rows_html(request, plan, [previous]).replace(
+            f'<tr id="task-{previous.pk}"', f'<tr id="task-{previous.pk}" hx-swap-oob="true"', 1
+        )
+        response = HttpResponse(f"<template>{rows}</template>{_oob(request, plan, change)}")
+        response["HX-Reswap"] = "delete"
+        return response
+    return HttpResponse(_rows_html(request, plan, change.tasks) + _oob(request, plan, change))
+
+
+@page
+def task_units(request, plan_id, task_id):
+    plan, task = _task(request, plan_id, task_id)
+
+    def html(editing, error=None, rows=None, reason=""):
+        if not editing:
+            return units_cell(task, _base(plan), not plan.is_published)
+        context = _row_context(plan, task=task, error=error, rows=rows, reason=reason)
+        return render_to_string("duban/partials/task_units.html", context, request)
+
+    if request.method != "POST":
+        return HttpResponse(html(request.GET.get("edit") == "1"))
+    form = UnitsForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise DubanError(_first_error(form))
+        d = form.cleaned_data
+        rows = d["rows"]
+        if d["lead"]:  # the candidate leads; the units already there support it
+            rows = [(d["lead"], "lead")] + [
+                (a.unit_name, "support") for a in task.assignments.all() if a.unit_name != d["lead"]
+            ]
+        change = amend.set_units(task, rows, version=d["version"], reason=d["reason"], user=request.user)
+    except DubanError as exc:
+        if not request.htmx:
+            messages.error(request, str(exc))
+            return _back(request, plan, f"#task-{task.pk}")
+        typed = list(zip(request.POST.getlist("unit"), request.POST.getlist("role")))
+        reason = request.POST.get("reason", "")
+        return _refuse(request, exc, f"#units-{task.pk}", lambda e: html(True, error=e, rows=typed, reason=reason))
+    if not request.htmx:
+        return _back(request, plan, f"#task-{task.pk}")
+    task = Task.objects.prefetch_related("assignments").get(pk=task.pk)
+    response = HttpResponse(html(False) + _oob(request, plan, amend.Change(revision=change.revision)))
+    if change.reranked:
+        response["HX-Refresh"] = "true"  # the tasks not yet reviewed were re-ranked: show them anew
+    return response
+
+
+# --- reporting rounds ---------------------------------------------------------------------------------
+
+
+def _rounds_html(request, plan, error=None, error_round=None) -> str:
+    return render_to_string(
+        "duban/partials/rounds.html",
+        {
+            "plan": plan,
+            "rounds": plan.rounds.all(),
+            "kinds": ReportingRound.KINDS,
+            "error": error,
+            "error_round": error_round,
+        },
+        request,
+    )
+
+
+@page
+def rounds(request, plan_id):
+    """The reporting schedule: edit a round, add one, delete one nobody has reported for."""
+    plan = _plan(request, plan_id)
+    if request.method != "POST":
+        return render(request, "duban/rounds.html", {"plan": plan, "rounds_html": _rounds_html(request, plan)})
+    action = request.POST.get("action")
+    rnd = None
+    try:
+        if action in ("edit", "delete"):
+            picked = request.POST.get("round", "")
+            rnd = ReportingRound.objects.filter(plan=plan, pk=int(picked)).first() if picked.isdigit() else None
+            if rnd is None:
+                raise amend.StaleEdit("这个报送轮次已被删除，请刷新页面")
+        if action == "delete":
+            form = _Amendment(request.POST)
+            if not form.is_valid():
+                raise DubanError(_first_error(form))
+            amend.delete_round(rnd, reason=form.cleaned_data["reason"], user=request.user)
+            note = "报送轮次已删除"
+        elif action in ("edit", "add"):
+            form = RoundForm(request.POST)
+            if not form.is_valid():
+                raise DubanError(_first_error(form))
+            d = form.cleaned_data
+            fields = {"kind": d["kind"], "title": d["title"], "due": d["due"], "reason": d["reason"]}
+            if action == "add":
+                amend.add_round(plan, user=request.user, **fields)
+                note = "报送轮次已新增"
+            else:
+                seen = {"kind": d["seen_kind"], "title": d["seen_title"], "due": d["seen_due"]}
+                amend.edit_round(rnd, seen={k: v for k, v in seen.items() if v}, user=request.user, **fields)
+                note = "报送轮次已保存"
+        else:
+            raise DubanError("未知操作")
+    except DubanError as exc:
+        if not request.htmx:
+            messages.error(request, str(exc))
+            return redirect("rounds", plan.pk)
+        status = 409 if isinstance(exc, amend.StaleEdit) else 422
+        return HttpResponse(_rounds_html(request, plan, str(exc), rnd.pk if rnd else "new"), status=status)
+    if not request.htmx:
+        messages.success(request, note)
+        return redirect("rounds", plan.pk)
+    return HttpResponse(_rounds_html(request, plan))
