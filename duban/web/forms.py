@@ -98,7 +98,7 @@ class _RowIds:
             text = str(value).strip()
             if not text.isascii() or not text.isdigit() or int(text) > ID_MAX:
                 raise forms.ValidationError(
-                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": text}
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": text[:20]}
                 )
 
 
