@@ -262,12 +262,18 @@ def export_plan_xlsx(doc: Document, path, round_data: RoundData | None = None) -
 
 
 def unit_ledger_template(
-    doc: Document, unit_name: str, path, rounds: list[str] | None = None, current: UnitLedger | None = None
+    doc: Document,
+    unit_name: str,
+    path,
+    rounds: list[str] | None = None,
+    current: UnitLedger | None = None,
+    plan_key: str | None = None,
 ) -> None:
     """The ledger ``unit_name`` fills for its tasks: a plan sheet and a sheet per reporting round.
 
     With ``current`` (what the application holds for the unit, rounds keyed by the names in ``rounds``)
     the input cells carry it, and each row's issued cells and stamp are kept for the import.
+    ``plan_key`` names a stored plan, so the import knows it after its title or 文号 is amended.
     """
     from openpyxl import Workbook
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -343,6 +349,8 @@ def unit_ledger_template(
     meta = wb.create_sheet(META_SHEET)
     for key, value in _metadata(doc, unit_name, tasks, rounds, sheets).items():
         meta.append([key, value])
+    if plan_key:
+        meta.append(["plan_key", plan_key])
     for key, value in records:
         meta.append([key, value])
     meta.sheet_state = "veryHidden"

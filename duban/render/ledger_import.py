@@ -178,12 +178,19 @@ class LedgerImport:
 
 
 def import_unit_ledger(
-    path, doc: Document, unit_name: str, *, accept_partial: bool = False, current: UnitLedger | None = None
+    path,
+    doc: Document,
+    unit_name: str,
+    *,
+    accept_partial: bool = False,
+    current: UnitLedger | None = None,
+    plan_key: str | None = None,
 ) -> LedgerImport:
     """Check a filled template of ``unit_name``'s ledger for ``doc`` and read what may be applied.
 
     ``current`` is what the application holds for the unit now (rounds by name); with it a row
-    changed on both sides since the download is refused.  A template without row records (made
+    changed on both sides since the download is refused.  ``plan_key`` (as given to the template)
+    names a stored plan across amendments of its title and 文号.  A template without row records (made
     on the command line without the unit's ledger) counts as issued blank: a row it fills where
     the application already holds something is refused the same way.
     """
@@ -194,7 +201,7 @@ def import_unit_ledger(
     meta = _metadata(wb, result)
     if meta is None:
         return result
-    _check_identity(meta, doc, unit_name, result)
+    _check_identity(meta, doc, unit_name, result, plan_key)
     own = {task.number: (task, role) for task, role in unit_tasks(doc.tasks, unit_name)}
     all_numbers = {t.number for t in doc.tasks}
     try:
@@ -268,13 +275,20 @@ def _metadata(wb, result: LedgerImport) -> dict[str, str] | None:
     return meta
 
 
-def _check_identity(meta: dict[str, str], doc: Document, unit_name: str, result: LedgerImport) -> None:
+def _check_identity(
+    meta: dict[str, str], doc: Document, unit_name: str, result: LedgerImport, plan_key: str | None = None
+) -> None:
     if meta.get("unit") != unit_name:
         result.structural.append(
             LedgerProblem(META_SHEET, None, None, None, f"这是“{meta.get('unit')}”的台账，不是“{unit_name}”的")
         )
-    plan = (doc.title or "", doc.doc_number or "", str(doc.year or ""))
-    if (meta.get("title", ""), meta.get("doc_number", ""), meta.get("year", "")) != plan:
+    if plan_key and meta.get("plan_key"):
+        # A stored plan is known by its key: a title or 文号 amended since the download is the same plan.
+        same = meta["plan_key"] == plan_key
+    else:
+        plan = (doc.title or "", doc.doc_number or "", str(doc.year or ""))
+        same = (meta.get("title", ""), meta.get("doc_number", ""), meta.get("year", "")) == plan
+    if not same:
         result.structural.append(
             LedgerProblem(
                 META_SHEET,

@@ -283,3 +283,27 @@ def test_any_edits_land_exactly_and_blanks_keep(world, login, kept, edits, progr
         assert milestones(ledger)[0] == ("出台促消费政策", "2026-03-31", True)
     finally:
         transaction.savepoint_rollback(sid)
+
+
+def test_a_template_downloaded_before_the_doc_number_was_amended_still_lands(world, login, kept):
+    from duban.web.services import amend
+
+    client = login(world.users["a_staff"])
+    book = download(client, world)
+    amend.edit_plan(world.plan, title=world.plan.title, doc_number="云政〔2026〕2号", reason="文号录错")
+    book["台账"]["L2"] = "张科长"
+    assert upload(client, world, book).status_code == 200
+    kept[0].refresh_from_db()
+    assert kept[0].responsible_person == "张科长"
+    # The template names its stored plan by key: title and 文号 both amended, it is still this plan's.
+    book = download(client, world)
+    amend.edit_plan(
+        world.plan,
+        title="云溪市人民政府关于调整2026年重点工作责任单位的通知",
+        doc_number="云政〔2026〕9号",
+        reason="改",
+    )
+    book["台账"]["K2"] = "赵副局长"
+    assert upload(client, world, book).status_code == 200
+    kept[0].refresh_from_db()
+    assert kept[0].responsible_leader == "赵副局长"

@@ -72,6 +72,11 @@ def forget_upload(unit: Unit, digest: str) -> None:
     _stored(unit, digest).unlink(missing_ok=True)
 
 
+def plan_key(plan: Plan) -> str:
+    """What a template names its stored plan by, whatever its title and 文号 become."""
+    return f"duban-plan:{plan.government_id}:{plan.pk}"
+
+
 def template_rounds(plan: Plan) -> list[str] | None:
     """The round sheets of a unit's template: the plan's reporting rounds by title."""
     return [r.title for r in report_rounds(plan)] or None
@@ -122,7 +127,8 @@ def template(plan: Plan, unit: Unit, out) -> None:
     from duban.render.ledger import unit_ledger_template
 
     name = plan_unit_name(plan, unit)
-    unit_ledger_template(document_for(plan), name, out, template_rounds(plan), current=current_ledger(plan, unit))
+    current = current_ledger(plan, unit)
+    unit_ledger_template(document_for(plan), name, out, template_rounds(plan), current=current, plan_key=plan_key(plan))
 
 
 def stored_template(government: str, year: int, unit_name: str, out, rounds: list[str] | None = None) -> None:
@@ -137,7 +143,8 @@ def stored_template(government: str, year: int, unit_name: str, out, rounds: lis
     if assignment is None:
         raise DubanError(no_tasks_message(doc.tasks, unit_name))
     current = current_ledger(plan, assignment.unit)
-    unit_ledger_template(doc, unit_name, out, rounds or template_rounds(plan), current=current)
+    rounds = rounds or template_rounds(plan)
+    unit_ledger_template(doc, unit_name, out, rounds, current=current, plan_key=plan_key(plan))
 
 
 def check(plan: Plan, unit: Unit, data: bytes, *, accept_partial: bool = False):
@@ -154,7 +161,12 @@ def check(plan: Plan, unit: Unit, data: bytes, *, accept_partial: bool = False):
     current = current_ledger(plan, unit)
     try:
         return import_unit_ledger(
-            io.BytesIO(data), doc, plan_unit_name(plan, unit), accept_partial=accept_partial, current=current
+            io.BytesIO(data),
+            doc,
+            plan_unit_name(plan, unit),
+            accept_partial=accept_partial,
+            current=current,
+            plan_key=plan_key(plan),
         )
     except InputError as exc:  # its sentence names the in-memory file; say it for the upload instead
         raise InputError(DAMAGED) from exc
