@@ -83,6 +83,17 @@ class SuggestConfig:
     copy_grid: tuple = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
     copy_precision: float = 0.9
     copy_support: int = 5
+    # The same work again, taken whole: a task at least as similar to a past
+    # task of the government's own as two *different* tasks of one of its
+    # notices are in all but ``same_work_share`` of cases takes that task's
+    # units and roles (next year's notice rewording last year's).  Different
+    # tasks of one notice are the history's own measure of how close distinct
+    # work gets; 1 in 100 was chosen as the usual small error rate of such a
+    # test, not by the corpus figures.  None: never copy.
+    same_work_share: float | None = 0.01
+    # Fewer own past tasks than this (in notices of two tasks or more) and the
+    # closeness of distinct work is not measured well enough to copy by it.
+    same_work_min_tasks: int = 20
 
     # --- companions, candidates, reasons -----------------------------------
     # A unit that came with another in at least this share of the past tasks

@@ -41,7 +41,7 @@ from duban.draft.suggest.features import (
 from duban.draft.suggest.naming import Naming, TargetUnit, companies_named
 
 # The version of a saved model's layout; a cached model of another version is refitted.
-FORMAT = 1
+FORMAT = 2
 
 # Used only while the history is too small to learn from (fewer than
 # MIN_FIT_TASKS past tasks or a single section): each vote counts once, a
@@ -93,6 +93,9 @@ class Weights:
     set_source: str = "prior"
     fit_tasks: int = 0
     copy_threshold: float | None = None
+    # The similarity from which a past task of the government's own is the same
+    # work again and gives its units and roles whole (``same_work_threshold``).
+    same_work: float | None = None
 
 
 def _vector(mapping: dict[str, float]):
@@ -168,7 +171,34 @@ def fit(history, naming: Naming, config: SuggestConfig | None = None) -> Model:
     X = vectorizer.fit_transform([with_heading(e.task, config) for e in examples]) if examples else None
     model = Model(naming, config, vectorizer, examples, X)
     model.weights = _learn_weights(model)
+    model.weights.same_work = same_work_threshold(examples, X, config)
     return model
+
+
+def same_work_threshold(examples: list[Example], X, config: SuggestConfig) -> float | None:
+    """How close two *different* tasks of one of the government's own notices
+    get: the similarity of each own past task to the closest other task of its
+    notice, at the quantile ``1 - config.same_work_share``.  A new task closer
+    than that to a past task is, by the history's own measure of distinct
+    work, that task again.  None when the history has too few own tasks."""
+    import numpy as np
+
+    if config.same_work_share is None or X is None:
+        return None
+    by_notice: dict[int, list[int]] = defaultdict(list)
+    for i, e in enumerate(examples):
+        if e.same_government:
+            by_notice[e.notice].append(i)
+    closest = []
+    for rows in by_notice.values():
+        if len(rows) < 2:
+            continue
+        S = (X[rows] @ X[rows].T).toarray()
+        np.fill_diagonal(S, -1.0)
+        closest += list(S.max(1))
+    if len(closest) < config.same_work_min_tasks:
+        return None
+    return float(np.quantile(closest, 1 - config.same_work_share))
 
 
 def inner_folds(examples: list[Example], config: SuggestConfig):
@@ -401,10 +431,68 @@ class Model:
         if not len(self.naming):
             return [Suggestion([], []) for _ in tasks]
         feats, neighbours = self.features(tasks)
+        same = self.same_work(tasks)
         out = []
         for t, task in enumerate(tasks):
-            out.append(self._suggest_one(task, feats[t], neighbours[t]))
+            suggestion = self._suggest_one(task, feats[t], neighbours[t])
+            if same[t] is not None:
+                suggestion = self._copied(same[t], suggestion)
+            out.append(suggestion)
         return out
+
+    def same_work(self, tasks: list[Task]) -> list[int | None]:
+        """For each task, the past task of the government's own that is the same
+        work again (the closest one, if at least ``weights.same_work`` similar), or None."""
+        import numpy as np
+
+        threshold = self.weights.same_work if self.weights else None
+        own = [i for i, e in enumerate(self.examples) if e.same_government]
+        if threshold is None or not own or self.X is None:
+            return [None] * len(tasks)
+        Q = self.vectorizer.transform([with_heading(t, self.config) for t in tasks])
+        sims = (Q @ self.X[own].T).toarray()
+        # Among equally close past tasks (a task repeated over the years) the latest counts.
+        weights = np.array([self.examples[i].weight for i in own])
+        out: list[int | None] = []
+        for row in sims:
+            best = float(row.max())
+            if best < threshold:
+                out.append(None)
+                continue
+            tied = np.flatnonzero(row >= best - 1e-9)
+            out.append(own[int(tied[np.argmax(weights[tied])])])
+        return out
+
+    def _copied(self, i: int, suggestion: Suggestion) -> Suggestion:
+        """The units and roles of past task ``i``, in the government's present
+        names; the model's other candidates follow them."""
+        e = self.examples[i]
+        units: list[UnitRef] = []
+        seen: set[int] = set()
+        for u in e.task.units:
+            for j in self.naming.map_unit(u.name, [], e.text, True):
+                if j in seen:
+                    continue
+                seen.add(j)
+                target = self.naming.units[j]
+                units.append(UnitRef(name=target.name, role=u.role, collective=target.collective))
+        if not units:
+            return suggestion
+        primary = [k for k, u in enumerate(units) if u.role in (LEAD, RESPONSIBLE)][:1]
+        if primary and primary[0]:
+            units.insert(0, units.pop(primary[0]))
+        short = e.text if len(e.text) <= 18 else e.text[:18] + "…"
+        number = f"第{e.task.number}项" if e.task.number else ""
+        why = f"与往年任务{number}「{short}」相同"
+        by_name = {c.name: c for c in suggestion.candidates}
+        candidates = []
+        for u in units:
+            known = by_name.get(u.name)
+            reason = why + ("；" + known.why if known else "")
+            candidates.append(Candidate(u.name, 1.0, u.role, reason))
+        names = {u.name for u in units}
+        candidates += [c for c in suggestion.candidates if c.name not in names]
+        return Suggestion(units, candidates)
 
     def features(self, tasks: list[Task]):
         m = len(self.naming)
