@@ -102,11 +102,16 @@ class Step:
 
     @property
     def label(self) -> str:
-        if self.days > 0:
-            return f"还有{self.days}天截止"
-        if self.days == 0:
-            return "今天截止"
-        return f"已逾期{-self.days}天"
+        return days_label(self.days)
+
+
+def days_label(days: int) -> str:
+    """还有3天截止 / 今天截止 / 已逾期5天, for ``days`` until the due date."""
+    if days > 0:
+        return f"还有{days}天截止"
+    if days == 0:
+        return "今天截止"
+    return f"已逾期{-days}天"
 
 
 def _audience(overdue: int, rules: Rules) -> frozenset[str]:

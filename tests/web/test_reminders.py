@@ -1,0 +1,361 @@
+"""Reminders end to end: a round driven day by day, real SMTP and HTTP receivers, retries, urging."""
+
+import json
+import threading
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from django.utils import timezone
+
+from duban.cli import main
+from duban.web.models import Channel, Contact, Delivery, Reminder, ReminderRules
+from duban.web.services import reminders
+
+
+def file_report(world, task, unit, rnd):
+    from duban.web.services import reports
+
+    r = reports.report_for(world.tasks[task], world.units[unit], rnd)
+    r = reports.save(r, r.version, {"status": "on_schedule", "done_text": "按计划推进"})
+    r = reports.send_to_head(r, r.version)
+    return reports.approve(r, r.version)
+
+
+def only_round(world, rnd):
+    """Rules that remind progress rounds only, the office list naming the office account and an address."""
+    return ReminderRules.objects.create(
+        government=world.gov, remind_plan=False, office_list="office\nlingdao@yunxi.gov.cn\n13800000000"
+    )
+
+
+def sent(world):
+    """(unit, task, round due, step, audience, recipient, channel) of every reminder recorded."""
+    return {
+        (r.unit.name, r.task.number, r.round.due, r.step, r.audience, r.recipient, r.channel_key, r.delivery.day)
+        for r in Reminder.objects.filter(government=world.gov).select_related("unit", "task", "round", "delivery")
+    }
+
+
+def test_a_round_driven_day_by_day(world):
+    """Each unit gets exactly its rules' reminders on their days, and nothing once it has reported."""
+    rnd = world.rounds[1]  # 9月15日
+    assert rnd.due == date(2026, 9, 15)
+    only_round(world, rnd)
+    users = world.users
+    filed_on = {"商务局": date(2026, 9, 18), "财政局": None, "教育局": date(2026, 9, 13)}
+    task_of = {"商务局": "1", "财政局": "2", "教育局": "3"}
+    staff = {"商务局": [users["a_staff"]], "财政局": [users["b_staff"]], "教育局": [users["c_staff"]]}
+    heads = {"商务局": [users["a_head"]], "财政局": [users["b_head"]], "教育局": []}
+    day = date(2026, 9, 10)
+    while day <= date(2026, 9, 30):
+        for unit, on in filed_on.items():
+            if on == day:
+                file_report(world, task_of[unit], unit, rnd)
+        reminders.run(day=day)
+        day += timedelta(days=1)
+
+    got = {x for x in sent(world) if x[2] == rnd.due}
+    # The ladder the default rules say: 3 and 1 days before, on the day, the day after and every 3 days;
+    # the head from 3 days overdue, the office's list from 7.
+    ladder = [
+        ("before-3", date(2026, 9, 12), -3),
+        ("before-1", date(2026, 9, 14), -1),
+        ("due", date(2026, 9, 15), 0),
+        ("overdue-1", date(2026, 9, 16), 1),
+        ("overdue-4", date(2026, 9, 19), 4),
+        ("overdue-7", date(2026, 9, 22), 7),
+        ("overdue-10", date(2026, 9, 25), 10),
+        ("overdue-13", date(2026, 9, 28), 13),
+    ]
+    expected = set()
+    for unit, on in filed_on.items():
+        for step, when, late in ladder:
+            if on is not None and on <= when:
+                continue
+            audience = [("staff", u) for u in staff[unit]] or [("staff", u) for u in heads[unit]]
+            if late >= 3:
+                audience += [("head", u) for u in heads[unit]]
+            for who, user in audience:
+                expected.add((unit, task_of[unit], rnd.due, step, who, f"user:{user.pk}", "inapp", when))
+            if late >= 7:
+                expected.add(
+                    (unit, task_of[unit], rnd.due, step, "office", f"user:{users['office'].pk}", "inapp", when)
+                )
+    assert got == expected
+    # 商务局 reported on 18 September: its last reminder was the day after the due date.
+    assert max(x[7] for x in got if x[0] == "商务局") == date(2026, 9, 16)
+    assert not any(x[0] == "教育局" and x[7] >= date(2026, 9, 13) for x in got)
+    # One digest per person per day, listing all their obligations.
+    per_day = defaultdict(int)
+    for d in Delivery.objects.filter(government=world.gov, kind=Delivery.DIGEST):
+        per_day[(d.recipient, d.channel_key, d.day)] += 1
+    assert set(per_day.values()) == {1}
+    office_digest = Delivery.objects.get(recipient=f"user:{users['office'].pk}", day=date(2026, 9, 22))
+    assert "财政局 · 任务 2" in office_digest.body and "已逾期7天" in office_digest.body
+    # Running the same day again sends nothing more.
+    before = Reminder.objects.count()
+    reminders.run(day=date(2026, 9, 28))
+    assert Reminder.objects.count() == before
+
+
+def test_a_digest_lists_every_obligation_of_the_person(world):
+    """Two tasks of one unit due the same day: one message, both lines."""
+    from duban.web.models import Assignment
+
+    Assignment.objects.create(task=world.tasks["3"], unit=world.units["商务局"], unit_name="商务局", role="lead")
+    only_round(world, world.rounds[1])
+    reminders.run(day=date(2026, 9, 14))
+    mine = Delivery.objects.filter(user=world.users["a_staff"], day=date(2026, 9, 14))
+    assert mine.count() == 1
+    assert "任务 1" in mine[0].body and "任务 3" in mine[0].body and "还有1天截止" in mine[0].body
+    assert mine[0].subject == "督办提醒：2 项待报送"
+
+
+def test_quiet_hours_hold_everything_back(world):
+    only_round(world, world.rounds[1])
+    night = timezone.make_aware(datetime.combine(date(2026, 9, 14), time(23, 30)))
+    result = reminders.run(now=night)
+    assert "云溪市" in result.quiet and Delivery.objects.count() == 0
+    morning = timezone.make_aware(datetime.combine(date(2026, 9, 15), time(8, 5)))
+    reminders.run(now=morning)
+    assert Delivery.objects.filter(day=date(2026, 9, 15)).count() > 0
+
+
+def test_dry_run_and_json(world, capsys):
+    only_round(world, world.rounds[1])
+    assert main(["remind", "--government", "云溪市", "--today", "2026-09-12", "--dry-run", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert Delivery.objects.count() == 0 and Reminder.objects.count() == 0
+    assert {(x["unit"], x["task"], x["step"], x["audience"], x["recipient"]) for x in out} == {
+        ("商务局", "1", "before-3", "staff", "a_staff"),
+        ("财政局", "2", "before-3", "staff", "b_staff"),
+        ("教育局", "3", "before-3", "staff", "c_staff"),
+        # The June round is still missing, 89 days on: its latest step (1 + 29 × 3) to staff, head and office.
+        ("商务局", "1", "overdue-88", "staff", "a_staff"),
+        ("商务局", "1", "overdue-88", "head", "a_head"),
+        ("财政局", "2", "overdue-88", "staff", "b_staff"),
+        ("财政局", "2", "overdue-88", "head", "b_head"),
+        ("教育局", "3", "overdue-88", "staff", "c_staff"),  # no head account: the liaison only
+        ("商务局", "1", "overdue-88", "office", "office"),
+        ("财政局", "2", "overdue-88", "office", "office"),
+        ("教育局", "3", "overdue-88", "office", "office"),
+    }
+    assert {x["channel"] for x in out} == {"inapp"}  # no outside channel configured
+    assert main(["remind", "--government", "云溪市", "--today", "2026-09-12", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == out
+    assert Reminder.objects.count() == len(out) == 11
+    assert main(["remind", "--government", "云溪市", "--today", "2026-09-12", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["remind", "--today", "2026-13-45"], "YYYY-MM-DD"),
+        (["remind", "--government", "无此市"], "没有找到政府"),
+        (["remind", "--loop", "--today", "2026-09-01"], "不能与 --today"),
+    ],
+)
+def test_bad_arguments_say_what_is_wrong(db, capsys, argv, message):
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+
+
+# --- channels ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def smtp_server():
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Message
+
+    class Inbox(Message):
+        def __init__(self):
+            super().__init__()
+            self.messages = []
+
+        def handle_message(self, message):
+            self.messages.append(message)
+
+    import socket
+
+    with socket.socket() as probe:  # a free port: the controller checks readiness by connecting to it
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield controller, inbox
+    finally:
+        controller.stop()
+
+
+class Receiver:
+    """A real HTTP server on localhost that stores every JSON body it is posted; ``fail`` first answers 500."""
+
+    def __init__(self, fail: int = 0, answer: dict | None = None):
+        self.bodies, self.fail = [], fail
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                if outer.fail > 0:
+                    outer.fail -= 1
+                    self.send_response(500)
+                    self.end_headers()
+                    return
+                outer.bodies.append(json.loads(body.decode("utf-8")))
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(json.dumps(answer or {"errcode": 0, "errmsg": "ok"}).encode())
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/robot/send?access_token=x"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def receiver():
+    made = []
+
+    def make(**kw):
+        r = Receiver(**kw)
+        made.append(r)
+        return r
+
+    yield make
+    for r in made:
+        r.close()
+
+
+def test_email_reaches_a_real_smtp_server(world, smtp_server):
+    controller, inbox = smtp_server
+    only_round(world, world.rounds[1])
+    world.users["a_staff"].email = "shangwu@yunxi.gov.cn"
+    world.users["a_staff"].save()
+    Channel.objects.create(
+        government=world.gov,
+        kind="email",
+        name="政务邮箱",
+        url="127.0.0.1",
+        port=controller.port,
+        sender="duban@yunxi.gov.cn",
+    )
+    result = reminders.run(day=date(2026, 9, 15))
+    assert result.sent == 1
+    assert len(inbox.messages) == 1
+    mail = inbox.messages[0]
+    assert mail["To"] == "shangwu@yunxi.gov.cn" and mail["From"] == "duban@yunxi.gov.cn"
+    from email.header import decode_header, make_header
+
+    assert str(make_header(decode_header(mail["Subject"]))) == "督办提醒：1 项待报送"
+    text = mail.get_payload(decode=True).decode("utf-8")
+    assert "商务局 · 任务 1 · 第2次进展情况（9月15日）（截止 2026-09-15，今天截止）" in text
+    # The June round, 92 days overdue, is past the default 90 days after which reminders stop.
+    assert "第1次进展情况" not in text
+    d = Delivery.objects.get(channel="email")
+    assert d.state == Delivery.SENT and d.attempts == 1
+
+
+def test_webhook_receives_the_robot_json(world, receiver):
+    robot = receiver()
+    only_round(world, world.rounds[1])
+    Channel.objects.create(
+        government=world.gov,
+        kind="webhook",
+        name="督办工作群",
+        url=robot.url,
+        template='{"msgtype": "text", "text": {"content": "{text}"}, "at": {"isAtAll": false}}',
+    )
+    reminders.run(day=date(2026, 9, 16))
+    assert len(robot.bodies) == 1
+    body = robot.bodies[0]
+    assert body["msgtype"] == "text" and body["at"] == {"isAtAll": False}
+    content = body["text"]["content"]
+    assert content.startswith("督办提醒：3 项待报送，其中 3 项已逾期")
+    for line in ("商务局 · 任务 1", "财政局 · 任务 2", "教育局 · 任务 3"):
+        assert line in content
+    assert "已逾期1天" in content
+
+
+def test_sms_gateway_gets_the_phone_and_text(world, receiver):
+    gateway = receiver()
+    only_round(world, world.rounds[1])
+    Contact.objects.create(user=world.users["b_staff"], phone="13912345678")
+    Channel.objects.create(
+        government=world.gov,
+        kind="sms",
+        name="短信平台",
+        url=gateway.url,
+        template='{"mobile": "{phone}", "content": "{text}", "sign": "督办"}',
+    )
+    reminders.run(day=date(2026, 9, 12))
+    texts = {b["mobile"]: b["content"] for b in gateway.bodies}
+    # The liaison hears its unit's rounds; the office's list (a bare number) the June round 89 days overdue.
+    assert sorted(texts) == ["13800000000", "13912345678"] and {b["sign"] for b in gateway.bodies} == {"督办"}
+    assert "财政局 · 任务 2 · 第2次进展情况（9月15日）（截止 2026-09-15，还有3天截止）" in texts["13912345678"]
+    assert "财政局 · 任务 2 · 第1次进展情况（6月15日）（截止 2026-06-15，已逾期89天）" in texts["13912345678"]
+    assert "第2次进展情况" not in texts["13800000000"] and "教育局 · 任务 3" in texts["13800000000"]
+
+
+def test_a_failing_channel_is_retried_with_back_off_and_reported(world, receiver):
+    robot = receiver(fail=2)
+    only_round(world, world.rounds[1])
+    Channel.objects.create(government=world.gov, kind="webhook", name="群", url=robot.url)
+    start = reminders.at_start_of(date(2026, 9, 15), reminders.rules_of(world.gov).rules())
+    result = reminders.run(day=date(2026, 9, 15))
+    assert result.failed == 1 and robot.bodies == []
+    d = Delivery.objects.get(channel="webhook")
+    assert d.state == Delivery.PENDING and d.attempts == 1 and "HTTP 500" in d.last_error
+    assert d.next_attempt_at == start + reminders.BACKOFF[0]
+    # Not before its time...
+    reminders.dispatch(start + timedelta(seconds=30), "t1")
+    assert robot.bodies == []
+    # ...then the second try fails, the third gets through.
+    reminders.dispatch(start + reminders.BACKOFF[0], "t2")
+    d.refresh_from_db()
+    assert d.state == Delivery.PENDING and d.attempts == 2
+    reminders.dispatch(start + reminders.BACKOFF[0] + reminders.BACKOFF[1], "t3")
+    d.refresh_from_db()
+    assert d.state == Delivery.SENT and d.attempts == 3 and len(robot.bodies) == 1
+
+
+def test_a_channel_that_never_works_is_shown_to_the_office(world, login):
+    only_round(world, world.rounds[1])
+    Channel.objects.create(government=world.gov, kind="webhook", name="坏群", url="http://127.0.0.1:9/nothing")
+    at = reminders.at_start_of(date(2026, 9, 15), reminders.rules_of(world.gov).rules())
+    reminders.run(day=date(2026, 9, 15))
+    for wait in reminders.BACKOFF:
+        at += wait
+        reminders.dispatch(at, f"t{at}")
+    d = Delivery.objects.get(channel="webhook")
+    assert d.state == Delivery.FAILED and d.attempts == reminders.MAX_ATTEMPTS and "无法连接" in d.last_error
+    page = login(world.users["office"]).get("/reminders/").content.decode()
+    assert "发送失败" in page and "坏群" in page and "无法连接" in page
+    # The office sends it again.
+    response = login(world.users["office"]).post(f"/reminders/deliveries/{d.pk}/retry/")
+    assert response.status_code == 302
+    d.refresh_from_db()
+    assert d.state == Delivery.PENDING and d.attempts == 0
+
+
+def test_a_robot_that_refuses_in_its_answer_counts_as_failed(world, receiver):
+    robot = receiver(answer={"errcode": 310000, "errmsg": "keywords not in content"})
+    only_round(world, world.rounds[1])
+    Channel.objects.create(government=world.gov, kind="webhook", name="钉钉群", url=robot.url)
+    reminders.run(day=date(2026, 9, 15))
+    d = Delivery.objects.get(channel="webhook")
+    assert d.state == Delivery.PENDING and "310000" in d.last_error
