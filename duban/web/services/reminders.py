@@ -576,3 +576,79 @@ def urge(plan: Plan, user, targets: list[Target], message: str, now: datetime | 
                 ]
             )
     return made
+
+
+# --- the office's settings ------------------------------------------------------------------------------
+
+
+class Stale(Exception):
+    """Someone else saved the same settings since this form was opened."""
+
+
+def save_rules(government: Government, data: dict, version: int, user) -> ReminderRules:
+    """Store the government's rules, refusing a form opened before someone else's save."""
+    with transaction.atomic():
+        current = ReminderRules.objects.select_for_update().filter(government=government).first()
+        if current is None:
+            current = ReminderRules(government=government, version=0)
+        if current.version != version:
+            raise Stale("提醒规则已被他人修改，请刷新页面后重新填写")
+        before = audit.snapshot(current) if current.pk else None
+        for name, value in data.items():
+            setattr(current, name, value)
+        current.version += 1
+        current.updated_by = user
+        current.save()
+        audit.record(user, "修改提醒规则", current, government=government, before=before, after=audit.snapshot(current))
+        return current
+
+
+def save_channel(government: Government, data: dict, user, channel: Channel | None = None) -> Channel:
+    with transaction.atomic():
+        before = audit.snapshot(channel, _CHANNEL_SHOWN) if channel is not None else None
+        channel = channel or Channel(government=government)
+        for name, value in data.items():
+            setattr(channel, name, value)
+        channel.save()
+        audit.record(
+            user,
+            "保存提醒渠道",
+            channel,
+            government=government,
+            before=before,
+            after=audit.snapshot(channel, _CHANNEL_SHOWN),
+        )
+        return channel
+
+
+# The audit log records a channel without its SMTP password.
+_CHANNEL_SHOWN = ["kind", "name", "enabled", "url", "port", "username", "use_tls", "sender", "template"]
+
+
+def delete_channel(channel: Channel, user) -> None:
+    with transaction.atomic():
+        audit.record(
+            user, "删除提醒渠道", channel, government=channel.government, before=audit.snapshot(channel, _CHANNEL_SHOWN)
+        )
+        channel.delete()
+
+
+def save_contact(user, email: str, phone: str) -> None:
+    with transaction.atomic():
+        contact, _ = Contact.objects.get_or_create(user=user)
+        before = {"email": user.email, "phone": contact.phone}
+        user.email = email
+        user.save(update_fields=["email"])
+        contact.phone = phone
+        contact.save()
+        audit.record(user, "修改联系方式", user, before=before, after={"email": email, "phone": phone})
+
+
+def mark_read(user, now: datetime | None = None) -> int:
+    return Delivery.objects.filter(user=user, channel=INAPP, read_at__isnull=True).update(read_at=now or timezone.now())
+
+
+def unread(user) -> int:
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Delivery.objects.filter(user=user, channel=INAPP, read_at__isnull=True).count()
