@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from duban.cli import main
-from duban.web.models import Channel, Contact, Delivery, Reminder, ReminderRules
+from duban.web.models import Channel, Contact, Delivery, Reminder, ReminderRules, Urge
 from duban.web.services import reminders
 
 
@@ -359,3 +359,190 @@ def test_a_robot_that_refuses_in_its_answer_counts_as_failed(world, receiver):
     reminders.run(day=date(2026, 9, 15))
     d = Delivery.objects.get(channel="webhook")
     assert d.state == Delivery.PENDING and "310000" in d.last_error
+
+
+# --- pages ---------------------------------------------------------------------------------------------
+
+
+def test_the_bell_counts_unread_messages_on_every_page(world, login):
+    only_round(world, world.rounds[1])
+    reminders.run(day=date(2026, 9, 16))
+    c = login(world.users["a_staff"])
+    html = c.get("/workspace/").content.decode()
+    assert 'id="bell-count">1</b>' in html
+    page = c.get("/notices/").content.decode()
+    assert "督办提醒：1 项待报送，其中 1 项已逾期" in page and "已逾期1天" in page
+    # Read once it has been opened.
+    assert 'id="bell-count"' not in c.get("/workspace/").content.decode()
+
+
+def test_the_unit_sees_what_is_due_and_who_urged_it(world, login, monkeypatch):
+    from duban.web.views import reminders as views
+
+    monkeypatch.setattr(views, "today", lambda: date(2026, 9, 10))
+    world.users["office"].first_name = "王科长"
+    world.users["office"].save()
+    office = login(world.users["office"])
+    form = office.get(f"/plans/{world.plan.pk}/urge-bulk/?round={world.rounds[0].pk}")
+    assert form.status_code == 200
+    html = form.content.decode()
+    assert "第1次进展情况（6月15日）逾期未报送的全部单位" in html
+    for unit in ("商务局 · 任务 1", "财政局 · 任务 2", "教育局 · 任务 3"):
+        assert unit in html
+    monkeypatch.setattr(views, "today", lambda: date(2026, 9, 10))
+    targets = [
+        k
+        for k in views.UrgeForm(
+            targets=views.reminders.late_targets(world.plan, world.rounds[0].pk, date(2026, 9, 10))
+        ).targets
+    ]
+    response = office.post(
+        f"/plans/{world.plan.pk}/urge-bulk/?round={world.rounds[0].pk}",
+        {"message": "请于本周五前补报第一季度进展", "targets": targets},
+    )
+    assert response.status_code == 302
+    assert Urge.objects.filter(plan=world.plan).count() == 3
+    assert Reminder.objects.filter(step__startswith="urge-").count() == 3 + 2  # three liaisons, two heads
+    c = login(world.users["a_staff"])
+    page = c.get("/notices/").content.decode()
+    assert "请于本周五前补报第一季度进展" in page and "王科长" in page
+    # What the unit owes: the June round overdue, the September one in five days.
+    assert "已逾期 87 天" in page and "还有 5 天" in page
+
+
+def test_urging_every_unit_of_a_task(world, login):
+    from duban.web.models import Assignment
+
+    Assignment.objects.create(task=world.tasks["1"], unit=world.units["教育局"], unit_name="教育局", role="responsible")
+    office = login(world.users["office"])
+    html = office.get(f"/plans/{world.plan.pk}/urge-bulk/?task={world.tasks['1'].pk}").content.decode()
+    assert "任务 1 的全部责任单位" in html and "商务局 · 任务 1" in html and "教育局 · 任务 1" in html
+    assert "财政局 · 任务 1" not in html  # a supporting unit is not urged
+    form = views_form(world, task=world.tasks["1"])
+    response = office.post(
+        f"/plans/{world.plan.pk}/urge-bulk/?task={world.tasks['1'].pk}", {"message": "加快推进", "targets": form}
+    )
+    assert response.status_code == 302
+    assert sorted(Urge.objects.values_list("unit__name", flat=True)) == ["商务局", "教育局"]
+
+
+def views_form(world, task):
+    from duban.web.views import reminders as views
+
+    return list(views.UrgeForm(targets=views.reminders.task_targets(world.plan, task.pk, date(2026, 7, 1))).targets)
+
+
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("before_days", "3,abc", "不是 1 到 60 之间的天数"),
+        ("before_days", "999", "不是 1 到 60 之间的天数"),
+        ("overdue_every", "-1", ""),
+        ("overdue_every", "99999999999", ""),
+        ("office_list", "nobody-here", "不是本政府的用户名、电子邮箱或手机号"),
+        ("office_list", "x_office", "不是本政府的用户名"),  # another government's account
+        ("quiet_start", "25:99", ""),
+        ("office_after", "1", "不应早于"),
+    ],
+)
+def test_junk_in_the_rules_form_is_refused_with_a_message(world, login, field, value, message):
+    office = login(world.users["office"])
+    data = {
+        "form": "rules",
+        "version": "0",
+        "enabled": "on",
+        "before_days": "3,1",
+        "on_day": "on",
+        "overdue_every": "3",
+        "head_after": "3",
+        "office_after": "7",
+        "stop_after": "90",
+        "office_list": "office",
+        "quiet_start": "22:00",
+        "quiet_end": "08:00",
+        "remind_progress": "on",
+    }
+    data[field] = value
+    response = office.post("/reminders/", data)
+    assert response.status_code == 200
+    assert message in response.content.decode() and "errorlist" in response.content.decode()
+    assert not ReminderRules.objects.filter(government=world.gov).exists()
+
+
+def test_rules_saved_and_a_stale_form_refused(world, login):
+    office = login(world.users["office"])
+    data = {
+        "form": "rules",
+        "version": "0",
+        "enabled": "on",
+        "before_days": "5，2",
+        "overdue_every": "2",
+        "head_after": "2",
+        "office_after": "5",
+        "stop_after": "60",
+        "office_list": "office\nlingdao@yunxi.gov.cn",
+        "quiet_start": "",
+        "quiet_end": "",
+        "remind_progress": "on",
+    }
+    assert office.post("/reminders/", data).status_code == 302
+    stored = ReminderRules.objects.get(government=world.gov)
+    rules = stored.rules()
+    assert rules.before == (5, 2) and rules.on_day is False and rules.quiet_start is None
+    assert rules.kinds == ("progress", "annual") and stored.version == 1
+    # A second editor with the old form is told, and nothing changes.
+    data["before_days"] = "1"
+    response = office.post("/reminders/", data, follow=True)
+    assert "已被他人修改" in response.content.decode()
+    assert ReminderRules.objects.get(government=world.gov).before_days == "5,2"
+    from duban.web.models import AuditEvent
+
+    assert AuditEvent.objects.filter(action="修改提醒规则").count() == 1
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"kind": "webhook", "name": "群", "url": "ftp://x"}, "请填写以 http:// 或 https:// 开头的网址"),
+        ({"kind": "webhook", "name": "群", "url": "http://x", "template": "{not json"}, "不是有效的 JSON"),
+        ({"kind": "webhook", "name": "群", "url": "http://x", "template": '{"a": "b"}'}, "应含有 {text}"),
+        ({"kind": "sms", "name": "短信", "url": "http://x", "template": '{"t": "{text}"}'}, "应含有 {phone}"),
+        ({"kind": "email", "name": "邮件", "url": "smtp server!"}, "SMTP 服务器应是主机名"),
+        ({"kind": "email", "name": "邮件", "port": "70000"}, "端口应在"),
+        ({"kind": "notakind", "name": "x"}, "选择一个有效的选项"),
+        ({"kind": "email", "name": ""}, "这个字段是必填项"),
+    ],
+)
+def test_junk_channels_are_refused(world, login, data, message):
+    office = login(world.users["office"])
+    response = office.post("/reminders/", {"form": "channel", **data})
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Channel.objects.exists()
+
+
+def test_units_cannot_reach_the_office_pages(world, login):
+    c = login(world.users["a_staff"])
+    assert c.get("/reminders/").status_code == 403
+    assert c.post("/reminders/run/").status_code == 403
+    assert c.get(f"/plans/{world.plan.pk}/urge-bulk/?round={world.rounds[0].pk}").status_code == 403
+    other = login(world.users["x_office"])
+    ch = Channel.objects.create(government=world.gov, kind="webhook", name="群", url="http://127.0.0.1:9/")
+    assert other.post(f"/reminders/channels/{ch.pk}/", {"delete": "1"}).status_code == 404
+    assert Channel.objects.filter(pk=ch.pk).exists()
+    office = login(world.users["office"])
+    assert office.get(f"/plans/{world.plan.pk}/urge-bulk/?round=abc").status_code == 404
+    assert (
+        office.post(f"/plans/{world.plan.pk}/urge-bulk/?round={world.rounds[0].pk}", {"message": ""}).status_code == 200
+    )
+
+
+def test_contact_form(world, login):
+    c = login(world.users["b_staff"])
+    response = c.post("/notices/", {"email": "not-an-email", "phone": "abc"})
+    assert response.status_code == 200 and "有效的 Email 地址" in response.content.decode()
+    assert "手机号只能含数字" in response.content.decode()
+    assert c.post("/notices/", {"email": "caizheng@yunxi.gov.cn", "phone": "13912345678"}).status_code == 302
+    world.users["b_staff"].refresh_from_db()
+    assert world.users["b_staff"].email == "caizheng@yunxi.gov.cn"
+    assert Contact.objects.get(user=world.users["b_staff"]).phone == "13912345678"
