@@ -104,3 +104,58 @@ def test_two_processes_send_every_reminder_exactly_once():
     assert set(keys) == expected
     for day in DAYS:
         assert reminders.run(government=demo.government, day=day).reminders == []
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_serve_sends_reminders_in_the_background_unless_told_not_to():
+    """The embedded set-up needs nothing else: ``duban serve`` runs the passes itself."""
+    from django.utils import timezone
+
+    from duban.web.demo import build_government
+    from duban.web.models import Delivery, ReminderRules, ReportingRound
+
+    demo = build_government("大河市", n_tasks=8, n_units=4, seed=5, username_prefix="sv_")
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    ReportingRound.objects.create(plan=demo.plan, kind="progress", title="临时调度", due=tomorrow)
+    ReminderRules.objects.create(government=demo.government, quiet_start=None, quiet_end=None)
+    env = {**os.environ, "DATABASE_URL": _database_url()}
+
+    def serve(*extra):
+        return subprocess.Popen(
+            [sys.executable, "-m", "duban", "serve", "--port", str(_free_port()), *extra],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+
+    quiet = serve("--no-reminders")
+    try:
+        time.sleep(8)
+        assert Delivery.objects.filter(government=demo.government).count() == 0
+    finally:
+        quiet.terminate()
+        out = quiet.communicate(timeout=30)[0]
+    assert "后台提醒已开启" not in out
+    loud = serve()
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline and not Delivery.objects.filter(body__contains="临时调度").exists():
+            time.sleep(0.5)
+    finally:
+        loud.terminate()
+        out = loud.communicate(timeout=30)[0]
+    assert "后台提醒已开启" in out, out[-2000:]
+    made = Delivery.objects.filter(government=demo.government, day=timezone.localdate())
+    liaison = made.filter(body__contains="临时调度").first()
+    assert liaison.user.membership.role == "unit_staff"  # a step before the due date goes to the liaison
+    assert "临时调度（截止 " + tomorrow.isoformat() + "，还有1天截止）" in liaison.body

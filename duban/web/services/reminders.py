@@ -652,3 +652,33 @@ def unread(user) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
     return Delivery.objects.filter(user=user, channel=INAPP, read_at__isnull=True).count()
+
+
+# --- running in the background of ``duban serve`` ---------------------------------------------------------
+
+
+def start_background(interval: float = 60.0):
+    """A daemon thread that runs a pass every ``interval`` seconds; safe beside other servers and processes."""
+    import logging
+    import threading
+
+    from django.db import close_old_connections
+
+    log = logging.getLogger("duban.remind")
+    stop = threading.Event()
+
+    def loop():
+        while not stop.is_set():
+            try:
+                close_old_connections()
+                run()
+            except Exception:  # a failed pass must not stop the next one, nor the web server
+                log.exception("提醒检查失败")
+            finally:
+                close_old_connections()
+            stop.wait(interval)
+
+    thread = threading.Thread(target=loop, name="duban-remind", daemon=True)
+    thread.start()
+    thread.stop = stop.set
+    return thread
