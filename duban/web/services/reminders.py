@@ -311,21 +311,9 @@ def remind_government(gov, stored: ReminderRules, at: datetime, token: str, resu
     if dry_run:
         result.reminders.extend(ln.to_json(gov.name) for ln in fresh)
         return
-    Delivery.objects.bulk_create(
-        [
-            Delivery(
-                government=gov,
-                kind=Delivery.DIGEST,
-                channel=channel_key.split(":")[0],
-                channel_key=channel_key,
-                recipient=person_key,
-                day=today,
-                state=Delivery.NEW,
-            )
-            for person_key, channel_key in groups
-        ],
-        ignore_conflicts=True,
-    )
+    channels = {c.key: c for c in [d.email, d.sms, *d.webhooks] if c is not None}
+    made = {key: _digest(gov, key, lines, channels, today) for key, lines in groups.items()}
+    Delivery.objects.bulk_create(made.values(), ignore_conflicts=True)
     # The claim: one UPDATE takes every digest of today still new.  Whoever's UPDATE changed the row owns it.
     Delivery.objects.filter(
         government=gov,
@@ -334,44 +322,65 @@ def remind_government(gov, stored: ReminderRules, at: datetime, token: str, resu
         state=Delivery.NEW,
         recipient__in={k for k, _ in groups},
     ).update(state=Delivery.CLAIMED, claimed_by=token, claimed_at=at)
-    channels = {c.key: c for c in [d.email, d.sms, *d.webhooks] if c is not None}
-    for delivery in Delivery.objects.filter(government=gov, claimed_by=token, state=Delivery.CLAIMED, day=today):
-        mine = groups.get((delivery.recipient, delivery.channel_key))
-        with transaction.atomic():
-            if not mine:
-                delivery.state = Delivery.EMPTY
-                delivery.save(update_fields=["state"])
+    mine = list(
+        Delivery.objects.filter(government=gov, claimed_by=token, state=Delivery.CLAIMED, day=today).only(
+            "id", "recipient", "channel_key", "channel", "body"
+        )
+    )
+    records = []
+    with transaction.atomic():
+        for delivery in mine:
+            key = (delivery.recipient, delivery.channel_key)
+            if key not in groups:  # made by another process for lines this one does not see: nothing to say
+                Delivery.objects.filter(pk=delivery.pk).update(state=Delivery.EMPTY)
                 continue
-            person = mine[0].person
-            delivery.recipient_label = person.label
-            delivery.user_id = person.user_id if delivery.channel == INAPP else None
-            delivery.channel_config = channels.get(delivery.channel_key)
-            delivery.address = _address(person, delivery.channel)
-            delivery.subject, delivery.body = digest_text(person, mine, today)
-            if delivery.channel == INAPP:
-                delivery.state, delivery.sent_at = Delivery.SENT, at
-            else:
-                delivery.state, delivery.next_attempt_at = Delivery.PENDING, at
-            delivery.save()
-            Reminder.objects.bulk_create(
-                [
-                    Reminder(
-                        government=gov,
-                        task_id=ln.owed.item.task_id,
-                        unit_id=ln.owed.item.unit_id,
-                        round_id=ln.owed.item.round_id,
-                        step=ln.owed.step.key,
-                        audience=ln.audience,
-                        recipient=ln.person.key,
-                        channel_key=ln.channel_key,
-                        delivery=delivery,
-                    )
-                    for ln in mine
-                ],
-                ignore_conflicts=True,
+            ours = made[key]
+            if delivery.body != ours.body:  # another process inserted the row first, from other data
+                Delivery.objects.filter(pk=delivery.pk).update(
+                    subject=ours.subject, body=ours.body, recipient_label=ours.recipient_label
+                )
+            records.extend(
+                Reminder(
+                    government=gov,
+                    task_id=ln.owed.item.task_id,
+                    unit_id=ln.owed.item.unit_id,
+                    round_id=ln.owed.item.round_id,
+                    step=ln.owed.step.key,
+                    audience=ln.audience,
+                    recipient=ln.person.key,
+                    channel_key=ln.channel_key,
+                    delivery_id=delivery.pk,
+                )
+                for ln in groups[key]
             )
-        result.deliveries += 1
-        result.reminders.extend(ln.to_json(gov.name) for ln in mine)
+            result.reminders.extend(ln.to_json(gov.name) for ln in groups[key])
+            result.deliveries += 1
+        claimed = Delivery.objects.filter(government=gov, claimed_by=token, state=Delivery.CLAIMED, day=today)
+        claimed.filter(channel=INAPP).update(state=Delivery.SENT, sent_at=at)
+        claimed.exclude(channel=INAPP).update(state=Delivery.PENDING, next_attempt_at=at)
+        Reminder.objects.bulk_create(records, ignore_conflicts=True)
+
+
+def _digest(gov, key: tuple[str, str], lines: list[Line], channels: dict, today: date) -> Delivery:
+    person_key, channel_key = key
+    person = lines[0].person
+    channel = channel_key.split(":")[0]
+    subject, body = digest_text(person, lines, today)
+    return Delivery(
+        government=gov,
+        kind=Delivery.DIGEST,
+        channel=channel,
+        channel_key=channel_key,
+        channel_config=channels.get(channel_key),
+        recipient=person_key,
+        recipient_label=person.label,
+        user_id=person.user_id if channel == INAPP else None,
+        address=_address(person, channel),
+        day=today,
+        subject=subject,
+        body=body,
+        state=Delivery.NEW,
+    )
 
 
 def _address(person: Person, channel: str) -> str:
