@@ -14,7 +14,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROLE_WORDS = {"lead": "牵头", "responsible": "负责", "support": "配合", "monitor": "监测"}
+from duban import vocab
+
+ROLE_WORDS = vocab.ROLES.labels
 
 
 def add_arguments(p) -> None:

@@ -48,10 +48,21 @@ def run(args) -> int:
                 "round": late.round.title,
                 "due": late.round.due.isoformat(),
                 "state": late.timeliness,
+                "what": late.what,
                 "submitted_at": timezone.localtime(late.submitted_at).isoformat() if late.submitted_at else None,
             }
             for late in data.late
         ],
+        "returned": [
+            {
+                "unit": s.obligation.unit,
+                "task": s.obligation.task,
+                "round": s.obligation.round.title,
+                "revise_by": s.revise_by.isoformat() if s.revise_by else None,
+            }
+            for s in data.returned
+        ],
+        "no_members": sorted({s.obligation.unit for s in data.no_members}),
     }
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
@@ -64,14 +75,30 @@ def run(args) -> int:
     print(f"  {_pad('单位', width)}  " + "  ".join(labels[s] for s in STATUS_ORDER))
     for name, counts in result["by_unit"].items():
         print(f"  {_pad(name, width)}  " + "  ".join(f"{counts[s]:>{_width(labels[s])}}" for s in STATUS_ORDER))
-    missing = [r for r in result["late_reports"] if r["state"] == "missing"]
-    print(
-        f"逾期报告：{len(result['late_reports'])} 份（未报送 {len(missing)}，逾期报送 {len(result['late_reports']) - len(missing)}）"
-    )
-    for r in result["late_reports"]:
-        what = "未报送" if r["state"] == "missing" else f"逾期报送 {r['submitted_at'][:10]}"
-        print(f"  {r['unit']}  任务 {r['task']}  {r['round']}（{r['due']}）  {what}")
+    for kind, title in (("report", "逾期报告"), ("ledger", "逾期台账"), ("figures", "逾期监测数据")):
+        rows = [r for r in result["late_reports"] if r["what"] == kind]
+        if kind != "report" and not rows:
+            continue
+        missing = [r for r in rows if r["state"] == "missing"]
+        print(
+            f"{title}：{len(rows)} 份（{labels_of('missing')} {len(missing)}，{labels_of('late')} {len(rows) - len(missing)}）"
+        )
+        for r in rows:
+            what = labels_of("missing") if r["state"] == "missing" else f"{labels_of('late')} {r['submitted_at'][:10]}"
+            print(f"  {r['unit']}  任务 {r['task']}  {r['round']}（{r['due']}）  {what}")
+    for r in result["returned"]:
+        print(
+            f"  {labels_of('returned')}：{r['unit']}  任务 {r['task']}  {r['round']}  修改期限 {r['revise_by'] or '未定'}"
+        )
+    if result["no_members"]:
+        print("未列明成员的集合单位：" + "、".join(result["no_members"]))
     return 0
+
+
+def labels_of(key: str) -> str:
+    from duban import vocab
+
+    return vocab.TIMELINESS.label(key)
 
 
 def _width(text: str) -> int:

@@ -37,10 +37,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from duban import vocab
 from duban.errors import DubanError
 
-KINDS = ("department", "government", "zone", "company", "collective", "central", "institution", "other")
-LEVELS = ("province", "city", "district", "county")
+KINDS = vocab.UNIT_KINDS.keys
+LEVELS = vocab.LEVELS.keys
 EXACT, ALIAS, FUZZY, UNKNOWN = "exact", "alias", "fuzzy", "unknown"
 
 _LEVEL_PREFIX = {"province": "省", "city": "市", "district": "区", "county": "县"}

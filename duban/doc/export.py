@@ -9,9 +9,10 @@ from __future__ import annotations
 import os
 import tempfile
 
+from duban import vocab
 from duban.doc.model import LEAD, MONITOR, RESPONSIBLE, SUPPORT, Document, Task
 
-ROLE_NAMES = {LEAD: "牵头", RESPONSIBLE: "负责", SUPPORT: "配合", MONITOR: "监测"}
+ROLE_NAMES = vocab.ROLES.labels
 
 
 def units_text(task: Task, *roles: str) -> str:
@@ -28,7 +29,7 @@ def to_markdown(doc: Document) -> str:
     ]
     out += [f"- {k}：{v}" for k, v in facts if v]
     for s in doc.schedule:
-        what = {"plan": "落实方案和台账", "progress": "进展报告", "annual": "全年落实情况"}[s.what]
+        what = vocab.ROUND_KINDS.label(s.what)
         out.append(f"- {what}：{s.due.isoformat() if s.due else s.rule}")
     out.append("")
     section: list[str] = []

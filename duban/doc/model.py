@@ -14,14 +14,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from duban import vocab
+
 SCHEMA = "duban.document/1"
 
-# Roles a unit can take on a task, in the order a notice names them.
-LEAD = "lead"  # 牵头: coordinates and reports for the task
-RESPONSIBLE = "responsible"  # 负责 / 按职责分工负责 with no lead: owns its share
-SUPPORT = "support"  # after a lead: contributes to the lead's report
-MONITOR = "monitor"  # 监测: measures an indicator independently
-ROLES = (LEAD, RESPONSIBLE, SUPPORT, MONITOR)
+# Roles a unit can take on a task, in the order a notice names them (duban.vocab.ROLES).
+LEAD = vocab.LEAD  # 牵头: coordinates and reports for the task
+RESPONSIBLE = vocab.RESPONSIBLE  # 负责 / 按职责分工负责 with no lead: owns its share
+SUPPORT = vocab.SUPPORT  # after a lead: contributes to the lead's report
+MONITOR = vocab.MONITOR  # 监测: measures an indicator independently
+ROLES = vocab.ROLES.keys
 
 
 @dataclass

@@ -18,8 +18,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from duban import vocab
+
 DATA = Path(__file__).with_name("data")
-LEVELS = ("province", "city", "county")
+# The levels (duban.vocab.LEVELS) that have a default directory of their own; a district uses the county's.
+LEVELS = tuple(level for level in vocab.LEVELS if (DATA / f"directory-{level}.yaml").exists())
 
 
 @dataclass

@@ -18,6 +18,7 @@ _ENGLISH = {
     "on_schedule": "On schedule",
     "behind": "Behind",
     "done": "Done",
+    "claimed": "Awaiting confirmation",
     "on_track": "On track",
     "at_risk": "At risk",
     "lagging": "Lagging",
@@ -31,6 +32,7 @@ _COLOURS = {
     "behind": "#c62828",
     "done": "#1565c0",
     # duban.track's colours, as the dashboard shows them
+    "claimed": "#00897b",
     "on_track": "#2e7d32",
     "at_risk": "#f9a825",
     "lagging": "#c62828",

@@ -12,6 +12,7 @@ rendered notice back to the same units and roles:
 
 from __future__ import annotations
 
+from duban import vocab
 from duban.doc.model import LEAD, MONITOR, RESPONSIBLE, SUPPORT, Task, UnitRef
 
 
@@ -95,4 +96,4 @@ def no_tasks_message(tasks: list[Task], unit: str) -> str:
     return f"通知中没有“{unit}”承担的任务{hint}"
 
 
-ROLE_LABELS = {LEAD: "牵头", RESPONSIBLE: "负责", SUPPORT: "配合", MONITOR: "监测"}
+ROLE_LABELS = vocab.ROLES.labels

@@ -21,33 +21,29 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from duban import vocab
 from duban.track import COLOURS
 
 ROUND_SCHEMA = "duban.round/1"
 LEDGER_SCHEMA = "duban.ledger/1"
 
-NOT_STARTED = "not_started"
-ON_SCHEDULE = "on_schedule"
-BEHIND = "behind"
-DONE = "done"
-STATUSES = (NOT_STARTED, ON_SCHEDULE, BEHIND, DONE)
+NOT_STARTED, ON_SCHEDULE, BEHIND, DONE = vocab.REPORT_STATUSES.keys
+STATUSES = vocab.REPORT_STATUSES.keys
 
 
-# The four statuses a unit reports; a judged round's tracker colours are labelled by
+# The four statuses a unit reports (duban.vocab); a judged round's tracker colours are labelled by
 # ``duban.render.summary.status_label``.
-STATUS_LABELS = {NOT_STARTED: "未启动", ON_SCHEDULE: "按序时推进", BEHIND: "滞后", DONE: "已完成"}
+STATUS_LABELS = vocab.REPORT_STATUSES.labels
 
-ON_TIME = "on_time"
-LATE = "late"
-MISSING = "missing"
-REPORT_STATES = (ON_TIME, LATE, MISSING)
-REPORT_LABELS = {ON_TIME: "按时报送", LATE: "逾期报送", MISSING: "未报送"}
+ON_TIME, LATE, MISSING = vocab.COUNTED_TIMELINESS
+REPORT_STATES = vocab.COUNTED_TIMELINESS
+REPORT_LABELS = {k: vocab.TIMELINESS.label(k) for k in REPORT_STATES}
 
 # When several units report on one task, the task is as far along as its
 # least advanced report: one unit behind makes the task behind.
 _TASK_STATUS_RANK = {BEHIND: 0, NOT_STARTED: 1, ON_SCHEDULE: 2, DONE: 3}
 
-ROUND_KINDS = ("plan", "progress", "annual")
+ROUND_KINDS = vocab.ROUND_KINDS.keys
 
 
 def _date(value) -> date | None:
@@ -135,11 +131,14 @@ class RoundData:
     # ``as_of``; empty when nobody judged the round (tasks then count by their reports).
     judged: dict[str, str] = field(default_factory=dict)
     judged_reasons: dict[str, str] = field(default_factory=dict)  # task number → why, as duban.track says
+    # (task, collective) owed by a collective whose members nobody listed: not counted, named apart.
+    no_members: list[tuple[str, str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         _check(self.kind, ROUND_KINDS, "报送轮次类型")
         self.judged = {str(k): _check(v, tuple(COLOURS), "任务判定") for k, v in self.judged.items()}
         self.judged_reasons = {str(k): v for k, v in self.judged_reasons.items() if v}
+        self.no_members = [(str(t), str(u)) for t, u in self.no_members]
 
     def task_colour(self, number: str) -> str | None:
         """The tracker's colour for the task this round, or None when the round carries no judgement of it."""
@@ -168,6 +167,7 @@ class RoundData:
             "reports": [r.to_json() for r in self.reports],
             **({"judged": dict(self.judged)} if self.judged else {}),
             **({"judged_reasons": dict(self.judged_reasons)} if self.judged_reasons else {}),
+            **({"no_members": [list(p) for p in self.no_members]} if self.no_members else {}),
         }
 
     @classmethod
@@ -183,6 +183,7 @@ class RoundData:
             reports=[TaskReport.from_json(r) for r in data.get("reports") or []],
             judged=dict(data.get("judged") or {}),
             judged_reasons=dict(data.get("judged_reasons") or {}),
+            no_members=[tuple(p) for p in data.get("no_members") or []],
         )
 
 

@@ -18,6 +18,7 @@ from duban.doc.model import Document, Task
 from duban.render.clauses import ROLE_LABELS, lead_names, no_tasks_message, other_names, unit_tasks
 from duban.render.data import LEDGER_SCHEMA, STATUS_LABELS, RoundData
 from duban.render.files import write_atomic
+from duban.render.summary import status_label
 
 META_SHEET = "_duban"
 PLAN_SHEET = "台账"
@@ -154,8 +155,9 @@ def export_plan_xlsx(doc: Document, path, round_data: RoundData | None = None) -
     for row, task in enumerate(doc.tasks, start=2):
         status = latest = ""
         if round_data is not None:
-            key = round_data.task_status(task.number)
-            status = STATUS_LABELS[key] if key else ""
+            # The dashboard's state when the round carries it (duban.track.round), else the reports' least advanced.
+            key = round_data.task_colour(task.number) or round_data.task_status(task.number)
+            status = status_label(key) if key else ""
             latest = "\n".join(f"{r.unit}：{r.progress}" for r in round_data.for_task(task.number) if r.progress)
         values = [
             task.number,

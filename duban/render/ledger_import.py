@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from duban import vocab
 from duban.doc.model import Document
 from duban.errors import DubanError, InputError
 from duban.render.clauses import ROLE_LABELS, no_tasks_message, unit_tasks
@@ -47,7 +48,6 @@ ACCEPTED = "accepted"
 REJECTED = "rejected"
 EMPTY = "empty"  # nothing filled in: neither imported nor an error
 
-_STATUS_BY_LABEL = {label: key for key, label in STATUS_LABELS.items()}
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _MILESTONE = re.compile(
     r"^\s*(?:(?P<y>\d{4})\s*[-/.年]\s*)?(?P<m>\d{1,2})\s*(?:[-/.月])\s*(?:(?P<d>\d{1,2})\s*日?|(?P<end>底|末))\s*(?:前)?"
@@ -512,10 +512,11 @@ def _read_progress(row: _Row, entry: RoundEntry) -> None:
     entry.problems = row.text("存在问题")
     entry.next_steps = row.text("下步打算")
     if label:
-        if label not in _STATUS_BY_LABEL:
+        key = vocab.REPORT_STATUSES.key_of(label)  # an older template's 按序时推进 reads as 序时推进
+        if key is None:
             row.problem("状态", f"“{label}”不是可选状态（{'、'.join(STATUS_LABELS.values())}）")
         else:
-            entry.status = _STATUS_BY_LABEL[label]
+            entry.status = key
     elif entry.progress or entry.problems or entry.next_steps or entry.figures:
         row.problem("状态", "已填写内容但未选择状态")
     if entry.status == BEHIND and not entry.problems:

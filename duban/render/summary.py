@@ -37,17 +37,17 @@ from duban.render.data import (
     STATUSES,
     RoundData,
 )
-from duban.track import AT_RISK, COLOURS, LAGGING, ON_TRACK
+from duban.track import AT_RISK, CLAIMED, COLOURS, LAGGING, ON_TRACK
 
 # The keys a judged round counts by, in the order ``duban status`` prints them.
 TRACK_COLOURS = tuple(COLOURS)
 # The order a sentence reads the figures in, for either set of keys: finished, going well, trouble, idle.
-READING_ORDER = (DONE, ON_SCHEDULE, ON_TRACK, AT_RISK, BEHIND, LAGGING, NOT_STARTED)
+READING_ORDER = (DONE, CLAIMED, ON_SCHEDULE, ON_TRACK, AT_RISK, BEHIND, LAGGING, NOT_STARTED)
 
 
 def status_label(key: str) -> str:
     """The label of a task status or of a tracker colour, as documents print it."""
-    return COLOURS[key][0] if key in (ON_TRACK, AT_RISK, LAGGING) else STATUS_LABELS[key]
+    return STATUS_LABELS[key] if key in STATUS_LABELS else COLOURS[key][0]
 
 
 @dataclass
@@ -121,7 +121,8 @@ class RoundSummary:
     @property
     def reading_order(self) -> list[str]:
         """The keys of ``task_counts`` in the order a sentence reads them (已完成 first, 未启动 last)."""
-        return [k for k in READING_ORDER if k in self.task_counts]
+        # 待确认 is named only when a claim waits for the office.
+        return [k for k in READING_ORDER if k in self.task_counts and (k != CLAIMED or self.task_counts[k])]
 
     @property
     def attention_tasks(self) -> list[str]:

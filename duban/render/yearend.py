@@ -11,12 +11,14 @@ from duban.render.clauses import ROLE_LABELS, lead_names, no_tasks_message, unit
 from duban.render.data import DONE, REPORT_LABELS, STATUS_LABELS, STATUSES, RoundData
 from duban.render.notice import chinese_number
 from duban.render.summary import RoundSummary, round_summary, status_label
+from duban.track import CLAIMED
 
 _NUMBERING = re.compile(r"^([一二三四五六七八九十百]+[、.．]|[（(][一二三四五六七八九十百]+[）)])\s*")
 
 
 def _counts(statuses: list[str | None], keys=STATUSES) -> str:
-    parts = [f"{status_label(s)}{statuses.count(s)}项" for s in (DONE, *[x for x in keys if x != DONE])]
+    keys = [x for x in keys if x != DONE and (x != CLAIMED or CLAIMED in statuses)]  # 待确认 only when counted
+    parts = [f"{status_label(s)}{statuses.count(s)}项" for s in (DONE, *keys)]
     missing = statuses.count(None)
     if missing:
         parts.append(f"未报送进展{missing}项")

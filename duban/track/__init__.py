@@ -7,6 +7,7 @@ get back a colour, a share or a lateness verdict.
 
 from duban.track.status import (
     AT_RISK,
+    CLAIMED,
     COLOURS,
     DONE,
     LAGGING,
@@ -16,6 +17,7 @@ from duban.track.status import (
     REPORT_MISSING,
     REPORT_ON_TIME,
     REPORT_PENDING,
+    REPORT_RETURNED,
     IndicatorCheck,
     MilestoneState,
     TaskState,
@@ -27,6 +29,7 @@ from duban.track.status import (
 
 __all__ = [
     "AT_RISK",
+    "CLAIMED",
     "COLOURS",
     "DONE",
     "LAGGING",
@@ -36,6 +39,7 @@ __all__ = [
     "REPORT_MISSING",
     "REPORT_ON_TIME",
     "REPORT_PENDING",
+    "REPORT_RETURNED",
     "IndicatorCheck",
     "MilestoneState",
     "TaskState",

@@ -17,27 +17,26 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-# Task colours, from best to worst.
-DONE = "done"
-ON_TRACK = "on_track"
-NOT_STARTED = "not_started"
-AT_RISK = "at_risk"
-LAGGING = "lagging"
+from duban import vocab
 
-COLOURS = {
-    DONE: ("已完成", "blue"),
-    ON_TRACK: ("序时推进", "green"),
-    NOT_STARTED: ("未启动", "grey"),
-    AT_RISK: ("需关注", "yellow"),
-    LAGGING: ("滞后", "red"),
-}
-SEVERITY = {DONE: 0, ON_TRACK: 1, NOT_STARTED: 2, AT_RISK: 3, LAGGING: 4}
+# Task states, from best to worst (duban.vocab.TASK_STATES).
+DONE = vocab.TASK_DONE
+CLAIMED = vocab.TASK_CLAIMED  # the unit says 已完成; the office has not accepted it yet
+ON_TRACK = vocab.ON_TRACK
+NOT_STARTED = vocab.TASK_NOT_STARTED
+AT_RISK = vocab.AT_RISK
+LAGGING = vocab.LAGGING
 
-# Report timeliness for one round.
-REPORT_ON_TIME = "on_time"
-REPORT_LATE = "late"  # submitted, but after the due date
-REPORT_MISSING = "missing"  # due date passed, nothing submitted
-REPORT_PENDING = "pending"  # not due yet, nothing submitted
+# key → (label, colour), read from the vocabulary.
+COLOURS = {w.key: (w.label, w.colour) for w in vocab.TASK_STATES.words}
+SEVERITY = {key: i for i, key in enumerate(vocab.TASK_STATES.keys)}
+
+# Report timeliness for one obligation (duban.vocab.TIMELINESS).
+REPORT_ON_TIME = vocab.ON_TIME
+REPORT_LATE = vocab.LATE  # the head first signed off after the due date
+REPORT_MISSING = vocab.MISSING  # due date passed, never signed off
+REPORT_PENDING = vocab.PENDING  # not due yet, not signed off
+REPORT_RETURNED = vocab.RETURNED_FOR_REVISION  # returned by the office, its own deadline not yet passed
 
 # Below this fraction of the expected figure a task is lagging; between it and 1 at risk.
 LAG_THRESHOLD = 0.9
@@ -111,6 +110,7 @@ def task_state(
     *,
     today: date,
     reported_status: str | None,
+    done_accepted: bool = True,
     milestones: list[MilestoneState] = (),
     indicators: list[IndicatorCheck] = (),
     report_missing: bool = False,
@@ -118,11 +118,14 @@ def task_state(
     """The colour of one task from everything known about it.
 
     ``reported_status`` is the latest submitted report's own verdict:
-    ``not_started`` / ``on_schedule`` / ``behind`` / ``done`` or None.
+    ``not_started`` / ``on_schedule`` / ``behind`` / ``done`` or None.  A ``done`` the office
+    has not accepted yet (``done_accepted`` False) is a claim: 待确认.
     """
-    if reported_status == "done":
-        return TaskState(DONE, ["单位报告已完成"])
-    status = ON_TRACK if reported_status == "on_schedule" else NOT_STARTED
+    if reported_status == vocab.DONE:
+        if done_accepted:
+            return TaskState(DONE, ["单位报告已完成，督查审核通过"])
+        return TaskState(CLAIMED, ["单位报告已完成，待督查确认"])
+    status = ON_TRACK if reported_status == vocab.ON_SCHEDULE else NOT_STARTED
     reasons: list[str] = []
 
     def worsen(to: str, why: str) -> None:
@@ -131,7 +134,7 @@ def task_state(
         if SEVERITY[to] > SEVERITY[status]:
             status = to
 
-    if reported_status == "behind":
+    if reported_status == vocab.BEHIND:
         worsen(LAGGING, "单位报告进度滞后")
     overdue = [m for m in milestones if m.due and m.due < today and not m.done]
     for m in overdue:
@@ -150,7 +153,8 @@ def task_state(
 
 
 def report_timeliness(due: date, submitted_on: date | None, today: date) -> str:
-    """On time, late, missing (due and not in) or pending (not yet due)."""
+    """On time, late, missing (due and not in) or pending (not yet due); ``submitted_on`` is the
+    head's first sign-off (see ``duban.track.round.timeliness``)."""
     if submitted_on is not None:
         return REPORT_ON_TIME if submitted_on <= due else REPORT_LATE
     return REPORT_MISSING if today > due else REPORT_PENDING

@@ -302,16 +302,25 @@ def _pick_state(rng: random.Random):
 
 def _fill(plan, today, rng, office, all_rounds_passed):
     rounds = [r for r in plan.rounds.all() if r.kind != "plan"]
+    plan_due = next((r.due for r in plan.rounds.all() if r.kind == "plan"), None)
     tasks = list(plan.tasks.prefetch_related("assignments__unit"))
     ledgers, milestones, reports, contributions = [], [], [], []
     for task in tasks:
         primary = [a.unit for a in task.assignments.all() if a.role in ("lead", "responsible")]
         supports = [a.unit for a in task.assignments.all() if a.role == "support"]
         for unit in primary:
+            # Most ledgers were signed by the plan deadline and accepted; a few came late or are still drafts.
+            signed = plan_due is not None and plan_due < today and rng.random() < 0.9
             ledgers.append(
                 Ledger(
                     task=task,
                     unit=unit,
+                    state=(ProgressReport.ACCEPTED if rng.random() < 0.8 else ProgressReport.SUBMITTED)
+                    if signed
+                    else ProgressReport.DRAFT,
+                    first_approved_at=_at(plan_due + timedelta(days=rng.choice((-3, -1, -1, 0, 2))))
+                    if signed
+                    else None,
                     measures="建立工作专班，细化年度目标到季度、到项目。",
                     safeguards="每月调度，问题清单化管理。",
                     responsible_leader=f"{unit.name}分管副职",
@@ -337,10 +346,13 @@ def _fill(plan, today, rng, office, all_rounds_passed):
                 for ind in task.indicators:
                     share = rng.uniform(0.35, 0.75) if ind["kind"] not in ("growth", "share") else rng.uniform(0.8, 1.2)
                     figures[ind["name"]] = round(float(ind["value"]) * share, 2)
-                submitted_at = None
-                if state in (ProgressReport.SUBMITTED, ProgressReport.ACCEPTED):
+                submitted_at = first_approved_at = revise_by = None
+                if state in (ProgressReport.SUBMITTED, ProgressReport.ACCEPTED, ProgressReport.RETURNED):
                     late_by = rng.choice((0, 0, 0, 0, 2, 5))
-                    submitted_at = _at(rnd.due - timedelta(days=1) + timedelta(days=late_by))
+                    first_approved_at = _at(rnd.due - timedelta(days=1) + timedelta(days=late_by))
+                    # A returned report was signed, then sent back by the office for revision.
+                    submitted_at = None if state == ProgressReport.RETURNED else first_approved_at
+                    revise_by = today + timedelta(days=3) if state == ProgressReport.RETURNED else None
                 reports.append(
                     ProgressReport(
                         task=task,
@@ -354,6 +366,8 @@ def _fill(plan, today, rng, office, all_rounds_passed):
                         next_steps="加大调度力度，确保序时推进。",
                         comment="请补充量化数据和佐证材料。" if state == ProgressReport.RETURNED else "",
                         submitted_at=submitted_at,
+                        first_approved_at=first_approved_at,
+                        revise_by=revise_by,
                     )
                 )
             if passed:

@@ -12,20 +12,30 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-LEVELS = [("province", "省级"), ("city", "市级"), ("county", "县级")]
+from duban import vocab
+
+
+def choices(words: vocab.Words) -> type[models.TextChoices]:
+    """Django choices built from one of ``duban.vocab``'s lists: the words are defined there, once."""
+    name = words.name.title().replace("_", "")
+    return models.TextChoices(name, [(w.key.upper(), (w.key, w.label)) for w in words.words])
+
+
+Level = choices(vocab.LEVELS)
 # The kinds of duban.doc.directory, so directories move between the two unchanged.
-UNIT_KINDS = [
-    ("department", "政府部门"),
-    ("government", "下级政府"),
-    ("zone", "开发区"),
-    ("company", "国有企业"),
-    ("central", "驻地/垂直管理单位"),
-    ("institution", "事业单位和团体"),
-    ("collective", "集合"),
-    ("other", "其他"),
-]
-ROLES = [("lead", "牵头"), ("responsible", "负责"), ("support", "配合"), ("monitor", "监测")]
-REPORTING_ROLES = ("lead", "responsible")
+UnitKind = choices(vocab.UNIT_KINDS)
+Role = choices(vocab.ROLES)
+RoundKind = choices(vocab.ROUND_KINDS)
+ReportStatus = choices(vocab.REPORT_STATUSES)
+ReportState = choices(vocab.REPORT_STATES)
+UserRole = choices(vocab.USER_ROLES)
+ChangeKind = choices(vocab.CHANGE_KINDS)
+ChangeState = choices(vocab.CHANGE_STATES)
+InspectionKind = choices(vocab.INSPECTION_KINDS)
+LEVELS = Level.choices
+UNIT_KINDS = UnitKind.choices
+ROLES = Role.choices
+REPORTING_ROLES = vocab.REPORTING_ROLES
 MATCHES = [("exact", "精确"), ("alias", "别名"), ("fuzzy", "近似"), ("unknown", "未知"), ("manual", "人工")]
 
 
@@ -146,7 +156,7 @@ class Assignment(models.Model):
 
 
 class ReportingRound(models.Model):
-    KINDS = [("plan", "落实方案和台账"), ("progress", "季度进展"), ("annual", "全年落实情况")]
+    KINDS = RoundKind.choices
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="rounds")
     kind = models.CharField(max_length=16, choices=KINDS)
     title = models.CharField(max_length=100)
@@ -169,6 +179,12 @@ class Ledger(models.Model):
     safeguards = models.TextField("保障机制", blank=True)
     responsible_leader = models.CharField("责任领导", max_length=100, blank=True)
     responsible_person = models.CharField("责任人", max_length=100, blank=True)
+    # Submitted, signed off by the head and accepted by the office by the plan round's due date,
+    # like a report (duban.track.round); once accepted it is locked: a milestone moves or is
+    # un-ticked only through a change request the office approves.
+    state = models.CharField("流转状态", max_length=16, choices=ReportState.choices, default=vocab.DRAFT)
+    first_approved_at = models.DateTimeField("负责人首次签批", null=True, blank=True)
+    comment = models.TextField("退回意见", blank=True)
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -177,6 +193,14 @@ class Ledger(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} · 任务{self.task.number}台账"
+
+    @property
+    def locked(self) -> bool:
+        return self.state == vocab.ACCEPTED
+
+    @property
+    def editable(self) -> bool:
+        return self.state in (vocab.DRAFT, vocab.RETURNED)
 
 
 class Milestone(models.Model):
@@ -191,15 +215,9 @@ class Milestone(models.Model):
 
 
 class ProgressReport(models.Model):
-    STATUSES = [("not_started", "未启动"), ("on_schedule", "序时推进"), ("behind", "滞后"), ("done", "已完成")]
-    DRAFT, AWAITING_HEAD, SUBMITTED, ACCEPTED, RETURNED = "draft", "awaiting_head", "submitted", "accepted", "returned"
-    STATES = [
-        (DRAFT, "草稿"),
-        (AWAITING_HEAD, "待负责人签批"),
-        (SUBMITTED, "已报送"),
-        (ACCEPTED, "已审核"),
-        (RETURNED, "已退回"),
-    ]
+    STATUSES = ReportStatus.choices
+    DRAFT, AWAITING_HEAD, SUBMITTED, ACCEPTED, RETURNED = vocab.REPORT_STATES.keys
+    STATES = ReportState.choices
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="reports")
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="reports")
     round = models.ForeignKey(ReportingRound, on_delete=models.CASCADE, related_name="reports")
@@ -213,6 +231,10 @@ class ProgressReport(models.Model):
     comment = models.TextField("退回意见", blank=True)
     version = models.PositiveIntegerField(default=1)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # Timeliness is the head's first sign-off; a return by the office does not move it.
+    first_approved_at = models.DateTimeField("负责人首次签批", null=True, blank=True)
+    # Returned by the office: the revision's own deadline.
+    revise_by = models.DateField("修改期限", null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -275,7 +297,7 @@ class Urge(models.Model):
 
 
 class Inspection(models.Model):
-    KINDS = [("special", "专项督查"), ("comprehensive", "综合督查")]
+    KINDS = InspectionKind.choices
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="inspections")
     kind = models.CharField("类型", max_length=16, choices=KINDS)
     title = models.CharField("名称", max_length=200)
@@ -298,14 +320,20 @@ class Finding(models.Model):
 
 
 class ChangeRequest(models.Model):
-    KINDS = [("extension", "延期"), ("change", "调整")]
-    PENDING, APPROVED, REFUSED = "pending", "approved", "refused"
-    STATES = [(PENDING, "待审批"), (APPROVED, "已同意"), (REFUSED, "不同意")]
+    KINDS = ChangeKind.choices
+    PENDING, APPROVED, REFUSED = vocab.CHANGE_STATES.keys
+    STATES = ChangeState.choices
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="change_requests")
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="change_requests")
     kind = models.CharField("类型", max_length=16, choices=KINDS)
     reason = models.TextField("理由")
     new_deadline = models.CharField("申请时限", max_length=100, blank=True)
+    # A 节点变更 on a locked ledger: the milestone, and its new date or its tick taken off.
+    milestone = models.ForeignKey(
+        "Milestone", null=True, blank=True, on_delete=models.CASCADE, related_name="change_requests"
+    )
+    new_due = models.DateField("新时序节点", null=True, blank=True)
+    undo_done = models.BooleanField("取消完成", default=False)
     state = models.CharField("状态", max_length=16, choices=STATES, default=PENDING)
     decision = models.TextField("审批意见", blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -318,6 +346,35 @@ class ChangeRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} · 任务{self.task.number}{self.get_kind_display()}申请"
+
+
+class Bulletin(models.Model):
+    """督查通报: one version of a round's bulletin; the issued one is numbered (期号) in its plan
+    and read by units and leaders in the application."""
+
+    round = models.ForeignKey(ReportingRound, on_delete=models.CASCADE, related_name="bulletins")
+    version = models.PositiveIntegerField("版本")
+    number = models.PositiveIntegerField("期号", null=True, blank=True)
+    text = models.TextField("正文")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    issued_at = models.DateTimeField("印发时间", null=True, blank=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = "督查通报"
+        verbose_name_plural = "督查通报"
+        ordering = ["-round__due", "-version"]
+        constraints = [models.UniqueConstraint(fields=["round", "version"], name="bulletin_unique_version")]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.round.title}通报（第{self.number}期）" if self.number else f"{self.round.title}通报 v{self.version}"
+        )
+
+    @property
+    def issued(self) -> bool:
+        return self.issued_at is not None
 
 
 class AuditLogIsAppendOnly(Exception):
@@ -363,14 +420,8 @@ class AuditEvent(models.Model):
 class Membership(models.Model):
     """A user's place: which government, which unit, which role."""
 
-    SUPERVISOR, UNIT_STAFF, UNIT_HEAD, LEADER, ADMIN = "supervisor", "unit_staff", "unit_head", "leader", "admin"
-    ROLES = [
-        (SUPERVISOR, "督查人员"),
-        (UNIT_STAFF, "单位联络员"),
-        (UNIT_HEAD, "单位负责人"),
-        (LEADER, "市领导"),
-        (ADMIN, "管理员"),
-    ]
+    SUPERVISOR, UNIT_STAFF, UNIT_HEAD, LEADER, ADMIN = vocab.USER_ROLES.keys
+    ROLES = UserRole.choices
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership")
     government = models.ForeignKey(Government, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=16, choices=ROLES)

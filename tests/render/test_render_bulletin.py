@@ -70,7 +70,7 @@ def test_bulletin_text_states_exactly_what_the_data_says(plan, round_data):
     text = draft.to_text()
     assert draft.title == "关于2026年第二季度政府工作报告重点工作推进情况的通报"
     assert "本轮共有7项重点工作任务、6个责任单位应报送进展情况" in text
-    assert "已完成1项，按序时推进3项，滞后2项，未启动1项" in text
+    assert "已完成1项，序时推进3项，滞后2项，未启动1项" in text
     assert "应报送9份，按时报送6份，逾期报送2份，未报送1份" in text
     assert "发展改革和统计局、商务局等2个单位按时报送" in text
     assert "住房和城乡建设局：1项任务进度滞后（第4项），逾期报送1份（第4项）。" in text
@@ -118,7 +118,7 @@ def test_yearend_for_the_whole_plan(plan, round_data, tmp_path):
     texts = [p.text for p in document.paragraphs]
     assert "2026年政府工作报告重点工作全年落实情况" in texts
     assert (
-        "7项任务中，已完成1项，未启动1项，按序时推进3项，滞后2项。应报送全年落实情况9份，按时报送6份，逾期报送2份，未报送1份。"
+        "7项任务中，已完成1项，未启动1项，序时推进3项，滞后2项。应报送全年落实情况9份，按时报送6份，逾期报送2份，未报送1份。"
         in texts
     )
     assert ["（一）2026年主要预期目标", "（二）聚焦推动高质量发展，稳住经济基本盘"] == [
@@ -138,7 +138,7 @@ def test_yearend_for_one_unit(plan, round_data, tmp_path):
     texts = [p.text for p in open_docx(path).paragraphs if p.text]
     assert texts[0] == "商务局2026年重点工作全年落实情况"
     assert (
-        "本单位承担2026年政府工作报告重点工作任务3项，已完成1项，未启动0项，按序时推进1项，滞后0项，未报送进展1项。"
+        "本单位承担2026年政府工作报告重点工作任务3项，已完成1项，未启动0项，序时推进1项，滞后0项，未报送进展1项。"
         in texts
     )
     assert "1. 生产总值增长5.5%。（配合）" in texts and "本项由牵头单位汇总报送。" in texts

@@ -40,9 +40,10 @@ def judged():
 def test_a_judged_round_counts_tasks_by_the_trackers_colours(plan, judged):
     s = round_summary(plan, judged)
     assert s.judged
-    assert s.task_counts == {"done": 1, "on_track": 1, "not_started": 0, "at_risk": 2, "lagging": 3}
+    assert s.task_counts == {"done": 1, "claimed": 0, "on_track": 1, "not_started": 0, "at_risk": 2, "lagging": 3}
     assert s.tasks_by_status == {
         "done": ["6"],
+        "claimed": [],
         "on_track": ["3"],
         "not_started": [],
         "at_risk": ["5", "7"],
@@ -71,6 +72,7 @@ def test_a_judged_round_counts_tasks_by_the_trackers_colours(plan, judged):
     assert s.to_json()["counted_by"] == "duban.track"
     assert s.to_json()["task_labels"] == {
         "done": "已完成",
+        "claimed": "待确认",
         "on_track": "序时推进",
         "not_started": "未启动",
         "at_risk": "需关注",
@@ -153,7 +155,7 @@ def test_the_bulletin_chart_draws_the_summary_figures(plan, judged, tmp_path, mo
     render_bulletin(plan, judged, tmp_path / "b.docx")
     assert drawn[0] == (
         "任务推进情况（项）",
-        [("done", "已完成", 1), ("on_track", "序时推进", 1), ("not_started", "未启动", 0)]
+        [("done", "已完成", 1), ("claimed", "待确认", 0), ("on_track", "序时推进", 1), ("not_started", "未启动", 0)]
         + [("at_risk", "需关注", 2), ("lagging", "滞后", 3)],
     )
     drawn.clear()
@@ -185,6 +187,13 @@ def test_summary_command_on_a_judged_round_json(tmp_path, capsys):
     round_.write_text(json.dumps(judged_round().to_json(), ensure_ascii=False), encoding="utf-8")
     assert main(["render", "summary", str(plan), "--round", str(round_), "--json"]) == 0
     summary = json.loads(capsys.readouterr().out)
-    assert summary["task_counts"] == {"done": 1, "on_track": 1, "not_started": 0, "at_risk": 2, "lagging": 3}
+    assert summary["task_counts"] == {
+        "done": 1,
+        "claimed": 0,
+        "on_track": 1,
+        "not_started": 0,
+        "at_risk": 2,
+        "lagging": 3,
+    }
     assert main(["render", "summary", str(plan), "--round", str(round_)]) == 0
     assert "  需关注\t2\t5、7" in capsys.readouterr().out.splitlines()

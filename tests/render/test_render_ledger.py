@@ -40,7 +40,7 @@ def _fill(path, out):
         for col, value in zip("GHIJKL", cells):
             ws[f"{col}{row}"] = value
     rs = wb["6月15日进展"]
-    rs["E2"], rs["F2"], rs["G2"], rs["H2"], rs["I2"] = "按序时推进", "一季度增长5.6%", 5.6, "", "继续调度"
+    rs["E2"], rs["F2"], rs["G2"], rs["H2"], rs["I2"] = "序时推进", "一季度增长5.6%", 5.6, "", "继续调度"
     rs["E3"], rs["F3"], rs["G3"], rs["H3"], rs["I3"] = "滞后", "完成78亿元", "78", "消费需求不足", "加密活动"
     rs["E4"], rs["F4"], rs["G4"], rs["I4"] = "已完成", "开工212个", 212, "转入运营"
     rs["G5"] = 310.5
@@ -83,7 +83,7 @@ def test_status_cells_offer_the_four_statuses(template):
     rs = load_workbook(template)["6月15日进展"]
     lists = [dv for dv in rs.data_validations.dataValidation if dv.type == "list"]
     assert len(lists) == 1
-    assert lists[0].formula1 == '"未启动,按序时推进,滞后,已完成"'
+    assert lists[0].formula1 == '"未启动,序时推进,滞后,已完成"'
     assert str(lists[0].sqref) == "E2 E3 E4"
     decimals = [dv for dv in rs.data_validations.dataValidation if dv.type == "decimal"]
     assert str(decimals[0].sqref) == "G2 G3 G4 G5"
@@ -297,7 +297,7 @@ def test_plan_export_has_one_row_a_task_with_status_from_the_round(plan, tmp_pat
         "农业农村局、商务局",
     ]
     assert ws["D5"].value == "商务局、住房和城乡建设局"  # both responsible: both answer for it
-    assert ws["H2"].value == "按序时推进"
+    assert ws["H2"].value == "序时推进"
     assert ws["H5"].value == "滞后"  # one unit behind makes the task behind
     assert ws["I5"].value == "商务局：已办120场\n住房和城乡建设局：房交会延期"
     assert ws["H3"].value is None

@@ -18,16 +18,25 @@ def test_status_counts_match_the_dashboard(world, capsys):
     assert main(["status", "--government", "云溪市", "--today", "2026-07-01", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["tasks"] == 3
-    assert out["by_status"] == {"done": 0, "on_track": 0, "not_started": 0, "at_risk": 2, "lagging": 1}
+    assert out["by_status"] == {"done": 0, "claimed": 0, "on_track": 0, "not_started": 0, "at_risk": 2, "lagging": 1}
     assert out["by_unit"]["商务局"]["lagging"] == 1
-    assert sorted((x["unit"], x["task"], x["state"]) for x in out["late_reports"]) == [
+    late = [x for x in out["late_reports"] if x["what"] == "report"]
+    assert sorted((x["unit"], x["task"], x["state"]) for x in late) == [
         ("商务局", "1", "late"),
+        ("教育局", "3", "missing"),
+        ("财政局", "2", "missing"),
+    ]
+    # The plan round (落实方案和工作台账) is tracked like a reporting round: no ledger was signed.
+    ledgers = [x for x in out["late_reports"] if x["what"] == "ledger"]
+    assert sorted((x["unit"], x["task"], x["state"]) for x in ledgers) == [
+        ("商务局", "1", "missing"),
         ("教育局", "3", "missing"),
         ("财政局", "2", "missing"),
     ]
     assert main(["status", "--government", "云溪市", "--today", "2026-07-01"]) == 0
     text = capsys.readouterr().out
     assert "逾期报告：3 份（未报送 2，逾期报送 1）" in text
+    assert "逾期台账：3 份（未报送 3，逾期报送 0）" in text
 
 
 def test_status_for_an_unknown_government(db, capsys):

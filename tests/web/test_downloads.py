@@ -76,7 +76,7 @@ def test_plan_table_carries_the_latest_round(behind, login):
     rows = {str(r[0]): r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] is not None}
     assert set(rows) == {"1", "2", "3"}
     assert rows["1"][7] == "滞后" and rows["1"][8] == "商务局：完成七成"
-    assert rows["2"][7] == "未启动"
+    assert rows["2"][7] == "需关注"  # the dashboard's state: its report is missing
 
 
 def test_a_leader_gets_the_tasks_of_their_areas_only(behind, login):
@@ -328,7 +328,9 @@ def test_bulletin_figures_are_the_ones_duban_status_counts(behind, login, capsys
         behind.plan, rnd, render_data.as_of_for(behind.plan, rnd, __import__("datetime").date(2026, 7, 1))
     )
     assert (
-        st.by_colour == status["by_status"] == {"done": 0, "on_track": 0, "not_started": 0, "at_risk": 2, "lagging": 1}
+        st.by_colour
+        == status["by_status"]
+        == {"done": 0, "claimed": 0, "on_track": 0, "not_started": 0, "at_risk": 2, "lagging": 1}
     )
     late = {(x["unit"], x["task"], x["state"]) for x in status["late_reports"] if x["round"] == rnd.title}
     got = {(unit, task, state) for state in ("late", "missing") for task, unit in _summary(behind, st)[state]}
@@ -354,16 +356,24 @@ def _summary(world, st):
 def test_a_task_lagging_on_an_overdue_milestone_is_behind_in_the_bulletin(world, login):
     from datetime import date
 
+    from duban.render.summary import round_summary
     from duban.web.models import Milestone
     from duban.web.services import render_data
+    from duban.web.services.render_data import document_for
 
     submit(world.reports["b2"], "on_schedule", done_text="收入平稳")
     ledger = Ledger.objects.create(task=world.tasks["2"], unit=world.units["财政局"])
     Milestone.objects.create(ledger=ledger, title="完成预算调整", due=date(2026, 6, 20))
     st = render_data.standing(world.plan, world.rounds[0], date(2026, 7, 1))
     assert st.colours["2"] == "lagging"
+    # The report keeps what its unit said; the bulletin's account blames the unit with the tracker's reason.
     (report,) = st.data.for_task("2")
-    assert (report.status, report.reasons) == ("behind", "节点“完成预算调整”已过期（2026-06-20）未完成")
+    assert report.status == "on_schedule"
+    summary = round_summary(document_for(world.plan), st.data)
+    (lagging,) = [t for t in summary.lagging_tasks if t.number == "2"]
+    assert lagging.units == ["财政局"]
+    assert lagging.reasons == [("财政局", "节点“完成预算调整”已过期（2026-06-20）未完成")]
+    assert "2" in next(u for u in summary.units if u.unit == "财政局").behind
 
 
 def test_bulletin_edit_save_stale_and_download(behind, login):
@@ -423,7 +433,14 @@ def test_render_commands_read_the_stored_plan(behind, tmp_path, capsys):
     assert summary["round"] == first
     # Counted by duban.track's colours: tasks 2 and 3 have no report this round (需关注), not 未启动.
     assert summary["counted_by"] == "duban.track"
-    assert summary["task_counts"] == {"done": 0, "on_track": 0, "not_started": 0, "at_risk": 2, "lagging": 1}
+    assert summary["task_counts"] == {
+        "done": 0,
+        "claimed": 0,
+        "on_track": 0,
+        "not_started": 0,
+        "at_risk": 2,
+        "lagging": 1,
+    }
     assert summary["tasks_by_status"]["at_risk"] == ["2", "3"]
     assert summary["report_counts"] == {"on_time": 0, "late": 1, "missing": 2}
     assert main(["render", "summary", *stored, "--round", first]) == 0
@@ -464,9 +481,12 @@ def test_the_demo_round_bulletin_names_exactly_what_the_data_says(db, capsys):
     # The lagging units are those with a late or missing report, or a task the dashboard colours 滞后.
     lagging_tasks = {n for n, colour in st.colours.items() if colour == "lagging"}
     assert {t.number for t in summary.lagging_tasks} == lagging_tasks
-    expected_units = {u for u, _t, _s in late} | {
-        r.unit for r in st.data.reports if r.task in lagging_tasks and r.status == "behind"
-    }
+    # A task lags for the units whose report says behind, else for all its units (the reports keep what units said).
+    blamed = set()
+    for number in lagging_tasks:
+        reports = st.data.for_task(number)
+        blamed |= {r.unit for r in ([r for r in reports if r.status == "behind"] or reports)}
+    expected_units = {u for u, _t, _s in late} | blamed
     assert {u.unit for u in summary.lagging_units} == expected_units
     draft = render_data.bulletin_draft(render_data.document_for(demo.plan), st).to_text()
     for unit in expected_units:

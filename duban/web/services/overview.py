@@ -1,6 +1,7 @@
-"""Where a whole plan stands: every task's colour, counts by section, unit and
-status, late reports and lagging tasks.  Loads the plan in a handful of
-queries and leaves the judgement to ``duban.track``.
+"""Where a whole plan stands, read from ``duban.track.round``: the stored plan, rounds, reports,
+ledgers and milestones become the core's plain values in a handful of queries, and the one
+``standing`` they give is what the dashboard, leader and unit views, ``duban status``, the API,
+the plan .xlsx, bulletins and the year-end account all show.
 """
 
 from __future__ import annotations
@@ -11,21 +12,23 @@ from datetime import date
 
 from django.utils import timezone
 
-from duban.track import (
-    COLOURS,
-    LAGGING,
-    REPORT_LATE,
-    REPORT_MISSING,
-    MilestoneState,
-    TaskState,
-    check_indicator,
-    report_timeliness,
-    task_state,
+from duban import vocab
+from duban.track import COLOURS, LAGGING, REPORT_MISSING, MilestoneState, TaskState
+from duban.track import round as core
+from duban.web.models import (
+    Assignment,
+    Ledger,
+    Membership,
+    Milestone,
+    ProgressReport,
+    ReportingRound,
+    Section,
+    Task,
+    Unit,
 )
-from duban.web.models import Assignment, Milestone, ProgressReport, ReportingRound, Task, Unit
 
 STATUS_ORDER = list(COLOURS)
-LOWER_IS_BETTER = ("以内", "以下", "不超过", "控制在")
+lower_is_better = core.lower_is_better
 
 
 @dataclass
@@ -39,12 +42,17 @@ class TaskRow:
 
 @dataclass
 class LateReport:
-    unit_id: int
+    unit_id: int | None
     unit: str
     task: Task
     round: ReportingRound
     timeliness: str
-    submitted_at: object | None
+    submitted_at: object | None  # the head's first sign-off
+    what: str = "report"  # report | ledger | figures
+
+    @property
+    def label(self) -> str:
+        return vocab.TIMELINESS.label(self.timeliness)
 
 
 @dataclass
@@ -56,6 +64,8 @@ class Overview:
     late: list[LateReport] = field(default_factory=list)
     rounds: list[ReportingRound] = field(default_factory=list)
     current_round: ReportingRound | None = None
+    standing: core.Standing | None = None  # the core's account, for whoever needs more
+    loaded: Loaded | None = None
 
     @property
     def lagging(self) -> list[TaskRow]:
@@ -65,117 +75,183 @@ class Overview:
     def missing(self) -> list[LateReport]:
         return [r for r in self.late if r.timeliness == REPORT_MISSING]
 
+    @property
+    def returned(self) -> list[core.Owed]:
+        """Reports the office returned for revision and not yet signed again."""
+        return [s for s in self.standing.items if s.returned] if self.standing else []
 
-def lower_is_better(indicator: dict) -> bool:
-    return (indicator.get("qualifier") or "") in LOWER_IS_BETTER or "控制在" in (indicator.get("text") or "")
+    @property
+    def no_members(self) -> list[core.Owed]:
+        return [s for s in self.standing.items if s.timeliness == core.NO_MEMBERS] if self.standing else []
 
 
-def overview(plan, today: date, tasks=None) -> Overview:
+@dataclass
+class Loaded:
+    """The stored plan as the core's values, and the maps back to the stored rows."""
+
+    plan: object
+    tasks: list[Task]
+    rounds: list[ReportingRound]
+    obligations: core.Obligations
+    filed: list[core.Filed]
+    milestones: dict[str, list[MilestoneState]]
+    round_of: dict[int, core.Round]
+    unit_ids: dict[str, int]
+    first_approved_at: dict[tuple[str, str, int], object]  # (task, unit, round id) → datetime
+
+    def standing(self, today: date) -> core.Standing:
+        return core.standing(self.obligations, self.filed, self.milestones, (), today)
+
+
+def _day(moment) -> date | None:
+    return timezone.localdate(moment) if moment else None
+
+
+def load(plan, tasks=None) -> Loaded:
+    """Everything ``duban.track.round`` needs about ``plan`` (only ``tasks``, a Task queryset, when given)."""
     subset = tasks is not None
     tasks = list((tasks if subset else Task.objects.filter(plan=plan)).select_related("section"))
     task_ids = {t.id for t in tasks}
-    # A unit's or a leader's view reads only its own tasks' rows; the office's reads the whole plan.
+    number = {t.id: t.number for t in tasks}
     scope = {"task_id__in": task_ids} if subset else {"task__plan": plan}
     rounds = list(ReportingRound.objects.filter(plan=plan))
-    out = Overview(rounds=rounds)
-    passed = [r for r in rounds if r.kind != "plan" and r.due < today]
-    out.current_round = passed[-1] if passed else None
+    round_of = {r.id: core.Round(r.id, r.kind, r.title, r.due) for r in rounds}
 
-    # A collective with known members (各镇人民政府) reports through each member.
-    members: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for collective_id, member_id, member_name in Unit.members.through.objects.filter(
-        from_unit__government_id=plan.government_id
-    ).values_list("from_unit_id", "to_unit_id", "to_unit__name"):
-        members[collective_id].append((member_id, member_name))
-
-    primary: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    support: dict[int, list[str]] = defaultdict(list)
-    for task_id, unit_id, name, role in Assignment.objects.filter(**scope).values_list(
-        "task_id", "unit_id", "unit__name", "role"
+    roles: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    unit_ids: dict[str, int] = {}
+    collectives: set[str] = set()
+    for task_id, unit_id, name, kind, role in Assignment.objects.filter(**scope, unit__isnull=False).values_list(
+        "task_id", "unit_id", "unit__name", "unit__kind", "role"
     ):
-        if task_id not in task_ids or unit_id is None:
+        if task_id not in task_ids:
             continue
-        if role in ("lead", "responsible"):
-            for unit in members.get(unit_id) or [(unit_id, name)]:
-                if unit not in primary[task_id]:
-                    primary[task_id].append(unit)
-        elif role == "support":
-            support[task_id].append(name)
+        roles[task_id][role].append(name)
+        unit_ids[name] = unit_id
+        if kind == vocab.COLLECTIVE:
+            collectives.add(name)
+    members: dict[str, list[str]] = defaultdict(list)
+    for collective, member_id, member in Unit.members.through.objects.filter(
+        from_unit__government_id=plan.government_id
+    ).values_list("from_unit__name", "to_unit_id", "to_unit__name"):
+        members[collective].append(member)
+        unit_ids.setdefault(member, member_id)
+    # A leader is in charge of the areas (一级标题) named in their membership.
+    leaders_of: dict[str, list[str]] = defaultdict(list)
+    for user, full_name, areas in Membership.objects.filter(
+        government_id=plan.government_id, role=Membership.LEADER
+    ).values_list("user__username", "user__first_name", "sections"):
+        for area in areas or ():
+            leaders_of[area].append(full_name or user)
 
-    reports = {}
-    for r in ProgressReport.objects.filter(**scope).only(
-        "id", "task_id", "unit_id", "round_id", "status", "state", "figures", "submitted_at"
+    plan_tasks = []
+    for t in tasks:
+        path = tuple(t.section.path or [t.section.title]) if t.section else ()
+        r = roles.get(t.id, {})
+        plan_tasks.append(
+            core.PlanTask(
+                number=t.number,
+                section=path,
+                text=t.text,
+                reporting=tuple(r.get(vocab.LEAD, []) + r.get(vocab.RESPONSIBLE, [])),
+                supports=tuple(r.get(vocab.SUPPORT, [])),
+                monitors=tuple(r.get(vocab.MONITOR, [])),
+                leaders=tuple(leaders_of.get(t.section.area if t.section else "", ())),
+                indicators=tuple(t.indicators or ()),
+            )
+        )
+    obligations = core.obligations(
+        plan_tasks, round_of.values(), {c: members.get(c, []) for c in collectives}, collectives
+    )
+    obligations.year = plan.year
+
+    names = {v: k for k, v in unit_ids.items()}
+    filed: list[core.Filed] = []
+    first: dict[tuple[str, str, int], object] = {}
+    for r in ProgressReport.objects.filter(**scope).values(
+        "task_id",
+        "unit_id",
+        "round_id",
+        "state",
+        "status",
+        "figures",
+        "first_approved_at",
+        "submitted_at",
+        "revise_by",
+        "done_text",
+        "problems",
+        "next_steps",
     ):
-        reports[(r.task_id, r.unit_id, r.round_id)] = r
-
-    milestones: dict[int, list[MilestoneState]] = defaultdict(list)
+        unit = names.get(r["unit_id"])
+        if unit is None or r["task_id"] not in number:
+            continue
+        approved = r["first_approved_at"] or r["submitted_at"]
+        key = (number[r["task_id"]], unit, r["round_id"])
+        first[key] = approved
+        filed.append(
+            core.Filed(
+                task=key[0],
+                unit=unit,
+                round=r["round_id"],
+                state=r["state"],
+                first_approved=_day(approved),
+                status=r["status"],
+                figures=r["figures"] or {},
+                revise_by=r["revise_by"],
+                progress=r["done_text"],
+                problems=r["problems"],
+                next_steps=r["next_steps"],
+            )
+        )
+    plan_rounds = [r.id for r in rounds if r.kind == vocab.PLAN_ROUND]
+    milestones: dict[str, list[MilestoneState]] = defaultdict(list)
+    if plan_rounds:
+        for task_id, unit_id, state, approved in Ledger.objects.filter(**scope).values_list(
+            "task_id", "unit_id", "state", "first_approved_at"
+        ):
+            unit = names.get(unit_id)
+            if unit is None or task_id not in number:
+                continue
+            for rid in plan_rounds:
+                first[(number[task_id], unit, rid)] = approved
+                filed.append(core.Filed(number[task_id], unit, rid, state, _day(approved)))
     for task_id, title, due, done in Milestone.objects.filter(
         **{"ledger__" + k: v for k, v in scope.items()}
     ).values_list("ledger__task_id", "title", "due", "done"):
-        milestones[task_id].append(MilestoneState(title, due, done))
+        if task_id in number:
+            milestones[number[task_id]].append(MilestoneState(title, due, done))
+    return Loaded(plan, tasks, rounds, obligations, filed, dict(milestones), round_of, unit_ids, first)
 
-    unit_counts: dict[str, Counter] = defaultdict(Counter)
-    section_counts: dict[int | None, Counter] = defaultdict(Counter)
-    for task in tasks:
-        units = primary.get(task.id, [])
-        latest = None
-        missing_now = False
-        for rnd in reversed(passed):
-            got = [reports.get((task.id, uid, rnd.id)) for uid, _ in units]
-            got_in = [r for r in got if r is not None and r.is_in]
-            if rnd is out.current_round and len(got_in) < len(units):
-                missing_now = True
-            if got_in:
-                latest = (rnd, got_in)
-                break
-        reported_status = None
-        checks = []
-        if latest:
-            rnd, got_in = latest
-            statuses = {r.status for r in got_in}
-            for worst in ("behind", "not_started", "on_schedule", "done"):
-                if worst in statuses:
-                    reported_status = worst
-                    break
-            figures = {}
-            for r in got_in:
-                figures.update(r.figures or {})
-            for ind in task.indicators:
-                if ind.get("name") in figures:
-                    checks.append(
-                        check_indicator(
-                            ind["name"],
-                            float(ind["value"]),
-                            float(figures[ind["name"]]),
-                            ind.get("kind", "level"),
-                            rnd.due,
-                            plan.year,
-                            lower_is_better(ind),
-                        )
-                    )
-        state = task_state(
-            today=today,
-            reported_status=reported_status,
-            milestones=milestones.get(task.id, []),
-            indicators=checks,
-            report_missing=missing_now,
+
+def overview(plan, today: date, tasks=None, loaded: Loaded | None = None) -> Overview:
+    loaded = loaded or load(plan, tasks)
+    st = loaded.standing(today)
+    by_round = {r.id: r for r in loaded.rounds}
+    out = Overview(rounds=loaded.rounds, standing=st, loaded=loaded)
+    out.current_round = by_round.get(st.current_round.key) if st.current_round else None
+    tasks = {t.number: t for t in loaded.tasks}
+    for number, ts in st.tasks.items():
+        task = tasks[number]
+        out.rows.append(
+            TaskRow(task, ts.state, list(ts.units), list(ts.task.supports), [loaded.unit_ids.get(u) for u in ts.units])
         )
-        row = TaskRow(task, state, [n for _, n in units], support.get(task.id, []), [u for u, _ in units])
-        out.rows.append(row)
-        out.by_status[state.status] += 1
-        section_counts[task.section_id][state.status] += 1
-        for _, name in units:
-            unit_counts[name][state.status] += 1
-        for rnd in passed:
-            for uid, name in units:
-                r = reports.get((task.id, uid, rnd.id))
-                submitted = r.submitted_at if r is not None and r.is_in else None
-                verdict = report_timeliness(rnd.due, timezone.localdate(submitted) if submitted else None, today)
-                if verdict in (REPORT_LATE, REPORT_MISSING):
-                    out.late.append(LateReport(uid, name, task, rnd, verdict, submitted))
-    sections = {t.section_id: t.section for t in tasks}
-    # Missing before late, the most recent round first: what to chase now.
-    out.late.sort(key=lambda x: (x.timeliness != REPORT_MISSING, -x.round.due.toordinal(), x.unit))
-    out.by_section = {sections[sid]: counts for sid, counts in section_counts.items()}
-    out.by_unit = dict(sorted(unit_counts.items(), key=lambda kv: (-kv[1][LAGGING], kv[0])))
+    out.by_status = Counter(st.by_state)
+    sections = {tuple(t.section.path or [t.section.title]) if t.section else (): t.section for t in loaded.tasks}
+    out.by_section = {sections.get(path): counts for path, counts in st.by_section.items()}
+    out.by_unit = st.by_unit
+    for owed in st.late:
+        ob = owed.obligation
+        out.late.append(
+            LateReport(
+                loaded.unit_ids.get(ob.unit),
+                ob.unit,
+                tasks[ob.task],
+                by_round[ob.round.key],
+                owed.timeliness,
+                loaded.first_approved_at.get((ob.task, ob.unit, ob.round.key)) if owed.filed else None,
+                ob.what,
+            )
+        )
     return out
+
+
+__all__ = ["Loaded", "Overview", "Section", "TaskRow", "LateReport", "STATUS_ORDER", "load", "overview"]

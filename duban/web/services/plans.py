@@ -13,13 +13,14 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
+from duban import vocab
 from duban.errors import DubanError, InputError, NotADocumentError
 from duban.web import audit
 from duban.web.models import Assignment, Government, Plan, ReportingRound, Section, Task, Unit
 from duban.web.services.matching import UnitIndex, guess_kind
 
 ACCEPTED_SUFFIXES = (".txt", ".docx", ".pdf", ".xlsx", ".html", ".htm")
-ROUND_TITLES = {"plan": "落实方案和工作台账", "progress": "进展情况", "annual": "全年落实情况"}
+ROUND_TITLES = vocab.ROUND_KINDS.labels
 
 
 def _parsed_upload(data: bytes, name: str, kind: str | None = None):

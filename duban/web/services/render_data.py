@@ -6,16 +6,12 @@ functions, so a file made from the command line and one downloaded from the
 web application agree.
 
 Counting: a round's figures are the ones ``duban status`` (and the
-dashboard) shows, not a second opinion.  Each task's colour comes from
-``duban.track`` through ``services.overview`` as of the round's ``as_of``
-day and travels in ``RoundData.judged`` (with the tracker's reasons), which
-``round_summary`` — hence the bulletin, its charts and the year-end account —
-counts by.  The reports' own statuses follow the colour where the four
-statuses can say it (滞后 → behind for the units whose milestones are overdue,
-else all; 已完成, 序时推进, 未启动 for all its units; 需关注 keeps what the
-units reported), so the task table agrees too.  Reports are on time / late /
-missing by ``duban.track.report_timeliness``, exactly as ``duban status``
-lists late reports.
+dashboard) shows, not a second opinion: ``standing`` loads the plan as
+``services.overview`` does and hands ``duban.track.round``'s account of the
+round, as of its ``as_of`` day, to ``duban.render.collect.round_from_standing``.
+Each task's colour travels in ``RoundData.judged`` (with the tracker's
+reasons), which ``round_summary`` — hence the bulletin, its charts and the
+year-end account — counts by; each report keeps what its unit said.
 """
 
 from __future__ import annotations
@@ -25,17 +21,14 @@ from datetime import date
 
 from django.utils import timezone
 
+from duban import vocab
 from duban.doc.model import Document
 from duban.errors import DubanError
-from duban.render.data import BEHIND, DONE, LATE, MISSING, NOT_STARTED, ON_SCHEDULE, ON_TIME, RoundData, TaskReport
-from duban.track import AT_RISK, LAGGING, ON_TRACK, REPORT_LATE, REPORT_ON_TIME, report_timeliness
-from duban.track import DONE as TRACK_DONE
-from duban.track import NOT_STARTED as TRACK_NOT_STARTED
-from duban.web.models import Assignment, Government, Milestone, Plan, ProgressReport, ReportingRound
+from duban.render.data import RoundData
+from duban.track import AT_RISK
+from duban.web.models import Government, Plan, ReportingRound
 
-# The dashboard's colour → the status the round data carries (需关注 keeps what units reported).
-STATUS_OF_COLOUR = {TRACK_DONE: DONE, ON_TRACK: ON_SCHEDULE, TRACK_NOT_STARTED: NOT_STARTED, LAGGING: BEHIND}
-REPORT_KINDS = ("progress", "annual")
+REPORT_KINDS = vocab.REPORT_ROUND_KINDS
 
 
 # --- plans -------------------------------------------------------------------------------------------
@@ -131,95 +124,15 @@ class RoundStanding:
 
 
 def standing(plan: Plan, rnd: ReportingRound, today: date, tasks=None) -> RoundStanding:
-    """Every report owed in ``rnd``, statuses judged as ``duban status --today AS_OF`` judges them."""
-    from duban.web.services.overview import overview
+    """Every report owed in ``rnd`` as of the round's ``as_of`` day: ``duban.track.round``'s one
+    account of the round (``duban status --today AS_OF`` shows the same), no second count."""
+    from duban.render.collect import round_from_standing
+    from duban.web.services.overview import load
 
     as_of = as_of_for(plan, rnd, today)
-    view = overview(plan, as_of, tasks=tasks)
-    states = {row.task.id: row.state for row in view.rows}
-    task_ids = set(states)
-
-    primary: dict[int, list[tuple[int, str]]] = {}
-    for task_id, unit_id, name in Assignment.objects.filter(
-        task__plan=plan, role__in=("lead", "responsible"), unit__isnull=False
-    ).values_list("task_id", "unit_id", "unit_name"):
-        if task_id in task_ids:
-            primary.setdefault(task_id, []).append((unit_id, name))
-
-    earlier_ids = [r.id for r in report_rounds(plan) if r.due < rnd.due]
-    in_states = (ProgressReport.SUBMITTED, ProgressReport.ACCEPTED)
-    this_round = {(r.task_id, r.unit_id): r for r in ProgressReport.objects.filter(round=rnd, task_id__in=task_ids)}
-    last_status: dict[tuple[int, int], str] = {}
-    for r in ProgressReport.objects.filter(round_id__in=earlier_ids, state__in=in_states).order_by("round__due"):
-        last_status[(r.task_id, r.unit_id)] = r.status
-    overdue: dict[tuple[int, int], list[str]] = {}
-    for task_id, unit_id, title, due in Milestone.objects.filter(
-        ledger__task_id__in=task_ids, done=False, due__lt=as_of
-    ).values_list("ledger__task_id", "ledger__unit_id", "title", "due"):
-        overdue.setdefault((task_id, unit_id), []).append(f"节点“{title}”已过期（{due.isoformat()}）未完成")
-
-    reports: list[TaskReport] = []
-    judged: dict[str, str] = {}
-    reasons: dict[str, str] = {}
-    for row in view.rows:
-        task, state = row.task, row.state
-        judged[task.number] = state.status
-        reasons[task.number] = "；".join(state.reasons)
-        owed = []
-        for unit_id, name in primary.get(task.id, []):
-            report = this_round.get((task.id, unit_id))
-            is_in = report is not None and report.state in in_states
-            submitted = timezone.localdate(report.submitted_at) if is_in and report.submitted_at else None
-            if is_in and submitted is None:
-                submitted = rnd.due  # signed off before submission times were kept: count it as in
-            verdict = report_timeliness(rnd.due, submitted, as_of)
-            owed.append(
-                TaskReport(
-                    task=task.number,
-                    unit=name,
-                    status=report.status if is_in else last_status.get((task.id, unit_id), NOT_STARTED),
-                    report={REPORT_ON_TIME: ON_TIME, REPORT_LATE: LATE}.get(verdict, MISSING),
-                    progress=report.done_text if is_in else "",
-                    problems=report.problems if is_in else "",
-                    next_steps=report.next_steps if is_in else "",
-                    figures={k: float(v) for k, v in (report.figures or {}).items()} if is_in else {},
-                    submitted=submitted,
-                )
-            )
-        _judge(owed, state, [overdue.get((task.id, uid), []) for uid, _ in primary.get(task.id, [])])
-        reports.extend(owed)
-    data = RoundData(
-        name=rnd.title,
-        kind=rnd.kind,
-        due=rnd.due,
-        as_of=as_of,
-        reports=reports,
-        judged=judged,
-        judged_reasons=reasons,
-    )
-    return RoundStanding(plan, rnd, as_of, data)
-
-
-def _judge(owed: list[TaskReport], state, overdue_by_unit: list[list[str]]) -> None:
-    """Give the task's reports the status the dashboard gives the task."""
-    if state.status == AT_RISK or not owed:
-        return
-    status = STATUS_OF_COLOUR[state.status]
-    if status != BEHIND:
-        for report in owed:
-            report.status = status
-        return
-    for report in owed:
-        if report.status == BEHIND and not report.reasons:
-            report.reasons = report.problems
-    if any(r.status == BEHIND for r in owed):
-        return
-    # Lagging on milestones or indicators though no unit said so: the units whose milestones
-    # are overdue lag, else all of them, for the reasons duban.track gives.
-    blamed = [(r, why) for r, why in zip(owed, overdue_by_unit) if why] or [(r, state.reasons) for r in owed]
-    for report, why in blamed:
-        report.status = BEHIND
-        report.reasons = "；".join(why) or "进度滞后"
+    loaded = load(plan, tasks)
+    st = loaded.standing(as_of)
+    return RoundStanding(plan, rnd, as_of, round_from_standing(st, loaded.round_of[rnd.id]))
 
 
 def round_data(government: str | Government, year: int, round_name: str | None = None, today=None) -> RoundData:

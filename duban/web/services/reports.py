@@ -7,11 +7,13 @@ refused instead of silently overwriting the first.
 from __future__ import annotations
 
 import hashlib
+from datetime import date, timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from duban.errors import DubanError, InputError
@@ -75,6 +77,8 @@ def _transition(report, version, from_states, to_state, action, user, **extra) -
         after = {"state": to_state}
         if extra.get("comment"):
             after["comment"] = extra["comment"]
+        if extra.get("revise_by"):
+            after["revise_by"] = extra["revise_by"].isoformat()
         audit.record(user, action, new, before={"state": report.state}, after=after)
     return new
 
@@ -91,6 +95,9 @@ def send_to_head(report, version, user=None):
 
 
 def approve(report, version, user=None):
+    """The head signs: submitted now.  The first sign-off is kept — it is the report's timeliness,
+    which a later return for revision does not move (duban.track.round.timeliness)."""
+    now = timezone.now()
     return _transition(
         report,
         version,
@@ -98,7 +105,9 @@ def approve(report, version, user=None):
         ProgressReport.SUBMITTED,
         "负责人签批报送",
         user,
-        submitted_at=timezone.now(),
+        submitted_at=now,
+        first_approved_at=Coalesce(F("first_approved_at"), Value(now)),
+        revise_by=None,
         comment="",
     )
 
@@ -115,9 +124,19 @@ def accept(report, version, user=None):
     return _transition(report, version, (ProgressReport.SUBMITTED,), ProgressReport.ACCEPTED, "督查审核通过", user)
 
 
-def office_return(report, version, comment: str, user=None):
+# A report the office returns is revised within this many days unless the office says otherwise.
+REVISION_DAYS = 5
+
+
+def office_return(report, version, comment: str, user=None, revise_by: date | None = None):
+    """退回修改: the report goes back to its unit with its own deadline; it stays as timely as its
+    first sign-off, and is neither late nor missing because of the return."""
     if not comment.strip():
         raise InputError("退回时请填写意见")
+    today = timezone.localdate()
+    revise_by = revise_by or today + timedelta(days=REVISION_DAYS)
+    if revise_by < today:
+        raise InputError("修改期限不能早于今天")
     return _transition(
         report,
         version,
@@ -127,6 +146,7 @@ def office_return(report, version, comment: str, user=None):
         user,
         comment=comment,
         submitted_at=None,
+        revise_by=revise_by,
     )
 
 

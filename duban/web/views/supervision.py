@@ -6,9 +6,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from duban.errors import DubanError
 from duban.track import COLOURS
 from duban.web import audit
 from duban.web.models import (
@@ -21,6 +21,7 @@ from duban.web.models import (
     Unit,
     Urge,
 )
+from duban.web.services import ledgers as ledger_service
 from duban.web.services.overview import STATUS_ORDER, overview
 from duban.web.views.common import page, today
 
@@ -197,7 +198,9 @@ def finding_add(request, plan_id, inspection_id):
 def changes(request, plan_id):
     actor = request.actor
     plan = _overseen_plan(actor, plan_id)
-    items = ChangeRequest.objects.filter(task__in=actor.tasks(plan)).select_related("task", "unit", "decided_by")
+    items = ChangeRequest.objects.filter(task__in=actor.tasks(plan)).select_related(
+        "task", "unit", "decided_by", "milestone"
+    )
     return render(request, "duban/changes.html", {"plan": plan, "changes": items})
 
 
@@ -209,26 +212,11 @@ def change_decide(request, change_id):
     cr = ChangeRequest.objects.filter(pk=change_id, task__in=actor.tasks()).select_related("task").first()
     if cr is None:
         raise Http404
-    decision = request.POST.get("decision")
-    if cr.state != ChangeRequest.PENDING or decision not in ("approved", "refused"):
-        messages.error(request, "这项申请已处理")
+    try:
+        ledger_service.decide(cr, request.POST.get("decision", ""), request.POST.get("comment", ""), request.user)
+    except DubanError as exc:
+        messages.error(request, "这项申请已处理" if "已处理" in str(exc) else str(exc))
         return redirect("changes", cr.task.plan_id)
-    before = {"state": cr.state, "deadline": cr.task.deadline}
-    cr.state = decision
-    cr.decision = request.POST.get("comment", "").strip()
-    cr.decided_by = request.user
-    cr.decided_at = timezone.now()
-    cr.save()
-    if decision == "approved" and cr.kind == "extension" and cr.new_deadline:
-        cr.task.deadline = cr.new_deadline
-        cr.task.save(update_fields=["deadline"])
-    audit.record(
-        request.user,
-        "同意申请" if decision == "approved" else "不同意申请",
-        cr.task,
-        before=before,
-        after={"state": decision, "deadline": cr.task.deadline, "comment": cr.decision},
-    )
     messages.success(request, "已处理")
     return redirect("changes", cr.task.plan_id)
 

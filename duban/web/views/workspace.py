@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib import messages
-from django.db import transaction
-from django.db.models import F
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from duban import vocab
 from duban.errors import DubanError
 from duban.web import audit
 from duban.web.models import (
@@ -19,18 +18,19 @@ from duban.web.models import (
     ChangeRequest,
     Contribution,
     Ledger,
-    Milestone,
     Plan,
     ProgressReport,
     ReportingRound,
     Unit,
     Urge,
 )
+from duban.web.round_forms import LedgerStepForm, MilestoneChangeForm, ReturnForm, first_error
+from duban.web.services import ledgers as ledger_service
 from duban.web.services import reports as report_service
 from duban.web.services.overview import overview
 from duban.web.views.common import page, today
 
-ROLE_TITLES = {"lead": "牵头任务", "responsible": "负责任务", "support": "配合任务", "monitor": "监测任务"}
+ROLE_TITLES = {key: f"{label}任务" for key, label in vocab.ROLES.labels.items()}
 
 
 def current_plan(actor, plan_id=None) -> Plan | None:
@@ -174,20 +174,9 @@ def ledger_edit(request, task_id):
                 k: request.POST.get(k, "").strip()
                 for k in ("measures", "safeguards", "responsible_leader", "responsible_person")
             }
-            before = audit.snapshot(ledger, list(fields))
-            before["milestones"] = [(m.title, str(m.due), m.done) for m in ledger.milestones.all()]
-            with transaction.atomic():
-                updated = Ledger.objects.filter(pk=ledger.pk, version=version).update(
-                    version=F("version") + 1, **fields
-                )
-                if not updated:
-                    raise report_service.StaleEdit("这份台账已被他人修改并保存，您的修改未保存：请刷新后重新编辑")
-                ledger.milestones.all().delete()
-                Milestone.objects.bulk_create(
-                    Milestone(ledger=ledger, title=t, due=d, done=x, order=i) for i, (t, d, x) in enumerate(rows)
-                )
-                after = dict(fields, milestones=[(t, str(d), x) for t, d, x in rows])
-                audit.record(request.user, "填写台账", task, before=before, after=after)
+            ledger_service.save(
+                ledger, version, fields, [ledger_service.MilestoneRow(t, d, x) for t, d, x in rows], user=request.user
+            )
         except DubanError as exc:
             error = str(exc)
         else:
@@ -202,6 +191,82 @@ def ledger_edit(request, task_id):
         {"task": task, "ledger": ledger, "milestones": milestones, "blanks": blanks, "error": error},
         status=409 if error and "他人" in error else (400 if error else 200),
     )
+
+
+def _own_or_overseen_ledger(actor, ledger_id) -> Ledger:
+    ledger = Ledger.objects.filter(pk=ledger_id, task__in=actor.tasks()).select_related("task", "unit").first()
+    if ledger is None or (actor.is_unit and ledger.unit_id not in actor.acting_as):
+        raise Http404("没有这份台账")
+    return ledger
+
+
+@require_POST
+@page
+def ledger_step(request, ledger_id):
+    """A ledger's sign-off and acceptance: staff send it, the head signs or returns it, the office
+    accepts (locks) or returns it."""
+    actor = request.actor
+    ledger = _own_or_overseen_ledger(actor, ledger_id)
+    form = LedgerStepForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, first_error(form))
+        return redirect("task_detail", ledger.task_id)
+    action, version, comment = form.cleaned_data["action"], form.cleaned_data["version"], form.cleaned_data["comment"]
+    head = actor.role == "unit_head" and ledger.unit_id == actor.unit_id
+    steps = {
+        "send": (
+            actor.is_unit and ledger.unit_id == actor.unit_id,
+            "已提交单位负责人签批",
+            ledger_service.send_to_head,
+        ),
+        "approve": (head, "已签批，台账已报送督查局", ledger_service.approve),
+        "head_return": (head, "已退回经办人修改", lambda *a, **k: ledger_service.head_return(a[0], a[1], comment, **k)),
+        "accept": (actor.is_office, "台账已审核通过并锁定", ledger_service.accept),
+        "office_return": (
+            actor.is_office,
+            "台账已退回单位修改",
+            lambda *a, **k: ledger_service.office_return(a[0], a[1], comment, **k),
+        ),
+    }
+    allowed, done, step = steps[action]
+    actor.require(allowed, "您不能对这份台账执行此操作")
+    try:
+        step(ledger, version, user=request.user)
+    except DubanError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, done)
+    return redirect("task_detail", ledger.task_id)
+
+
+@require_POST
+@page
+def milestone_change(request, ledger_id):
+    """On a locked ledger, moving a milestone or taking its tick off is a request the office approves."""
+    actor = request.actor
+    ledger = _own_or_overseen_ledger(actor, ledger_id)
+    actor.require(actor.is_unit and ledger.unit_id == actor.unit_id, "只有本单位可以申请节点变更")
+    form = MilestoneChangeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, first_error(form))
+        return redirect("task_detail", ledger.task_id)
+    milestone = ledger.milestones.filter(pk=form.cleaned_data["milestone"]).first()
+    if milestone is None:
+        messages.error(request, "这份台账没有这个节点")
+        return redirect("task_detail", ledger.task_id)
+    try:
+        ledger_service.request_change(
+            milestone,
+            form.cleaned_data["reason"],
+            form.cleaned_data["new_due"],
+            form.cleaned_data["undo_done"],
+            user=request.user,
+        )
+    except DubanError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "节点变更申请已提交督查局，同意后生效")
+    return redirect("task_detail", ledger.task_id)
 
 
 def _task_round(task, round_id) -> ReportingRound:
@@ -244,6 +309,7 @@ def report_detail(request, report_id):
             "name": i["name"],
             "target": i.get("text") or f"{i['value']}{i.get('unit', '')}",
             "value": report.figures.get(i["name"], ""),
+            "unit": i.get("unit", ""),
         }
         for i in report.task.indicators
     ]
@@ -305,7 +371,7 @@ def _act(request, report, action, version):
             actor.can_review,
             "只有督查人员可以退回",
             "已退回单位",
-            lambda: report_service.office_return(report, version, request.POST.get("comment", ""), user=request.user),
+            lambda: _office_return(request, report, version),
         ),
     }
     if action in steps:
@@ -315,6 +381,15 @@ def _act(request, report, action, version):
         messages.success(request, done)
         return report
     raise DubanError("未知操作")
+
+
+def _office_return(request, report, version):
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        raise DubanError(first_error(form))
+    return report_service.office_return(
+        report, version, form.cleaned_data["comment"], user=request.user, revise_by=form.cleaned_data["revise_by"]
+    )
 
 
 @require_POST
