@@ -83,14 +83,23 @@ class Due:
     kind: str  # the round kind: plan / progress / annual
     due: date
     filed: bool
+    what: str = "report"  # report / ledger / figures (a monitor's indicator figures)
+    revision: bool = False  # returned by the office for revision: owed again by ``due``, its revision deadline
 
     @property
     def key(self) -> tuple[int, int, int]:
         return (self.task_id, self.unit_id, self.round_id)
 
     @property
-    def what(self) -> str:
-        return "落实方案和工作台账" if self.kind == "plan" else self.round_title
+    def label(self) -> str:
+        """What is owed, as a digest line says it."""
+        if self.kind == "plan":
+            text = "落实方案和工作台账"
+        elif self.what == "figures":
+            text = f"{self.round_title}监测数据"
+        else:
+            text = self.round_title
+        return text + ("（退回修改）" if self.revision else "")
 
 
 @dataclass(frozen=True)
@@ -137,9 +146,19 @@ def steps(due: date, rules: Rules, until: date) -> list[Step]:
 
 
 def step_on(item: Due, rules: Rules, today: date) -> Step | None:
-    """The step an unfiled obligation is owed on ``today``: the latest whose day has come, or None."""
+    """The step an unfiled obligation is owed on ``today``: the latest whose day has come, or None.
+
+    A report returned for revision climbs its own ladder to its revision deadline (``revise-before-1``, …).
+    """
     if item.filed or item.kind not in rules.kinds:
         return None
+    step = _step_on(item, rules, today)
+    if step is not None and item.revision:
+        return Step("revise-" + step.key, step.day, step.days, step.audience)
+    return step
+
+
+def _step_on(item: Due, rules: Rules, today: date) -> Step | None:
     if today < item.due - timedelta(days=rules.first_day_offset) and today < item.due:
         return None
     if (today - item.due).days > rules.stop_after:

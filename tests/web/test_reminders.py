@@ -14,13 +14,19 @@ from duban.web.models import Channel, Contact, Delivery, Reminder, ReminderRules
 from duban.web.services import reminders
 
 
-def file_report(world, task, unit, rnd):
+def file_report(world, task, unit, rnd, on: date | None = None):
+    """The unit writes its report and its head signs it off (on ``on``, for a frozen clock)."""
+    from duban.web.models import ProgressReport
     from duban.web.services import reports
 
     r = reports.report_for(world.tasks[task], world.units[unit], rnd)
     r = reports.save(r, r.version, {"status": "on_schedule", "done_text": "按计划推进"})
     r = reports.send_to_head(r, r.version)
-    return reports.approve(r, r.version)
+    r = reports.approve(r, r.version)
+    if on is not None:
+        signed = timezone.make_aware(datetime.combine(on, time(10, 0)))
+        ProgressReport.objects.filter(pk=r.pk).update(first_approved_at=signed, submitted_at=signed)
+    return r
 
 
 def only_round(world, rnd):
@@ -52,7 +58,7 @@ def test_a_round_driven_day_by_day(world):
     while day <= date(2026, 9, 30):
         for unit, on in filed_on.items():
             if on == day:
-                file_report(world, task_of[unit], unit, rnd)
+                file_report(world, task_of[unit], unit, rnd, on=day)
         reminders.run(day=day)
         day += timedelta(days=1)
 
@@ -98,6 +104,42 @@ def test_a_round_driven_day_by_day(world):
     before = Reminder.objects.count()
     reminders.run(day=date(2026, 9, 28))
     assert Reminder.objects.count() == before
+
+
+def test_a_report_returned_for_revision_is_reminded_by_its_revision_deadline(world):
+    """Filed on time, returned by the office with five days to revise, signed again on the day after."""
+    from duban.web.models import ProgressReport
+    from duban.web.services import reports
+
+    rnd = world.rounds[1]
+    only_round(world, rnd)
+    day = date(2026, 9, 13)
+    while day <= date(2026, 9, 30):
+        if day == date(2026, 9, 14):
+            report = file_report(world, "1", "商务局", rnd, on=day)
+        if day == date(2026, 9, 16):
+            report = reports.office_return(report, report.version, "请补充数据", revise_by=timezone.localdate())
+            ProgressReport.objects.filter(pk=report.pk).update(revise_by=date(2026, 9, 21))
+        if day == date(2026, 9, 22):
+            report.refresh_from_db()
+            report = reports.save(report, report.version, {"done_text": "已补充"})
+            report = reports.send_to_head(report, report.version)
+            report = reports.approve(report, report.version)
+        reminders.run(day=day)
+        day += timedelta(days=1)
+    mine = sorted(
+        (x[7], x[3])
+        for x in sent(world)
+        if x[0] == "商务局" and x[2] == rnd.due and x[5] == f"user:{world.users['a_staff'].pk}"
+    )
+    assert mine == [
+        (date(2026, 9, 13), "before-3"),  # 9-12's step, still the latest on the first day driven
+        (date(2026, 9, 18), "revise-before-3"),
+        (date(2026, 9, 20), "revise-before-1"),
+        (date(2026, 9, 21), "revise-due"),
+    ]
+    body = Delivery.objects.get(user=world.users["a_staff"], day=date(2026, 9, 21)).body
+    assert "第2次进展情况（9月15日）（退回修改）（截止 2026-09-21，今天截止）" in body
 
 
 def test_a_digest_lists_every_obligation_of_the_person(world):

@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("duban", "0003_api_token_key_default"),
+        ("duban", "0005_round_integrity_and_bulletins"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -39,10 +39,8 @@ from duban.web.models import (
     Contact,
     Delivery,
     Government,
-    Ledger,
     Membership,
     Plan,
-    ProgressReport,
     Reminder,
     ReminderRules,
     Urge,
@@ -65,44 +63,43 @@ DIGEST_LINES = 30
 def dues(plan: Plan, today: date) -> list[Due]:
     """Every obligation of ``plan``'s rounds: task, unit, round, due date, whether filed.
 
-    The one place that knows how obligations are worked out.  It reads who owes a report from
-    ``services.overview`` (leads and responsible units, a collective through its members); a
-    progress or annual report is filed once its head signed it off, a plan round's ledger once
-    the unit has one.  Switch this function to ``duban.track.round.obligations`` / ``standing``
-    and nothing else in the reminders changes.
+    The one place that knows where obligations come from: the round's own account,
+    ``duban.track.round`` (read through ``services.overview.load``) — leads and responsible
+    units owe a report or ledger, monitors their figures, a collective through its members.
+    An obligation is filed once its head has signed it off; one the office returned for
+    revision (退回修改) is owed again by its revision deadline.
     """
-    from duban.web.services.overview import overview
+    from duban import vocab
+    from duban.web.services.overview import load
 
-    data = overview(plan, today)
-    rounds = list(plan.rounds.all())
-    filed_reports = set(
-        ProgressReport.objects.filter(
-            task__plan=plan, state__in=(ProgressReport.SUBMITTED, ProgressReport.ACCEPTED)
-        ).values_list("task_id", "unit_id", "round_id")
-    )
-    ledgers = set(Ledger.objects.filter(task__plan=plan).values_list("task_id", "unit_id"))
+    loaded = load(plan)
+    standing = loaded.standing(today)
+    tasks = {t.number: t for t in loaded.tasks}
     out = []
-    for row in data.rows:
-        for unit_id, unit in zip(row.unit_ids, row.leads):
-            for rnd in rounds:
-                if rnd.kind == "plan":
-                    filed = (row.task.id, unit_id) in ledgers
-                else:
-                    filed = (row.task.id, unit_id, rnd.id) in filed_reports
-                out.append(
-                    Due(
-                        row.task.id,
-                        row.task.number,
-                        row.task.text,
-                        unit_id,
-                        unit,
-                        rnd.id,
-                        rnd.title,
-                        rnd.kind,
-                        rnd.due,
-                        filed,
-                    )
-                )
+    for owed_ in standing.items:
+        ob = owed_.obligation
+        unit_id = loaded.unit_ids.get(ob.unit)
+        task = tasks.get(ob.task)
+        if unit_id is None or task is None:
+            continue
+        revision = owed_.returned
+        filed = owed_.timeliness in (vocab.ON_TIME, vocab.LATE) and not revision
+        out.append(
+            Due(
+                task.id,
+                task.number,
+                task.text,
+                unit_id,
+                ob.unit,
+                ob.round.key,
+                ob.round.title,
+                ob.round.kind,
+                (owed_.revise_by or ob.round.due) if revision else ob.round.due,
+                filed,
+                what=ob.what,
+                revision=revision,
+            )
+        )
     return out
 
 
@@ -401,7 +398,7 @@ def digest_text(person: Person, lines: list[Line], today: date) -> tuple[str, st
     for n, o in enumerate(items[:DIGEST_LINES], 1):
         i = o.item
         out.append(
-            f"{n}. {i.unit} · 任务 {i.task_number} · {i.what}（截止 {i.due.isoformat()}，{days_label((i.due - today).days)}）"
+            f"{n}. {i.unit} · 任务 {i.task_number} · {i.label}（截止 {i.due.isoformat()}，{days_label((i.due - today).days)}）"
             f" {i.task_text[:40]}"
         )
     if len(items) > DIGEST_LINES:
