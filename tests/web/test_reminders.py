@@ -588,3 +588,42 @@ def test_contact_form(world, login):
     world.users["b_staff"].refresh_from_db()
     assert world.users["b_staff"].email == "caizheng@yunxi.gov.cn"
     assert Contact.objects.get(user=world.users["b_staff"]).phone == "13912345678"
+
+
+def test_an_urge_goes_through_the_outside_channels_too(world, receiver, login):
+    robot = receiver()
+    Channel.objects.create(government=world.gov, kind="webhook", name="督办群", url=robot.url)
+    targets = reminders.late_targets(world.plan, world.rounds[0].pk, date(2026, 7, 1))
+    made = reminders.urge(world.plan, world.users["office"], targets, "请今天下班前补报")
+    assert len(made) == 3
+    # Sent by the next pass (the background thread's, or duban remind's), even in a day with nothing else due.
+    reminders.dispatch(timezone.now() + timedelta(hours=12), "t")
+    assert len(robot.bodies) == 1
+    content = robot.bodies[0]["text"]["content"]
+    assert "请今天下班前补报" in content and "商务局 · 任务 1" in content and "教育局 · 任务 3" in content
+    html = login(world.users["office"]).get("/reminders/").content.decode()
+    assert "催办" in html and "督办群" in html and "已发送" in html
+
+
+def test_a_message_left_by_a_dead_process_is_taken_over(world, receiver):
+    robot = receiver()
+    only_round(world, world.rounds[1])
+    Channel.objects.create(government=world.gov, kind="webhook", name="群", url=robot.url)
+    reminders.run(day=date(2026, 9, 14), dry_run=False)
+    assert len(robot.bodies) == 1
+    d = Delivery.objects.get(channel="webhook")
+    # A process claimed it again for sending and died.
+    at = timezone.now()
+    Delivery.objects.filter(pk=d.pk).update(state=Delivery.SENDING, claimed_by="dead", claimed_at=at)
+    reminders.dispatch(at + timedelta(minutes=5), "alive")
+    assert Delivery.objects.get(pk=d.pk).state == Delivery.SENDING  # not yet: it may still be working
+    reminders.dispatch(at + reminders.STALE_SENDING + timedelta(seconds=1), "alive")
+    assert Delivery.objects.get(pk=d.pk).state == Delivery.SENT and len(robot.bodies) == 2
+
+
+def test_the_dashboard_offers_bulk_urging(world, login):
+    html = login(world.users["office"]).get(f"/plans/{world.plan.pk}/").content.decode()
+    assert f"/plans/{world.plan.pk}/urge-bulk/?round={world.rounds[0].pk}" in html
+    assert f"/plans/{world.plan.pk}/urge-bulk/?round={world.rounds[1].pk}" not in html  # not due yet
+    leader = login(world.users["leader"]).get(f"/plans/{world.plan.pk}/").content.decode()
+    assert "urge-bulk" not in leader
