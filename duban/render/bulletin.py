@@ -45,6 +45,7 @@ class BulletinDraft:
     blocks: list[Block] = field(default_factory=list)
     signer: str = ""
     date: date | None = None
+    number: int | None = None  # 期号, given when the bulletin is issued
 
     def to_text(self) -> str:
         """Plain text for an editing box: title, recipients, then one block a line."""
@@ -84,7 +85,7 @@ def _numbers(numbers: list[str]) -> str:
 
 
 def _office(doc: Document) -> str:
-    return f"{doc.issuer}办公室" if doc.issuer else "督查局"
+    return official.office_name(doc.issuer)
 
 
 def _overall(s: RoundSummary) -> str:
@@ -172,9 +173,8 @@ def build_bulletin(doc: Document, round_data: RoundData, draft: BulletinDraft | 
     document = official.new_document()
     official.issuer_mark(document, "督查通报")
     when = draft.date
-    official.doc_number_with_rule(
-        document, f"{draft.signer}　　{when.year}年{when.month}月{when.day}日" if when else draft.signer
-    )
+    line = f"{draft.signer}　　{when.year}年{when.month}月{when.day}日" if when else draft.signer
+    official.doc_number_with_rule(document, f"第{draft.number}期　　{line}" if draft.number else line)
     official.title(document, draft.title)
     if draft.recipients:
         official.recipients(document, draft.recipients)

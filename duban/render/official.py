@@ -335,6 +335,23 @@ def blank(document, lines: int = 1) -> None:
         document.add_paragraph(style="公文正文")
 
 
+def office_name(issuer: str | None) -> str:
+    """The general office of the government that issued the notice, as a document signs it:
+    云溪市人民政府 → 云溪市人民政府办公室, 河南省人民政府 → 河南省人民政府办公厅; a name that is
+    an office already stays as it is (never 办公室办公室)."""
+    issuer = (issuer or "").strip()
+    if not issuer:
+        return "督查局"
+    if issuer.endswith(("办公室", "办公厅", "督查局", "督查室")):
+        return issuer
+    base = issuer if issuer.endswith("政府") else f"{issuer}人民政府"
+    return base + ("办公厅" if base.startswith(_PROVINCIAL) or "省人民政府" in base else "办公室")
+
+
+# A provincial government's general office is an 办公厅; every other level's an 办公室.
+_PROVINCIAL = ("北京市", "天津市", "上海市", "重庆市", "内蒙古", "广西", "西藏", "宁夏", "新疆")
+
+
 def signature(document, issuer: str | None, when) -> None:
     """发文机关署名 and 成文日期: the date four characters in from the right, the issuer centred over it."""
     blank(document, 2)

@@ -40,7 +40,7 @@ def build_yearend(doc: Document, round_data: RoundData, unit: str | None = None)
     document = official.new_document()
     if unit is None:
         _whole_plan(document, doc, round_data, year)
-        signer = f"{doc.issuer}督查局" if doc.issuer else "督查局"
+        signer = official.office_name(doc.issuer)
     else:
         _one_unit(document, doc, round_data, unit, year)
         signer = unit

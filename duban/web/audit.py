@@ -40,7 +40,13 @@ def record(user, action: str, obj, *, government=None, before: dict | None = Non
 
 
 def _government_of(obj):
-    for path in ("government", "plan.government", "task.plan.government", "report.task.plan.government"):
+    for path in (
+        "government",
+        "plan.government",
+        "task.plan.government",
+        "report.task.plan.government",
+        "round.plan.government",
+    ):
         cur = obj
         for attr in path.split("."):
             cur = getattr(cur, attr, None)

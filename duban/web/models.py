@@ -42,6 +42,8 @@ MATCHES = [("exact", "精确"), ("alias", "别名"), ("fuzzy", "近似"), ("unkn
 class Government(models.Model):
     name = models.CharField("名称", max_length=100, unique=True)
     level = models.CharField("层级", max_length=16, choices=LEVELS, default="city")
+    # What its bulletins and year-end accounts are signed with (云溪市人民政府办公室); empty: from the name.
+    office_name = models.CharField("办公室名称", max_length=100, blank=True)
 
     class Meta:
         verbose_name = "政府"
@@ -356,6 +358,8 @@ class Bulletin(models.Model):
     version = models.PositiveIntegerField("版本")
     number = models.PositiveIntegerField("期号", null=True, blank=True)
     text = models.TextField("正文")
+    # The figures its charts draw, frozen when issued: {"task_counts": {...}, "report_counts": {...}, "as_of": ...}
+    figures = models.JSONField("图表数据", default=dict, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     issued_at = models.DateTimeField("印发时间", null=True, blank=True)

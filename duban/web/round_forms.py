@@ -40,3 +40,7 @@ def first_error(form: forms.Form) -> str:
     for errors in form.errors.values():
         return str(errors[0])
     return "输入有误"
+
+
+class BulletinIssueForm(forms.Form):
+    version = forms.IntegerField(min_value=1, error_messages={"invalid": "版本号无效，请刷新后重试"})

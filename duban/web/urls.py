@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.staticfiles.views import serve as serve_static
 from django.urls import path, re_path
 
-from duban.web.views import api, directory, plans, supervision, workspace
+from duban.web.views import api, bulletins, directory, plans, supervision, workspace
 
 
 def static(request, path):
@@ -73,6 +73,10 @@ urlpatterns += [
     path("plans/<int:plan_id>/ledger-import/", downloads.ledger_import, name="ledger_import"),
     path("plans/<int:plan_id>/rounds/<int:round_id>/bulletin/", downloads.bulletin, name="bulletin"),
     path("plans/<int:plan_id>/rounds/<int:round_id>/bulletin.docx", downloads.bulletin_docx, name="bulletin_docx"),
+    path("bulletins/", bulletins.bulletin_list, name="bulletin_list"),
+    path("plans/<int:plan_id>/bulletins/", bulletins.bulletin_list, name="bulletin_list_plan"),
+    path("bulletins/<int:bulletin_id>/", bulletins.bulletin_read, name="bulletin_read"),
+    path("bulletins/<int:bulletin_id>.docx", bulletins.bulletin_file, name="bulletin_file"),
 ]
 
 # Reminders and notifications (issue 10).

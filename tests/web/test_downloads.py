@@ -9,7 +9,7 @@ from docx import Document as Docx
 from openpyxl import load_workbook
 
 from duban.cli import main
-from duban.web.models import AuditEvent, Contribution, Ledger, ProgressReport
+from duban.web.models import AuditEvent, Bulletin, Contribution, Ledger, ProgressReport
 from duban.web.services import reports
 
 pytestmark = pytest.mark.django_db
@@ -397,7 +397,44 @@ def test_bulletin_edit_save_stale_and_download(behind, login):
     text = docx_text(docx)
     assert "请各单位认真对照整改。" in text and "滞后1项" in text
     assert len(Docx(io.BytesIO(docx.content)).inline_shapes) == 2  # the two charts
-    assert AuditEvent.objects.filter(action="保存通报", object_id=str(rnd.pk)).count() == 1
+    (saved,) = Bulletin.objects.filter(round=rnd)
+    assert (saved.version, saved.text, saved.number, saved.issued) == (1, edited, None, False)
+    assert AuditEvent.objects.filter(action="保存通报", object_type="Bulletin", object_id=str(saved.pk)).count() == 1
+
+
+def test_an_issued_bulletin_is_numbered_signed_and_read_by_units_and_leaders(behind, login):
+    rnd = behind.rounds[0]
+    url = f"/plans/{behind.plan.pk}/rounds/{rnd.pk}/bulletin/"
+    office = login(behind.users["office"])
+    drafted = office.get(url).context["text"]
+    assert "办公室办公室" not in drafted
+    assert office.post(url, {"action": "issue", "version": "1"}).status_code == 302  # nothing saved yet: refused
+    assert not Bulletin.objects.filter(issued_at__isnull=False).exists()
+    office.post(url, {"text": drafted, "version": "0"})
+    assert office.post(url, {"action": "issue", "version": "1"}).status_code == 302
+    issued = Bulletin.objects.get(round=rnd)
+    assert (issued.number, issued.issued) == (1, True)
+    assert issued.figures["report_counts"] == {"on_time": 0, "late": 1, "missing": 2}
+    # A corrected version issued again keeps the round's 期号.
+    office.post(url, {"text": drafted + "补充说明。\n", "version": "1"})
+    office.post(url, {"action": "issue", "version": "2"})
+    assert list(Bulletin.objects.filter(round=rnd).values_list("version", "number")) == [(2, 1), (1, 1)]
+
+    for who in ("a_staff", "leader", "b_head"):
+        reader = login(behind.users[who])
+        listing = reader.get("/bulletins/")
+        assert listing.status_code == 200
+        (shown,) = listing.context["bulletins"]
+        assert shown.version == 2
+        page = reader.get(f"/bulletins/{shown.pk}/").content.decode()
+        assert "第 1 期" in page and "云溪市人民政府办公室" in page and "办公室办公室" not in page
+        assert "补充说明。" in page
+        docx = reader.get(f"/bulletins/{shown.pk}.docx")
+        assert docx.status_code == 200
+        text = docx_text(docx)
+        assert "第1期" in text and "云溪市人民政府办公室" in text and "办公室办公室" not in text
+    # Another government's people never see it.
+    assert login(behind.users["x_staff"]).get(f"/bulletins/{shown.pk}/").status_code == 404
 
 
 @pytest.mark.parametrize("who, expected", [("leader", 403), ("a_staff", 403), ("a_head", 403), ("x_office", 404)])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from duban.doc.model import Document, Indicator, ScheduleItem, UnitRef
 from duban.doc.model import Task as DocTask
+from duban.render.official import office_name
 from duban.web.models import Plan
 
 
@@ -24,7 +25,7 @@ def plan_document(plan: Plan) -> Document:
     return Document(
         kind="notice",
         title=plan.title,
-        issuer=f"{plan.government.name}人民政府办公室",
+        issuer=plan.government.office_name or office_name(plan.government.name),
         doc_number=plan.doc_number or None,
         year=plan.year,
         schedule=[ScheduleItem.from_json(s) for s in plan.schedule],

@@ -152,35 +152,36 @@ def bulletin_draft(doc: Document, st: RoundStanding):
     return bulletin_text(doc, st.data)
 
 
-# Bulletin drafts are kept as an append-only series of audit events on their round: every saved
-# version is in the audit log by construction, and no table or migration is needed.
+# A bulletin is a document (duban.web.models.Bulletin): every saved text is a new version of its
+# round's bulletin; issuing one gives it the plan's next 期号 (a corrected re-issue keeps its
+# round's number) and publishes it to the units and leaders, who read it in the application.
 BULLETIN_SAVED = "保存通报"
+BULLETIN_ISSUED = "印发通报"
 
 
 class StaleBulletin(DubanError):
     """Someone saved the bulletin since this user loaded it."""
 
 
+def latest_bulletin(rnd: ReportingRound):
+    from duban.web.models import Bulletin
+
+    return Bulletin.objects.filter(round=rnd).order_by("-version").first()
+
+
 def saved_bulletin(rnd: ReportingRound) -> tuple[str | None, int]:
     """The latest saved text of the round's bulletin (None if never saved) and its version (0 if never)."""
-    from duban.web.models import AuditEvent
-
-    event = (
-        AuditEvent.objects.filter(action=BULLETIN_SAVED, object_type="ReportingRound", object_id=str(rnd.pk))
-        .order_by("-at", "-id")
-        .first()
-    )
-    if event is None:
-        return None, 0
-    return event.after["text"], int(event.after["version"])
+    latest = latest_bulletin(rnd)
+    return (latest.text, latest.version) if latest else (None, 0)
 
 
 def save_bulletin(rnd: ReportingRound, text: str, version: int, user=None) -> int:
-    """Save an edited bulletin if nobody saved one since ``version`` was loaded; returns the new version."""
+    """Save an edited bulletin as a new version if nobody saved one since ``version`` was loaded."""
     from django.db import transaction
 
     from duban.render.bulletin import BulletinDraft
     from duban.web import audit
+    from duban.web.models import Bulletin
 
     BulletinDraft.from_text(text)  # refuses an empty text in one sentence
     with transaction.atomic():
@@ -189,7 +190,55 @@ def save_bulletin(rnd: ReportingRound, text: str, version: int, user=None) -> in
         _text, current = saved_bulletin(rnd)
         if current != version:
             raise StaleBulletin("这份通报已被他人修改并保存，您的修改未保存：请刷新后在最新版本上重新编辑")
-        audit.record(
-            user, BULLETIN_SAVED, rnd, before={"version": current}, after={"version": current + 1, "text": text}
-        )
+        saved = Bulletin.objects.create(round=rnd, version=current + 1, text=text, created_by=user)
+        audit.record(user, BULLETIN_SAVED, saved, before={"version": current}, after={"version": saved.version})
     return current + 1
+
+
+def issue_bulletin(rnd: ReportingRound, version: int, user=None, figures: dict | None = None):
+    """印发: the saved version ``version`` (the latest) is issued under the plan's next 期号 and
+    published to the units and leaders; issuing a corrected version again keeps the round's number."""
+    from django.db import transaction
+    from django.db.models import Max
+
+    from duban.web import audit
+    from duban.web.models import Bulletin
+
+    with transaction.atomic():
+        ReportingRound.objects.select_for_update().filter(pk=rnd.pk).first()
+        latest = latest_bulletin(rnd)
+        if latest is None:
+            raise DubanError("请先保存通报，再印发")
+        if latest.version != version:
+            raise StaleBulletin("这份通报已有更新的版本：请刷新后确认再印发")
+        if latest.issued:
+            raise DubanError(f"第 {latest.version} 版已于 {timezone.localtime(latest.issued_at):%Y-%m-%d %H:%M} 印发")
+        earlier = Bulletin.objects.filter(round=rnd, number__isnull=False).values_list("number", flat=True).first()
+        if earlier is None:
+            # The plan's rows are the lock for numbering: two rounds issued at once get two numbers.
+            Plan.objects.select_for_update().filter(pk=rnd.plan_id).first()
+            top = Bulletin.objects.filter(round__plan_id=rnd.plan_id).aggregate(n=Max("number"))["n"] or 0
+            earlier = top + 1
+        latest.number = earlier
+        latest.issued_at = timezone.now()
+        latest.issued_by = user
+        latest.figures = figures or {}
+        latest.save(update_fields=["number", "issued_at", "issued_by", "figures"])
+        audit.record(user, BULLETIN_ISSUED, latest, after={"version": latest.version, "number": latest.number})
+    return latest
+
+
+def issued_bulletins(plan: Plan):
+    """The issued bulletins of a plan, newest first: the latest issued version of each round."""
+    from duban.web.models import Bulletin
+
+    seen, out = set(), []
+    for b in (
+        Bulletin.objects.filter(round__plan=plan, issued_at__isnull=False)
+        .select_related("round")
+        .order_by("-number", "-version")
+    ):
+        if b.round_id not in seen:
+            seen.add(b.round_id)
+            out.append(b)
+    return out

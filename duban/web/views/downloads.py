@@ -18,6 +18,7 @@ import io
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 
 from duban.errors import DubanError
@@ -235,6 +236,9 @@ def _draft(plan, rnd):
     drafted = rd.bulletin_draft(doc, st)
     text, version = rd.saved_bulletin(rnd)
     draft = BulletinDraft.from_text(text, signer=drafted.signer, when=drafted.date) if text else drafted
+    latest = rd.latest_bulletin(rnd)
+    if latest is not None and latest.issued:
+        draft.number, draft.date = latest.number, timezone.localdate(latest.issued_at)
     return doc, st, drafted, draft, text, version
 
 
@@ -250,6 +254,8 @@ def bulletin(request, plan_id, round_id):
         doc, st, drafted, draft, text, version = _draft(plan, rnd)
     except DubanError as exc:
         return _refused(request, plan, exc)
+    if request.method == "POST" and request.POST.get("action") == "issue":
+        return _issue(request, plan, rnd, doc, st)
     if request.method == "POST":
         edited = request.POST.get("text", "")
         try:
@@ -278,8 +284,33 @@ def bulletin(request, plan_id, round_id):
         "colours": [(COLOURS[c][0], COLOURS[c][1], counts[c]) for c in COLOURS],
         "summary": summary,
         "attention": st.attention,
+        "latest": rd.latest_bulletin(rnd),
     }
     return render(request, "duban/bulletin_edit.html", context, status=status)
+
+
+def _issue(request, plan, rnd, doc, st):
+    """印发 the latest saved version: numbered, its figures frozen, published to units and leaders."""
+    from duban.render.summary import round_summary
+    from duban.web.round_forms import BulletinIssueForm, first_error
+
+    form = BulletinIssueForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, first_error(form))
+        return redirect("bulletin", plan.pk, rnd.pk)
+    summary = round_summary(doc, st.data)
+    figures = {
+        "task_counts": summary.task_counts,
+        "report_counts": summary.report_counts,
+        "as_of": st.as_of.isoformat(),
+    }
+    try:
+        issued = rd.issue_bulletin(rnd, form.cleaned_data["version"], request.user, figures)
+    except DubanError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"通报已印发（第 {issued.number} 期），各单位和市领导可在“督查通报”中查看")
+    return redirect("bulletin", plan.pk, rnd.pk)
 
 
 @page
