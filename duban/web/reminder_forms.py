@@ -91,11 +91,18 @@ class ChannelForm(forms.ModelForm):
         model = Channel
         fields = ["kind", "name", "enabled", "url", "port", "username", "password", "use_tls", "sender", "template"]
         widgets = {
-            "password": forms.PasswordInput(render_value=True),
+            "password": forms.PasswordInput(render_value=False, attrs={"placeholder": "留空则不修改"}),
             "template": forms.Textarea(
                 attrs={"rows": 3, "placeholder": '{"msgtype": "text", "text": {"content": "{text}"}}'}
             ),
         }
+
+    def clean_password(self):
+        """The stored password is never shown; a blank field keeps it."""
+        password = self.cleaned_data.get("password") or ""
+        if not password and self.instance.pk:
+            return self.instance.password
+        return password
 
     def clean_port(self):
         port = self.cleaned_data.get("port")

@@ -10,6 +10,8 @@ from datetime import time
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 
 from duban.track.remind import Rules
 
@@ -197,3 +199,13 @@ class Reminder(models.Model):
                 fields=["task", "unit", "round", "step", "recipient", "channel_key"], name="reminder_once"
             )
         ]
+
+
+@receiver(post_save, sender="duban.Urge")
+def _urge_made(sender, instance, created, **kwargs):
+    """Every urge, however it was made, goes through the reminder channels (once)."""
+    if created and not getattr(instance, "delivered", False):
+        from duban.web.services.reminders import deliver_urge
+
+        instance.delivered = True
+        deliver_urge(instance)

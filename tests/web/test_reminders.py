@@ -627,3 +627,58 @@ def test_the_dashboard_offers_bulk_urging(world, login):
     assert f"/plans/{world.plan.pk}/urge-bulk/?round={world.rounds[1].pk}" not in html  # not due yet
     leader = login(world.users["leader"]).get(f"/plans/{world.plan.pk}/").content.decode()
     assert "urge-bulk" not in leader
+
+
+def test_editing_a_channel_keeps_its_password_unshown(world, login):
+    ch = Channel.objects.create(
+        government=world.gov, kind="email", name="邮件", url="smtp.yunxi.gov.cn", username="duban", password="s3cret"
+    )
+    office = login(world.users["office"])
+    page = office.get("/reminders/").content.decode()
+    assert "s3cret" not in page
+    prefix = f"c{ch.pk}-"
+    data = {
+        prefix + "kind": "email",
+        prefix + "name": "政务邮件",
+        prefix + "url": "smtp.yunxi.gov.cn",
+        prefix + "password": "",
+    }
+    assert office.post(f"/reminders/channels/{ch.pk}/", data).status_code == 302
+    ch.refresh_from_db()
+    assert ch.name == "政务邮件" and ch.password == "s3cret"
+    data[prefix + "url"] = "bad host!"
+    response = office.post(f"/reminders/channels/{ch.pk}/", data, follow=True)
+    assert "渠道未保存" in response.content.decode() and "SMTP 服务器应是主机名" in response.content.decode()
+    ch.refresh_from_db()
+    assert ch.url == "smtp.yunxi.gov.cn"
+    from duban.web.models import AuditEvent
+
+    assert "s3cret" not in str(list(AuditEvent.objects.filter(action="保存提醒渠道").values("before", "after")))
+
+
+def test_urges_go_out_even_with_automatic_reminders_off(world, receiver):
+    robot = receiver()
+    ReminderRules.objects.create(government=world.gov, enabled=False, quiet_start=None, quiet_end=None)
+    Channel.objects.create(government=world.gov, kind="webhook", name="群", url=robot.url)
+    reminders.urge(
+        world.plan,
+        world.users["office"],
+        reminders.task_targets(world.plan, world.tasks["2"].pk, date(2026, 7, 1)),
+        "请报送",
+    )
+    result = reminders.run(now=timezone.now() + timedelta(minutes=1))
+    assert result.reminders == [] and result.sent == 1 and len(robot.bodies) == 1
+
+
+def test_the_single_urge_button_goes_through_the_channels_too(world, login):
+    office = login(world.users["office"])
+    response = office.post(
+        f"/plans/{world.plan.pk}/urge/",
+        {"unit": world.units["财政局"].pk, "task": world.tasks["2"].pk, "round": world.rounds[0].pk},
+    )
+    assert response.status_code == 302
+    u = Urge.objects.get()
+    got = Delivery.objects.filter(kind=Delivery.URGE)
+    assert sorted(got.values_list("user__username", flat=True)) == ["b_head", "b_staff"]
+    assert Reminder.objects.filter(urge=u, step=f"urge-{u.pk}").count() == 2
+    assert 'id="bell-count">1</b>' in login(world.users["b_staff"]).get("/workspace/").content.decode()

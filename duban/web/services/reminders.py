@@ -60,19 +60,20 @@ DIGEST_LINES = 30
 # --- the adapter: what is due --------------------------------------------------------------------
 
 
-def dues(plan: Plan, today: date) -> list[Due]:
+def dues(plan: Plan, today: date, tasks=None) -> list[Due]:
     """Every obligation of ``plan``'s rounds: task, unit, round, due date, whether filed.
 
     The one place that knows where obligations come from: the round's own account,
     ``duban.track.round`` (read through ``services.overview.load``) — leads and responsible
     units owe a report or ledger, monitors their figures, a collective through its members.
     An obligation is filed once its head has signed it off; one the office returned for
-    revision (退回修改) is owed again by its revision deadline.
+    revision (退回修改) is owed again by its revision deadline.  ``tasks`` (a Task queryset)
+    narrows it to those tasks.
     """
     from duban import vocab
     from duban.web.services.overview import load
 
-    loaded = load(plan)
+    loaded = load(plan, tasks)
     standing = loaded.standing(today)
     tasks = {t.number: t for t in loaded.tasks}
     out = []
@@ -263,13 +264,12 @@ def run(
         stored = rules_of(gov)
         rules = stored.rules()
         at = at_start_of(day, rules) if day is not None else local_now(now)
-        if not stored.enabled:
-            continue
         if rules.quiet(at.time()):
             result.quiet.append(gov.name)
             continue
-        remind_government(gov, stored, at, token, result, dry_run)
-        if not dry_run:
+        if stored.enabled:
+            remind_government(gov, stored, at, token, result, dry_run)
+        if not dry_run:  # manual urges go out even when automatic reminders are off
             dispatch(at, token, result, government=gov)
     result.reminders.sort(key=lambda x: tuple(x.values()))
     return result
@@ -512,6 +512,28 @@ def task_targets(plan: Plan, task_id: int, today: date) -> list[Target]:
 
 def urge(plan: Plan, user, targets: list[Target], message: str, now: datetime | None = None) -> list[Urge]:
     """催办 every target with ``message``: one Urge each (as a single urge always was), one message per person."""
+    with transaction.atomic():
+        pairs = []
+        for t in targets:
+            u = Urge(
+                plan=plan, unit_id=t.unit_id, task_id=t.task_id, round_id=t.round_id, message=message, created_by=user
+            )
+            u.delivered = True  # delivered below, with the others, not one by one (see deliver_urge)
+            u.save()
+            audit.record(user, "催办", u, government=plan.government, after={"unit": t.unit, "message": message})
+            pairs.append((t, u))
+        _deliver(plan, user, pairs, message, now)
+    return [u for _, u in pairs]
+
+
+def deliver_urge(u: Urge) -> None:
+    """A single urge made elsewhere (the dashboard's 催办 button, a service, the API) goes out the same way."""
+    task = u.task if u.task_id else None
+    target = Target(u.unit_id, u.unit.name, u.task_id, task.number if task else "", u.round_id)
+    _deliver(u.plan, u.created_by, [(target, u)], u.message, None)
+
+
+def _deliver(plan: Plan, user, made: list[tuple[Target, Urge]], message: str, now: datetime | None) -> None:
     now = local_now(now)
     gov = plan.government
     stored = rules_of(gov)
@@ -519,15 +541,9 @@ def urge(plan: Plan, user, targets: list[Target], message: str, now: datetime | 
     d = directory(gov, stored)
     channels = {c.key: c for c in [d.email, d.sms, *d.webhooks] if c is not None}
     by_unit: dict[int, list[tuple[Target, Urge]]] = defaultdict(list)
+    for t, u in made:
+        by_unit[t.unit_id].append((t, u))
     with transaction.atomic():
-        made = []
-        for t in targets:
-            u = Urge.objects.create(
-                plan=plan, unit_id=t.unit_id, task_id=t.task_id, round_id=t.round_id, message=message, created_by=user
-            )
-            audit.record(user, "催办", u, government=gov, after={"unit": t.unit, "message": message})
-            by_unit[t.unit_id].append((t, u))
-            made.append(u)
         sender = (user.get_full_name() or user.username) if user is not None else "督查室"
         per_person: dict[tuple[str, str], tuple[Person, list[tuple[Target, Urge]]]] = {}
         for unit_id, pairs in by_unit.items():
@@ -581,7 +597,6 @@ def urge(plan: Plan, user, targets: list[Target], message: str, now: datetime | 
                     if t.task_id is not None
                 ]
             )
-    return made
 
 
 # --- the office's settings ------------------------------------------------------------------------------

@@ -41,7 +41,7 @@ def notices(request):
     if actor.is_unit:
         day = today()
         for plan in Plan.objects.filter(government_id=actor.government_id, status=Plan.PUBLISHED):
-            for d in reminders.dues(plan, day):
+            for d in reminders.dues(plan, day, actor.tasks(plan)):
                 if d.unit_id in actor.acting_as and not d.filed and d.due <= day + timedelta(days=AHEAD_DAYS):
                     due.append((d, (d.due - day).days))
         due.sort(key=lambda x: (x[0].due, x[0].task_number))
