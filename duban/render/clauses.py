@@ -70,11 +70,6 @@ def other_names(task: Task) -> str:
     return "、".join(unit_name(u) for u in task.units if id(u) not in primary)
 
 
-def reporting_units(task: Task) -> list[str]:
-    """The units that owe a progress report on the task: its leads, else each responsible unit."""
-    return [u.name for u in task.primary_units]
-
-
 def unit_tasks(tasks: list[Task], unit: str) -> list[tuple[Task, str]]:
     """The tasks naming ``unit``, each with the unit's role on it."""
     out = []

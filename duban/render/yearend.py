@@ -8,7 +8,7 @@ from duban.doc.model import Document
 from duban.errors import DubanError
 from duban.render import official
 from duban.render.clauses import ROLE_LABELS, lead_names, no_tasks_message, unit_tasks
-from duban.render.data import DONE, REPORT_LABELS, STATUS_LABELS, STATUSES, RoundData
+from duban.render.data import DONE, MISSING, REPORT_LABELS, STATUS_LABELS, STATUSES, RoundData
 from duban.render.notice import chinese_number
 from duban.render.summary import RoundSummary, round_summary, status_label
 from duban.track import CLAIMED
@@ -54,7 +54,7 @@ def _whole_plan(document, doc: Document, round_data: RoundData, year: str) -> No
     keys = list(s.task_counts)
 
     def label(status: str | None) -> str:
-        return status_label(status) if status else "未报送"
+        return status_label(status) if status else REPORT_LABELS[MISSING]
 
     official.title(document, f"{year}政府工作报告重点工作全年落实情况")
     official.body(

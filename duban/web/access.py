@@ -118,6 +118,10 @@ class Actor:
     def reports_on(self, task: Task) -> bool:
         return self.role_on(task) in ("lead", "responsible")
 
+    def files_figures(self, task: Task) -> bool:
+        """A monitor (监测) reports the figures of the task's indicators, nothing else."""
+        return bool(task.indicators) and self.role_on(task) == "monitor"
+
     # -- reports -------------------------------------------------------------
 
     def reports(self):

@@ -56,7 +56,7 @@ def test_dashboard_renders_300_tasks(big, client, at_year_end, benchmark):
     assert response.status_code == 200
     html = response.content.decode()
     assert html.count("<tr><td>") >= 300  # one row per task at least
-    assert "逾期和未报送的报告" in html
+    assert "未报送的报告和台账" in html
 
 
 @pytest.mark.django_db

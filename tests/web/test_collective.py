@@ -145,3 +145,48 @@ def test_a_collective_with_no_members_is_shown_as_such(towns, capsys):
     status = json.loads(capsys.readouterr().out)
     assert status["no_members"] == ["各镇人民政府"]
     assert not [x for x in status["late_reports"] if x["unit"] == "各镇人民政府"]
+
+
+def test_a_monitor_reports_its_figures_and_the_field_says_their_unit(db, client):
+    """监测 units file the indicator figures (and only those); the figure field names its unit."""
+    from django.contrib.auth.models import User
+
+    from duban.doc.model import Indicator
+    from duban.web.models import Government, Membership, ProgressReport, Unit
+    from duban.web.services import plans
+
+    gov = Government.objects.create(name="云溪市", level="city")
+    for name in ("发展改革委", "国家统计局云溪调查队"):
+        Unit.objects.create(government=gov, name=name)
+    notice = Document(
+        kind="notice",
+        title="通知",
+        year=2026,
+        schedule=[ScheduleItem("progress", date(2026, 6, 15), "6月15日")],
+        tasks=[
+            Task(
+                "1",
+                ["一、主要预期目标"],
+                "地区生产总值增长5.5%。",
+                [UnitRef("发展改革委", "lead"), UnitRef("国家统计局云溪调查队", "monitor")],
+                indicators=[Indicator("地区生产总值增长", 5.5, "%", None, "growth", "增长5.5%")],
+            )
+        ],
+    )
+    plan = plans.publish(plans.import_document(notice, gov, 2026))
+    monitor = Unit.objects.get(name="国家统计局云溪调查队")
+    staff = User.objects.create_user("m_staff", password="pw")
+    Membership.objects.create(user=staff, government=gov, role="unit_staff", unit=monitor)
+    client.force_login(staff)
+    task, rnd = plan.tasks.get(), plan.rounds.get()
+    page = client.get(f"/tasks/{task.pk}/").content.decode()
+    assert "填报监测数据" in page
+    opened = client.get(f"/tasks/{task.pk}/rounds/{rnd.pk}/report/")
+    assert opened.status_code == 302
+    report = ProgressReport.objects.get(unit=monitor)
+    form = client.get(opened.url).content.decode()
+    assert 'name="figure_0"' in form and "> %</label>" in form  # the field says its unit
+    assert 'name="done_text"' not in form and 'name="status"' not in form
+    client.post(opened.url, {"action": "send", "version": report.version, "figure_0": "4.9", "status": "done"})
+    report.refresh_from_db()
+    assert (report.state, report.figures, report.status) == ("awaiting_head", {"地区生产总值增长": 4.9}, "not_started")

@@ -79,7 +79,16 @@ def test_plan_table_carries_the_latest_round(behind, login):
     assert rows["2"][7] == "需关注"  # the dashboard's state: its report is missing
 
 
+def annual_report(world, **fields):
+    """商务局 reports task 1 in the annual round early: the year-end account reads that round."""
+    annual = world.plan.rounds.get(kind="annual")
+    return submit(
+        ProgressReport.objects.create(task=world.tasks["1"], unit=world.units["商务局"], round=annual), **fields
+    )
+
+
 def test_a_leader_gets_the_tasks_of_their_areas_only(behind, login):
+    annual_report(behind, status="behind", done_text="完成八成", problems="项目审批未完成")
     client = login(behind.users["leader"])
     sheet = load_workbook(io.BytesIO(client.get(f"/plans/{behind.plan.pk}/files/plan.xlsx").content)).active
     numbers = {str(r[0]) for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] is not None}
@@ -120,6 +129,10 @@ def test_unit_ledger_template_holds_the_unit_tasks_and_rounds(world, login):
 
 def test_year_end_accounts_for_the_plan_and_for_a_unit(behind, login):
     office = login(behind.users["office"])
+    # Before anyone reports in the annual round, no year-end account is drawn from a progress round.
+    refused = office.get(f"/plans/{behind.plan.pk}/files/yearend.docx", follow=True)
+    assert "尚无单位报送" in refused.content.decode()
+    annual_report(behind, status="behind", done_text="完成八成", problems="项目审批未完成")
     whole = office.get(f"/plans/{behind.plan.pk}/files/yearend.docx")
     assert whole.status_code == 200 and whole["Content-Type"] == DOCX
     assert "项目审批未完成" in docx_text(whole)
@@ -625,3 +638,24 @@ def test_a_unit_without_tasks_gets_a_message_not_a_file(world, login):
     response = client.get(f"/plans/{world.plan.pk}/files/units/{idle.pk}/ledger.xlsx", follow=True)
     assert response.redirect_chain == [(f"/plans/{world.plan.pk}/files/", 302)]
     assert "通知中没有“档案馆”承担的任务" in response.content.decode()
+
+
+def test_a_locked_ledger_is_not_rewritten_by_an_upload(world, login):
+    """An accepted ledger is locked: an uploaded template says so and leaves it, and its milestones, as they were."""
+    from datetime import date
+
+    from duban.web.models import Milestone
+
+    ledger = Ledger.objects.create(
+        task=world.tasks["1"], unit=world.units["商务局"], responsible_person="王科长", state="accepted"
+    )
+    Milestone.objects.create(ledger=ledger, title="完成方案", due=date(2026, 5, 31))
+    client = login(world.users["a_staff"])
+    book = template(client, world)
+    fill_shangwu(book)
+    response = client.post(f"/plans/{world.plan.pk}/ledger-import/", {"file": xlsx(book)})
+    assert response.status_code == 200
+    assert "任务 1：台账已审核锁定，节点变更须在系统中提交申请" in response.content.decode()
+    ledger.refresh_from_db()
+    assert ledger.responsible_person == "王科长"
+    assert list(ledger.milestones.values_list("title", "due")) == [("完成方案", date(2026, 5, 31))]

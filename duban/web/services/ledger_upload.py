@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from duban import vocab
 from duban.errors import DubanError, InputError
 from duban.web import audit
 from duban.web.models import Assignment, Contribution, Ledger, Milestone, Plan, ProgressReport, Unit
@@ -121,6 +122,16 @@ def apply(plan: Plan, unit: Unit, ledger, user=None) -> Applied:
             task = tasks[entry.task]
             if not reports_on(task):
                 out.skipped.append(f"任务 {task.number}：本单位不是牵头或负责单位，台账由牵头单位填写")
+                continue
+            held = Ledger.objects.filter(task=task, unit=unit).exclude(state__in=(vocab.DRAFT, vocab.RETURNED)).first()
+            if held is not None:
+                # A signed or accepted ledger is not rewritten by an upload; a locked one changes by request only.
+                why = (
+                    "已审核锁定，节点变更须在系统中提交申请"
+                    if held.locked
+                    else f"{held.get_state_display()}，不能由导入覆盖"
+                )
+                out.skipped.append(f"任务 {task.number}：台账{why}")
                 continue
             _apply_entry(task, unit, entry, user)
             out.ledgers += 1

@@ -28,7 +28,6 @@ from duban.web.models import (
 )
 
 STATUS_ORDER = list(COLOURS)
-lower_is_better = core.lower_is_better
 
 
 @dataclass
@@ -107,8 +106,9 @@ def _day(moment) -> date | None:
     return timezone.localdate(moment) if moment else None
 
 
-def load(plan, tasks=None) -> Loaded:
-    """Everything ``duban.track.round`` needs about ``plan`` (only ``tasks``, a Task queryset, when given)."""
+def load(plan, tasks=None, texts: bool = False) -> Loaded:
+    """Everything ``duban.track.round`` needs about ``plan`` (only ``tasks``, a Task queryset, when given);
+    ``texts``: the reports' progress, problems and next steps too (for bulletins and year-end accounts)."""
     subset = tasks is not None
     tasks = list((tasks if subset else Task.objects.filter(plan=plan)).select_related("section"))
     task_ids = {t.id for t in tasks}
@@ -167,20 +167,9 @@ def load(plan, tasks=None) -> Loaded:
     names = {v: k for k, v in unit_ids.items()}
     filed: list[core.Filed] = []
     first: dict[tuple[str, str, int], object] = {}
-    for r in ProgressReport.objects.filter(**scope).values(
-        "task_id",
-        "unit_id",
-        "round_id",
-        "state",
-        "status",
-        "figures",
-        "first_approved_at",
-        "submitted_at",
-        "revise_by",
-        "done_text",
-        "problems",
-        "next_steps",
-    ):
+    columns = ["task_id", "unit_id", "round_id", "state", "status", "figures", "first_approved_at", "submitted_at"]
+    columns += ["revise_by"] + (["done_text", "problems", "next_steps"] if texts else [])
+    for r in ProgressReport.objects.filter(**scope).values(*columns):
         unit = names.get(r["unit_id"])
         if unit is None or r["task_id"] not in number:
             continue
@@ -197,9 +186,9 @@ def load(plan, tasks=None) -> Loaded:
                 status=r["status"],
                 figures=r["figures"] or {},
                 revise_by=r["revise_by"],
-                progress=r["done_text"],
-                problems=r["problems"],
-                next_steps=r["next_steps"],
+                progress=r.get("done_text", ""),
+                problems=r.get("problems", ""),
+                next_steps=r.get("next_steps", ""),
             )
         )
     plan_rounds = [r.id for r in rounds if r.kind == vocab.PLAN_ROUND]

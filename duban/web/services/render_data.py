@@ -130,7 +130,7 @@ def standing(plan: Plan, rnd: ReportingRound, today: date, tasks=None) -> RoundS
     from duban.web.services.overview import load
 
     as_of = as_of_for(plan, rnd, today)
-    loaded = load(plan, tasks)
+    loaded = load(plan, tasks, texts=True)
     st = loaded.standing(as_of)
     return RoundStanding(plan, rnd, as_of, round_from_standing(st, loaded.round_of[rnd.id]))
 

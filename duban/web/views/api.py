@@ -12,6 +12,7 @@ import json
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
+from duban import vocab
 from duban.errors import DubanError
 from duban.web.access import Actor, Denied
 from duban.web.models import ApiToken, Plan, ProgressReport, ReportingRound, Unit
@@ -205,8 +206,8 @@ _REPORT = {
         "task": {"type": "integer"},
         "unit": {"type": "string"},
         "round": {"type": "integer"},
-        "status": {"type": "string", "enum": ["not_started", "on_schedule", "behind", "done"]},
-        "state": {"type": "string", "enum": ["draft", "awaiting_head", "submitted", "accepted", "returned"]},
+        "status": {"type": "string", "enum": list(vocab.REPORT_STATUSES.keys)},
+        "state": {"type": "string", "enum": list(vocab.REPORT_STATES.keys)},
         "done_text": {"type": "string"},
         "figures": {"type": "object", "additionalProperties": {"type": "number"}},
         "problems": {"type": "string"},
@@ -262,7 +263,7 @@ OPENAPI = {
                                 "properties": {
                                     "task": {"type": "integer"},
                                     "round": {"type": "integer"},
-                                    "status": {"type": "string"},
+                                    "status": {"type": "string", "enum": list(vocab.REPORT_STATUSES.keys)},
                                     "done_text": {"type": "string"},
                                     "figures": {"type": "object"},
                                     "problems": {"type": "string"},

@@ -76,11 +76,17 @@ def _latest_standing(plan, tasks=None, prefer_annual=False):
 
 
 def _yearend_standing(plan, tasks=None):
-    """The standing a year-end account is written from: the annual round once it is past due."""
-    standing = _latest_standing(plan, tasks, prefer_annual=True)
-    if standing is None:
-        raise DubanError("还没有已过截止日期的报送轮次，无法生成全年落实情况")
-    return standing
+    """The standing a year-end account is written from: the annual round (全年落实情况) — once it is
+    past due, or as soon as a unit has reported in it early; never a progress round."""
+    from duban.track.round import IN_STATES
+
+    annual = next((r for r in rd.report_rounds(plan) if r.kind == "annual"), None)
+    if annual is None:
+        raise DubanError("这份计划没有“全年落实情况”报送轮次，无法生成全年落实情况")
+    today = common.today()
+    if annual.due >= today and not annual.reports.filter(state__in=IN_STATES).exists():
+        raise DubanError(f"全年落实情况（{annual.due:%m-%d} 截止）尚无单位报送，暂不能生成全年落实情况")
+    return rd.standing(plan, annual, today, tasks=tasks)
 
 
 @page

@@ -78,7 +78,10 @@ def dashboard(request, plan_id):
             "rows": rows,
             "overall": _bars(data.by_status),
             "sections": [(sec, _bars(c), sum(c.values())) for sec, c in data.by_section.items()],
-            "units": [(name, c, sum(c.values())) for name, c in list(data.by_unit.items())[:200]],
+            "units": [
+                (name, [(st, c.get(st, 0)) for st in STATUS_ORDER], sum(c.values()))
+                for name, c in list(data.by_unit.items())[:200]
+            ],
             "statuses": [(s, COLOURS[s][0]) for s in STATUS_ORDER],
             "filters": {"section": section, "unit": unit, "status": status},
             "late": data.late if request.GET.get("late") == "all" else data.late[:LATE_SHOWN],

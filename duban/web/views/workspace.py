@@ -74,7 +74,8 @@ def workspace(request, plan_id=None):
     for task in tasks:
         roles = {a.role for a in task.assignments.all() if a.unit_id in actor.acting_as}
         role = next(r for r in ROLE_TITLES if r in roles)
-        cells = [(rnd, reports.get((task.id, rnd.id))) for rnd in rounds] if role in ("lead", "responsible") else []
+        owes = role in vocab.REPORTING_ROLES or (role == vocab.MONITOR and task.indicators)
+        cells = [(rnd, reports.get((task.id, rnd.id))) for rnd in rounds] if owes else []
         groups[role].append({"task": task, "state": state.get(task.id), "cells": cells})
     urges = Urge.objects.filter(unit=unit, plan=plan).select_related("task", "round")[:20]
     unseen = [u.pk for u in urges if u.seen_at is None]
@@ -281,7 +282,9 @@ def _task_round(task, round_id) -> ReportingRound:
 def report_open(request, task_id, round_id):
     actor = request.actor
     task = actor.task(task_id)
-    actor.require(actor.reports_on(task), "只有牵头或负责单位填写进展报告")
+    actor.require(
+        actor.reports_on(task) or actor.files_figures(task), "只有牵头或负责单位填写进展报告，监测单位填写指标数据"
+    )
     rnd = _task_round(task, round_id)
     report = report_service.report_for(task, Unit.objects.get(pk=actor.unit_id), rnd)
     return redirect("report_detail", report.pk)
@@ -321,6 +324,7 @@ def report_detail(request, report_id):
             "task": report.task,
             "indicators": indicators,
             "statuses": ProgressReport.STATUSES,
+            "monitor": actor.files_figures(report.task) and not actor.reports_on(report.task),
             "can_edit": actor.can_edit_report(report),
             "can_sign": actor.can_sign_off(report),
             "can_review": actor.can_review(report),
@@ -336,7 +340,9 @@ def _act(request, report, action, version):
     actor = request.actor
     if action in ("save", "send"):
         actor.require(actor.can_edit_report(report), "这份报告现在不能修改")
-        data = {k: request.POST.get(k, "").strip() for k in ("status", "done_text", "problems", "next_steps")}
+        monitor = actor.files_figures(report.task) and not actor.reports_on(report.task)
+        fields = () if monitor else ("status", "done_text", "problems", "next_steps")  # a monitor files figures only
+        data = {k: request.POST.get(k, "").strip() for k in fields}
         data["figures"] = report_service.clean_figures(
             report.task, {i["name"]: request.POST.get(f"figure_{n}") for n, i in enumerate(report.task.indicators)}
         )
