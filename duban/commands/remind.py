@@ -52,14 +52,14 @@ def once(government, dry_run: bool, as_json: bool, today=None) -> int:
 
     result = reminders.run(government=government, dry_run=dry_run, day=today)
     if as_json:
-        print(json.dumps(result.reminders, ensure_ascii=False, indent=1))
+        print(json.dumps(result.reminders, ensure_ascii=False, indent=1), flush=True)
         return 0
     verb = "将发送" if dry_run else "已发送"
-    print(f"{verb} {len(result.reminders)} 条提醒" + ("" if dry_run else f"（{result.deliveries} 条消息）"))
+    print(f"{verb} {len(result.reminders)} 条提醒" + ("" if dry_run else f"（{result.deliveries} 条消息）"), flush=True)
     if result.quiet:
-        print(f"免打扰时段，未处理：{'、'.join(result.quiet)}")
+        print(f"免打扰时段，未处理：{'、'.join(result.quiet)}", flush=True)
     if not dry_run and (result.sent or result.failed or result.gave_up):
-        print(f"外发渠道：成功 {result.sent}，失败待重试 {result.failed}，最终失败 {result.gave_up}")
+        print(f"外发渠道：成功 {result.sent}，失败待重试 {result.failed}，最终失败 {result.gave_up}", flush=True)
     return 0
 
 

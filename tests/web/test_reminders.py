@@ -387,6 +387,9 @@ def test_a_channel_that_never_works_is_shown_to_the_office(world, login):
     assert d.state == Delivery.FAILED and d.attempts == reminders.MAX_ATTEMPTS and "无法连接" in d.last_error
     page = login(world.users["office"]).get("/reminders/").content.decode()
     assert "发送失败" in page and "坏群" in page and "无法连接" in page
+    # Every office page says so; a unit's do not.
+    assert "1 条提醒发送失败" in login(world.users["office"]).get(f"/plans/{world.plan.pk}/").content.decode()
+    assert "发送失败" not in login(world.users["a_staff"]).get("/workspace/").content.decode()
     # The office sends it again.
     response = login(world.users["office"]).post(f"/reminders/deliveries/{d.pk}/retry/")
     assert response.status_code == 302

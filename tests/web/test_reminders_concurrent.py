@@ -160,3 +160,29 @@ def test_serve_sends_reminders_in_the_background_unless_told_not_to():
     liaison = made.filter(body__contains="临时调度").first()
     assert liaison.user.membership.role == "unit_staff"  # a step before the due date goes to the liaison
     assert "临时调度（截止 " + tomorrow.isoformat() + "，还有1天截止）" in liaison.body
+
+    # A separate ``duban remind --loop`` does the same for servers started with --no-reminders.
+    from duban.web.models import Reminder
+
+    Reminder.objects.filter(government=demo.government).delete()
+    Delivery.objects.filter(government=demo.government).delete()
+    looping = subprocess.Popen(
+        [sys.executable, "-m", "duban", "remind", "--loop", "--interval", "1", "--government", "大河市"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline and not Delivery.objects.filter(body__contains="临时调度").exists():
+            time.sleep(0.5)
+        time.sleep(3)  # a few more passes: nothing more is sent
+        count = Reminder.objects.filter(government=demo.government).count()
+    finally:
+        looping.terminate()
+        out = looping.communicate(timeout=30)[0]
+    assert "已发送" in out and count > 0
+    assert count == Reminder.objects.filter(government=demo.government).count()
+    assert out.count("已发送 0 条提醒") >= 2, out[-2000:]

@@ -22,6 +22,7 @@ Manual 催办 (``urge``) goes through the same channels and records.
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -403,7 +404,7 @@ def digest_text(person: Person, lines: list[Line], today: date) -> tuple[str, st
         )
     if len(items) > DIGEST_LINES:
         out.append(f"…… 另有 {len(items) - DIGEST_LINES} 项，请登录督办系统查看。")
-    base = getattr(settings, "DUBAN_BASE_URL", "")
+    base = getattr(settings, "DUBAN_BASE_URL", "") or os.environ.get("DUBAN_BASE_URL", "")
     if base:
         out.append(f"请登录 {base.rstrip('/')}/notices/ 办理。")
     return subject, "\n".join(out)

@@ -18,4 +18,17 @@ def bell(context):
         return ""
     n = unread(user)
     badge = format_html('<b class="badge" id="bell-count">{}</b>', n if n < 100 else "99+") if n else ""
-    return format_html('<a class="bell" href="{}" title="提醒与催办（未读 {}）">🔔{}</a>', reverse("notices"), n, badge)
+    out = format_html('<a class="bell" href="{}" title="提醒与催办（未读 {}）">🔔{}</a>', reverse("notices"), n, badge)
+    actor = context.get("actor")
+    if actor is not None and actor.is_office:
+        # The office sees, on every page, that a message could not be delivered.
+        from duban.web.models import Delivery
+
+        failed = Delivery.objects.filter(government_id=actor.government_id, state=Delivery.FAILED).count()
+        if failed:
+            out += format_html(
+                '<a class="bell failed" id="delivery-failed" href="{}?state=failed#record">{} 条提醒发送失败</a>',
+                reverse("reminder_settings"),
+                failed,
+            )
+    return out
