@@ -28,6 +28,7 @@ def task(number, *units, section=("一、经济发展",), indicators=(), leaders
         section=section,
         text=f"任务{number}",
         reporting=reporting,
+        responsible=tuple(n for n, r in units if r == "responsible"),
         supports=tuple(n for n, r in units if r == "support"),
         monitors=tuple(n for n, r in units if r == "monitor"),
         leaders=tuple(leaders),
@@ -46,14 +47,14 @@ def test_a_collective_owes_through_each_member_and_one_with_none_as_itself():
         task("3", ("商务局", "lead"), ("财政局", "support")),
     ]
     obs = core.obligations(plan, [Q2], {"各镇人民政府": TOWNS, "市政府各部门": []})
-    owed = {(o.task, o.unit, o.via, o.no_members) for o in obs.items}
+    owed = {(o.task, o.unit, o.role, o.via, o.no_members) for o in obs.items}
     assert owed == {
-        ("1", "城关镇", "各镇人民政府", False),
-        ("1", "北海街道", "各镇人民政府", False),
-        ("1", "梨林镇", "各镇人民政府", False),
-        ("2", "市政府各部门", None, True),
-        ("2", "财政局", None, False),
-        ("3", "商务局", None, False),
+        ("1", "城关镇", "lead", "各镇人民政府", False),
+        ("1", "北海街道", "lead", "各镇人民政府", False),
+        ("1", "梨林镇", "lead", "各镇人民政府", False),
+        ("2", "市政府各部门", "responsible", None, True),
+        ("2", "财政局", "responsible", None, False),
+        ("3", "商务局", "lead", None, False),
     }
     assert obs.units_of["1"] == TOWNS
     assert obs.no_members == ["市政府各部门"]

@@ -84,6 +84,7 @@ class PlanTask:
     section: tuple[str, ...]  # every heading above it, outermost first
     text: str = ""
     reporting: tuple[str, ...] = ()  # the lead and responsible units as written (a collective unexpanded)
+    responsible: tuple[str, ...] = ()  # those of ``reporting`` that are responsible (负责), not leads
     supports: tuple[str, ...] = ()
     monitors: tuple[str, ...] = ()
     leaders: tuple[str, ...] = ()
@@ -122,6 +123,7 @@ def _plan_tasks(plan) -> list[PlanTask]:
                 section=tuple(t.section or ()),
                 text=t.text,
                 reporting=tuple(u.name for u in t.units if u.role in vocab.REPORTING_ROLES),
+                responsible=tuple(u.name for u in t.units if u.role == vocab.RESPONSIBLE),
                 supports=tuple(u.name for u in t.units if u.role == vocab.SUPPORT),
                 monitors=tuple(u.name for u in t.units if u.role == vocab.MONITOR),
                 leaders=tuple(getattr(t, "leaders", ()) or ()),
@@ -169,7 +171,7 @@ def obligations(
         monitoring = expand(task.monitors) if task.indicators else []
         for rnd in rounds:
             for unit, via, alone in reporting:
-                role = vocab.LEAD if unit in task.reporting or via in task.reporting else vocab.RESPONSIBLE
+                role = vocab.RESPONSIBLE if (via or unit) in task.responsible else vocab.LEAD
                 items.append(Obligation(task.number, unit, rnd, role, via, alone))
             if rnd.kind in vocab.REPORT_ROUND_KINDS:
                 for unit, via, alone in monitoring:

@@ -111,3 +111,13 @@ def test_the_plan_round_is_on_the_dashboard(world):
     assert [(x.unit, x.timeliness) for x in data.late if x.what == "ledger" and x.task.number == "1"] == [
         ("商务局", "late")
     ]
+
+
+def test_the_workspace_shows_each_ledger_and_what_waits_for_the_head(world, login):
+    ledger = _ledger(world)
+    ledgers.send_to_head(ledger, ledger.version, world.users["a_staff"])
+    page = login(world.users["a_head"]).get("/workspace/").content.decode()
+    assert "待我签批（1）" in page and "任务 1 · 落实方案和工作台账" in page
+    assert "待负责人签批" in page  # the ledger column of task 1
+    staff = login(world.users["b_staff"]).get("/workspace/").content.decode()
+    assert f'href="/tasks/{world.tasks["2"].pk}/ledger/"' in staff  # 财政局 has no ledger yet: 填写

@@ -130,9 +130,12 @@ def load(plan, tasks=None, texts: bool = False) -> Loaded:
         if kind == vocab.COLLECTIVE:
             collectives.add(name)
     members: dict[str, list[str]] = defaultdict(list)
-    for collective, member_id, member in Unit.members.through.objects.filter(
-        from_unit__government_id=plan.government_id
-    ).values_list("from_unit__name", "to_unit_id", "to_unit__name"):
+    # Members in the order they were added (the same on every database).
+    for collective, member_id, member in (
+        Unit.members.through.objects.filter(from_unit__government_id=plan.government_id)
+        .order_by("id")
+        .values_list("from_unit__name", "to_unit_id", "to_unit__name")
+    ):
         members[collective].append(member)
         unit_ids.setdefault(member, member_id)
     # A leader is in charge of the areas (一级标题) named in their membership.
@@ -153,6 +156,7 @@ def load(plan, tasks=None, texts: bool = False) -> Loaded:
                 section=path,
                 text=t.text,
                 reporting=tuple(r.get(vocab.LEAD, []) + r.get(vocab.RESPONSIBLE, [])),
+                responsible=tuple(r.get(vocab.RESPONSIBLE, [])),
                 supports=tuple(r.get(vocab.SUPPORT, [])),
                 monitors=tuple(r.get(vocab.MONITOR, [])),
                 leaders=tuple(leaders_of.get(t.section.area if t.section else "", ())),

@@ -70,19 +70,28 @@ def workspace(request, plan_id=None):
             "id", "task_id", "round_id", "state", "status"
         )
     }
+    ledgers = {
+        ledger.task_id: ledger
+        for ledger in Ledger.objects.filter(task__plan=plan, unit=unit).only("id", "task_id", "state", "unit_id")
+    }
+    plan_round = next((r for r in plan.rounds.all() if r.kind == vocab.PLAN_ROUND), None)
     groups: dict[str, list] = {role: [] for role in ROLE_TITLES}
     for task in tasks:
         roles = {a.role for a in task.assignments.all() if a.unit_id in actor.acting_as}
         role = next(r for r in ROLE_TITLES if r in roles)
         owes = role in vocab.REPORTING_ROLES or (role == vocab.MONITOR and task.indicators)
         cells = [(rnd, reports.get((task.id, rnd.id))) for rnd in rounds] if owes else []
-        groups[role].append({"task": task, "state": state.get(task.id), "cells": cells})
+        ledger = ledgers.get(task.id, False) if role in vocab.REPORTING_ROLES else None
+        groups[role].append({"task": task, "state": state.get(task.id), "cells": cells, "ledger": ledger})
     urges = Urge.objects.filter(unit=unit, plan=plan).select_related("task", "round")[:20]
     unseen = [u.pk for u in urges if u.seen_at is None]
     if unseen:
         Urge.objects.filter(pk__in=unseen).update(seen_at=timezone.now())
-    awaiting = []
+    awaiting, awaiting_ledgers = [], []
     if actor.role == "unit_head":
+        awaiting_ledgers = Ledger.objects.filter(task__plan=plan, unit=unit, state=vocab.AWAITING_HEAD).select_related(
+            "task"
+        )
         awaiting = ProgressReport.objects.filter(unit=unit, state=ProgressReport.AWAITING_HEAD).select_related(
             "task", "round"
         )
@@ -97,6 +106,9 @@ def workspace(request, plan_id=None):
             "urges": urges,
             "unseen": set(unseen),
             "awaiting": awaiting,
+            "awaiting_ledgers": awaiting_ledgers,
+            "awaiting_count": len(awaiting) + len(awaiting_ledgers),
+            "plan_round": plan_round,
             "changes": ChangeRequest.objects.filter(unit=unit, task__plan=plan).select_related("task")[:20],
         },
     )
