@@ -26,6 +26,7 @@ COMMANDS = {
     "import": "导入并发布一份通知",
     "status": "按状态、单位统计任务，列出逾期报告",
     "render": "生成公文、台账、通报（.docx / .xlsx）",
+    "remind": "按提醒规则发送到期、逾期提醒（--loop 持续运行）",
 }
 
 # Subcommands whose name is a Python keyword live under another module name.

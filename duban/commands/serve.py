@@ -16,6 +16,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--level", choices=["province", "city", "county"], default="city", help="与 --init 一起：政府层级"
     )
     parser.add_argument("--no-server", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--no-reminders", action="store_true", help="不在后台发送提醒（另有 duban remind --loop 或 cron 时使用）"
+    )
 
 
 def run(args) -> int:
@@ -35,9 +38,21 @@ def run(args) -> int:
     from django.core.servers.basehttp import run as run_server
     from django.core.wsgi import get_wsgi_application
 
+    _reminders(args)
     print(f"督办已启动：http://{args.host}:{args.port}/  （Ctrl+C 退出）", flush=True)
     run_server(args.host, args.port, get_wsgi_application(), threading=True, server_cls=WSGIServer)
     return 0
+
+
+def _reminders(args) -> None:
+    """Reminders run in the background unless ``--no-reminders`` (a separate ``duban remind --loop`` does it)."""
+    if args.no_reminders:
+        return
+    from duban.commands.remind import LOOP_SECONDS
+    from duban.web.services.reminders import start_background
+
+    start_background(LOOP_SECONDS)
+    print(f"后台提醒已开启（每 {LOOP_SECONDS} 秒检查一次；--no-reminders 关闭）")
 
 
 def _init(name: str, level: str) -> None:

@@ -508,3 +508,7 @@ class ApiToken(models.Model):
     @classmethod
     def issue(cls, user, name: str = "") -> ApiToken:
         return cls.objects.create(user=user, name=name)
+
+
+# Reminders and notifications (issue 10) live in their own module.
+from duban.web.reminder_models import Channel, Contact, Delivery, Reminder, ReminderRules  # noqa: E402, F401

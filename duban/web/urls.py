@@ -86,3 +86,15 @@ urlpatterns += [
     path("bulletins/<int:bulletin_id>/", bulletins.bulletin_read, name="bulletin_read"),
     path("bulletins/<int:bulletin_id>.docx", bulletins.bulletin_file, name="bulletin_file"),
 ]
+
+# Reminders and notifications (issue 10).
+from duban.web.views import reminders as reminder_views  # noqa: E402
+
+urlpatterns += [
+    path("notices/", reminder_views.notices, name="notices"),
+    path("reminders/", reminder_views.settings_page, name="reminder_settings"),
+    path("reminders/run/", reminder_views.run_now, name="reminder_run"),
+    path("reminders/channels/<int:channel_id>/", reminder_views.channel_edit, name="reminder_channel"),
+    path("reminders/deliveries/<int:delivery_id>/retry/", reminder_views.delivery_retry, name="delivery_retry"),
+    path("plans/<int:plan_id>/urge-bulk/", reminder_views.urge_bulk, name="urge_bulk"),
+]
