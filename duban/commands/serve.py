@@ -1,4 +1,10 @@
-"""``duban serve``: migrate, optionally create the demo city, and serve the web application."""
+"""``duban serve``: migrate, optionally create the demo city, and serve the web application.
+
+The server is waitress (pure Python, the same on Linux and Windows) with a pool of threads;
+``--dev`` runs Django's development server instead.  The process keeps no state of its own —
+sessions, lockouts and files live in the database and the uploads folder — so several of them,
+on several machines, can serve one installation (docs/deploy.md).
+"""
 
 from __future__ import annotations
 
@@ -15,10 +21,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--level", choices=["province", "city", "county"], default="city", help="与 --init 一起：政府层级"
     )
+    parser.add_argument("--threads", type=int, default=8, help="waitress 的工作线程数（默认 8）")
+    parser.add_argument("--dev", action="store_true", help="用 Django 的开发服务器（仅供开发，不用于正式环境）")
     parser.add_argument("--no-server", action="store_true", help=argparse.SUPPRESS)
 
 
 def run(args) -> int:
+    import os
+
+    from duban.errors import DubanError
+
+    if args.threads < 1:
+        raise DubanError("--threads 至少为 1")
+    os.umask(0o077)  # the database, uploads and logs this process writes are the owner's alone
     from duban.web.bootstrap import setup
 
     setup()
@@ -31,13 +46,56 @@ def run(args) -> int:
         _demo()
     if args.no_server:
         return 0
-    from django.core.servers.basehttp import WSGIServer
-    from django.core.servers.basehttp import run as run_server
     from django.core.wsgi import get_wsgi_application
 
-    print(f"督办已启动：http://{args.host}:{args.port}/  （Ctrl+C 退出）", flush=True)
-    run_server(args.host, args.port, get_wsgi_application(), threading=True, server_cls=WSGIServer)
+    url = f"http://{args.host}:{args.port}/"
+    if args.dev:
+        from django.core.servers.basehttp import WSGIServer
+        from django.core.servers.basehttp import run as run_server
+
+        print(f"督办已启动（开发服务器，勿用于正式环境）：{url}  （Ctrl+C 退出）", flush=True)
+        run_server(args.host, args.port, get_wsgi_application(), threading=True, server_cls=WSGIServer)
+        return 0
+    _collect_static()
+    import waitress
+
+    _allow_host(args.host, settings)
+    print(f"督办已启动：{url}  （waitress，{args.threads} 个线程；Ctrl+C 退出）", flush=True)
+    options = {}
+    if settings.CONFIG.get("trusted_proxy"):
+        # The office's proxy: its X-Forwarded-For becomes the client address, X-Forwarded-Proto the scheme.
+        options = {
+            "trusted_proxy": settings.CONFIG["trusted_proxy"],
+            "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto"},
+        }
+    waitress.serve(
+        get_wsgi_application(),
+        host=args.host,
+        port=args.port,
+        threads=args.threads,
+        # Clients beyond the threads wait in the queue instead of being refused.
+        connection_limit=1000,
+        backlog=2048,
+        channel_timeout=120,
+        ident="duban",
+        **options,
+    )
     return 0
+
+
+def _collect_static() -> None:
+    """Compressed copies with hashed names in DATA_DIR/static, for WhiteNoise."""
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
+def _allow_host(host: str, settings) -> None:
+    """Listening on a named address answers requests for it, beside what allowed_hosts lists."""
+    if host not in ("0.0.0.0", "::", "") and host not in settings.ALLOWED_HOSTS:
+        settings.ALLOWED_HOSTS.append(host)
+    if host in ("0.0.0.0", "::") and not settings.CONFIG.get("allowed_hosts"):
+        print("提示：其他电脑访问前，请在 duban.toml 的 allowed_hosts 中写上本机的域名或地址（docs/deploy.md）")
 
 
 def _init(name: str, level: str) -> None:
@@ -47,6 +105,7 @@ def _init(name: str, level: str) -> None:
 
     from duban.errors import DubanError
     from duban.web.models import Government, Membership
+    from duban.web.security import mark_one_time
 
     government, created = Government.objects.get_or_create(name=name.strip(), defaults={"level": level})
     username = f"admin-{government.pk}"
@@ -55,8 +114,9 @@ def _init(name: str, level: str) -> None:
     password = secrets.token_urlsafe(9)
     user = User.objects.create_user(username, password=password, is_staff=True, is_superuser=True)
     Membership.objects.create(user=user, government=government, role=Membership.ADMIN)
+    mark_one_time(user)
     print(
-        f"{'已新建' if created else '已有'}政府：{government.name}。管理员账号 {username}，密码 {password}（只显示这一次）"
+        f"{'已新建' if created else '已有'}政府：{government.name}。管理员账号 {username}，一次性密码 {password}（只显示这一次，首次登录后须修改）"
     )
     print("登录后在“单位名录”载入默认名录，在“导入通知”导入本年度通知；单位账号在 /admin/ 中添加。")
 

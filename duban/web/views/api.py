@@ -1,7 +1,8 @@
 """The JSON API: task status for other office systems, and report push.
 
-Authentication by session or ``Authorization: Token <key>``; every call goes
-through the same ``Actor`` checks as the pages.
+Authentication by session or ``Authorization: Token <key>`` (read-only or
+report-push, with an expiry); every call goes through the same ``Actor`` checks
+as the pages.
 """
 
 from __future__ import annotations
@@ -35,9 +36,13 @@ def api(view):
         user = request.user if request.user.is_authenticated else None
         header = request.headers.get("Authorization", "")
         if header.startswith("Token "):
-            token = ApiToken.objects.select_related("user").filter(key=header[6:].strip()).first()
+            token = ApiToken.find(header[6:].strip())
             if token is None or not token.user.is_active:
                 return _error(401, "无效的令牌")
+            if token.expired:
+                return _error(401, "令牌已过期")
+            if token.scope == ApiToken.READ and request.method not in ("GET", "HEAD", "OPTIONS"):
+                return _error(403, "这个令牌只读，不能报送")
             user = token.user
         elif user is not None and request.method != "GET":
             # Session callers writing through the API must pass Django's CSRF check like a form would.
@@ -226,7 +231,12 @@ OPENAPI = {
     "info": {"title": "duban 督办 API", "version": "1"},
     "components": {
         "securitySchemes": {
-            "token": {"type": "apiKey", "in": "header", "name": "Authorization", "description": "Token <key>"},
+            "token": {
+                "type": "apiKey",
+                "in": "header",
+                "name": "Authorization",
+                "description": "Token <key>：只读令牌只能 GET，报送令牌还可以保存、提交报告",
+            },
             "session": {"type": "apiKey", "in": "cookie", "name": "sessionid"},
         },
         "schemas": {"Report": _REPORT},

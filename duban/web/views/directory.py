@@ -94,6 +94,7 @@ def _add_account(request, government, unit) -> str:
     from django.contrib.auth.models import User
 
     from duban.web.models import Membership
+    from duban.web.security import mark_one_time
 
     username = request.POST["username"].strip()
     role = request.POST.get("role")
@@ -102,6 +103,7 @@ def _add_account(request, government, unit) -> str:
     password = secrets.token_urlsafe(8)
     user = User.objects.create_user(username, password=password, first_name=request.POST.get("full_name", "").strip())
     Membership.objects.create(user=user, government=government, unit=unit, role=role)
+    mark_one_time(user)  # changed by its owner at first login
     audit.record(request.user, "新建账号", unit, after={"username": username, "role": role})
     return password
 
