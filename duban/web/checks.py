@@ -12,13 +12,12 @@ from django.core import checks
 from duban.web.config import LOCAL_HOSTS
 
 
-
 def loose_permissions(folder: Path, limit: int = 5) -> list[str]:
     """Paths under ``folder`` readable or writable by others than the owner (POSIX)."""
     if os.name != "posix" or not folder.exists():
         return []
     loose = []
-    for root, dirs, files in os.walk(folder):
+    for root, _dirs, files in os.walk(folder):
         for path in [root] + [os.path.join(root, f) for f in files]:
             if os.path.islink(path):
                 continue

@@ -134,7 +134,7 @@ def secure_folder(folder: Path) -> None:
     if os.name != "posix":
         return
     folder.mkdir(parents=True, exist_ok=True)
-    for root, dirs, files in os.walk(folder):
+    for root, _dirs, files in os.walk(folder):
         os.chmod(root, 0o700)
         for name in files:
             path = os.path.join(root, name)

@@ -100,7 +100,9 @@ class OneTimePasswordMiddleware:
         session = getattr(request, "session", None)
         if session is not None and session.get(SESSION_FLAG) and not request.path.startswith(OPEN_PATHS):
             if request.path.startswith("/api/"):
-                return JsonResponse({"error": "请先修改初始密码"}, status=403, json_dumps_params={"ensure_ascii": False})
+                return JsonResponse(
+                    {"error": "请先修改初始密码"}, status=403, json_dumps_params={"ensure_ascii": False}
+                )
             messages.warning(request, "这是初始密码或一次性密码：请先设置您自己的密码")
             return redirect("password_change")
         return self.get_response(request)

@@ -19,5 +19,7 @@ def healthz(request):
             cursor.fetchone()
     except DatabaseError as exc:
         log.error("健康检查：数据库无响应：%s", exc)
-        return JsonResponse({"status": "error", "database": "无响应"}, status=503, json_dumps_params={"ensure_ascii": False})
+        return JsonResponse(
+            {"status": "error", "database": "无响应"}, status=503, json_dumps_params={"ensure_ascii": False}
+        )
     return JsonResponse({"status": "ok", "database": "ok"})
