@@ -23,7 +23,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--threads", type=int, default=8, help="waitress 的工作线程数（默认 8）")
     parser.add_argument("--dev", action="store_true", help="用 Django 的开发服务器（仅供开发，不用于正式环境）")
-    parser.add_argument("--no-server", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--no-server", action="store_true", help="只迁移数据库（和 --init / --demo），不启动服务")
 
 
 def run(args) -> int:

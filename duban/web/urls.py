@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import path, re_path
 
 from duban.web.security import PasswordChangeView
 from duban.web.views import api, directory, ops, plans, supervision, workspace
@@ -47,6 +47,7 @@ urlpatterns = [
     path("api/tasks/<int:task_id>", api.task, name="api_task"),
     path("api/reports", api.report_push, name="api_report_push"),
     path("api/reports/<int:report_id>", api.report, name="api_report"),
+    re_path(r"^api/", api.not_found),  # any other /api/ address answers in JSON too
     path("admin/", admin.site.urls),
 ]
 

@@ -119,11 +119,11 @@ def test_backup_while_pushing_restores_consistent_and_identical(world, tmp_path)
         backups.restore(during.path, target, restored_uploads)
         with contextlib.closing(_open(target)) as conn:
             version = conn.execute(
-                "SELECT version FROM duban_progressreport WHERE id = %d" % world.reports["a1"].pk
+                f"SELECT version FROM duban_progressreport WHERE id = {world.reports['a1'].pk:d}"
             ).fetchone()[0]
             saves = conn.execute(
                 "SELECT COUNT(*) FROM duban_auditevent WHERE object_type = 'ProgressReport' AND action = '保存报告'"
-                " AND object_id = '%d'" % world.reports["a1"].pk
+                f" AND object_id = '{world.reports['a1'].pk:d}'"
             ).fetchone()[0]
             attachments = conn.execute("SELECT path, sha256 FROM duban_attachment").fetchall()
         assert version - 1 == saves and 5 <= saves < counter[0]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
@@ -33,6 +34,11 @@ def api(view):
     @csrf_exempt
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
+        allowed = _methods(request)
+        if request.method not in allowed:
+            response = _error(405, f"{request.path} 只接受 {'、'.join(allowed)}")
+            response["Allow"] = ", ".join(allowed)
+            return response
         user = request.user if request.user.is_authenticated else None
         header = request.headers.get("Authorization", "")
         if header.startswith("Token "):
@@ -73,6 +79,13 @@ def api(view):
             raise
 
     return wrapper
+
+
+def _methods(request) -> list[str]:
+    """The methods the OpenAPI description lists for this route (HEAD goes with GET)."""
+    route = "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", request.resolver_match.route)
+    methods = [m.upper() for m in OPENAPI["paths"].get(route, {})]
+    return methods + (["HEAD"] if "GET" in methods else [])
 
 
 def report_json(r: ProgressReport) -> dict:
@@ -167,9 +180,9 @@ def report_push(request):
     if request.method != "POST":
         return _error(405, "只接受 POST")
     body = _body(request)
-    t = actor.task(body.get("task"))
+    t = actor.task(_int(body, "task"))
     actor.require(actor.reports_on(t), "只有牵头或负责单位可以报送进展")
-    rnd = ReportingRound.objects.filter(plan=t.plan, pk=body.get("round")).first()
+    rnd = ReportingRound.objects.filter(plan=t.plan, pk=_int(body, "round")).first()
     if rnd is None:
         return _error(404, "没有这个报送轮次")
     r = report_service.report_for(t, Unit.objects.get(pk=actor.unit_id), rnd)
@@ -179,14 +192,25 @@ def report_push(request):
 
 def _push(actor, r, body):
     actor.require(actor.can_edit_report(r), "这份报告现在不能修改")
-    version = body.get("version", r.version)
+    version = _int(body, "version") if "version" in body else r.version
     data = {k: str(body[k]) for k in ("status", "done_text", "problems", "next_steps") if k in body}
+    if any("\x00" in v for v in data.values()):
+        raise DubanError("文本中含有 NUL 控制字符")
     if "figures" in body:
+        if not isinstance(body["figures"] or {}, dict):
+            raise DubanError("figures 应为 {指标名称: 数值} 对象")
         data["figures"] = report_service.clean_figures(r.task, body["figures"] or {})
-    r = report_service.save(r, int(version), data, user=actor.user)
+    r = report_service.save(r, version, data, user=actor.user)
     if body.get("send_to_head"):
         r = report_service.send_to_head(r, r.version, user=actor.user)
     return ProgressReport.objects.select_related("unit").get(pk=r.pk)
+
+
+def _int(body: dict, key: str) -> int:
+    value = body.get(key)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise DubanError(f"{key} 应为整数" if key in body else f"缺少 {key}")
+    return value
 
 
 def _body(request) -> dict:
@@ -197,6 +221,11 @@ def _body(request) -> dict:
     if not isinstance(body, dict):
         raise DubanError("请求体应为 JSON 对象")
     return body
+
+
+@csrf_exempt
+def not_found(request):
+    return _error(404, f"没有这个接口：{request.path}（见 /api/openapi.json）")
 
 
 def openapi(request):
@@ -221,10 +250,25 @@ _REPORT = {
         "submitted_at": {"type": "string", "format": "date-time", "nullable": True},
     },
 }
+# What a report push or edit may carry.
+_EDIT = {
+    "status": {"type": "string", "enum": ["not_started", "on_schedule", "behind", "done"]},
+    "done_text": {"type": "string"},
+    "figures": {"type": "object", "additionalProperties": {"type": "number"}, "description": "指标名称: 完成值"},
+    "problems": {"type": "string"},
+    "next_steps": {"type": "string"},
+    "version": {"type": "integer", "description": "乐观锁：读取时的版本"},
+    "send_to_head": {"type": "boolean"},
+}
+_REPORT_ID = [{"name": "report_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+_REPORT_BODY = {"application/json": {"schema": {"$ref": "#/components/schemas/Report"}}}
+_ERROR = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
 _ERRORS = {
-    "401": {"description": "未登录或令牌无效"},
-    "403": {"description": "无权访问"},
-    "404": {"description": "不存在或不可见"},
+    "400": {"description": "请求有误（一句话说明）", "content": _ERROR},
+    "401": {"description": "未登录或令牌无效", "content": _ERROR},
+    "403": {"description": "无权访问（或只读令牌想写）", "content": _ERROR},
+    "404": {"description": "不存在或不可见", "content": _ERROR},
+    "405": {"description": "不支持的请求方法", "content": _ERROR},
 }
 OPENAPI = {
     "openapi": "3.0.3",
@@ -239,7 +283,10 @@ OPENAPI = {
             },
             "session": {"type": "apiKey", "in": "cookie", "name": "sessionid"},
         },
-        "schemas": {"Report": _REPORT},
+        "schemas": {
+            "Report": _REPORT,
+            "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}},
+        },
     },
     "security": [{"token": []}, {"session": []}],
     "paths": {
@@ -264,41 +311,42 @@ OPENAPI = {
             "post": {
                 "summary": "报送（创建或更新）本单位某任务某轮次的进展报告",
                 "requestBody": {
+                    "required": True,
                     "content": {
                         "application/json": {
                             "schema": {
                                 "type": "object",
                                 "required": ["task", "round"],
-                                "properties": {
-                                    "task": {"type": "integer"},
-                                    "round": {"type": "integer"},
-                                    "status": {"type": "string"},
-                                    "done_text": {"type": "string"},
-                                    "figures": {"type": "object"},
-                                    "problems": {"type": "string"},
-                                    "next_steps": {"type": "string"},
-                                    "version": {"type": "integer", "description": "乐观锁：读取时的版本"},
-                                    "send_to_head": {"type": "boolean"},
-                                },
+                                "properties": {"task": {"type": "integer"}, "round": {"type": "integer"}, **_EDIT},
                             }
                         }
-                    }
+                    },
                 },
                 "responses": {
-                    "201": {
-                        "description": "已保存",
-                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Report"}}},
-                    },
-                    "409": {"description": "版本冲突：他人已修改"},
+                    "201": {"description": "已保存", "content": _REPORT_BODY},
+                    "409": {"description": "版本冲突：他人已修改", "content": _ERROR},
                     **_ERRORS,
                 },
             }
         },
         "/api/reports/{report_id}": {
-            "get": {"summary": "一份报告", "responses": {"200": {"description": "报告"}, **_ERRORS}},
+            "get": {
+                "summary": "一份报告",
+                "parameters": _REPORT_ID,
+                "responses": {"200": {"description": "报告", "content": _REPORT_BODY}, **_ERRORS},
+            },
             "post": {
                 "summary": "修改一份报告（需带 version）",
-                "responses": {"200": {"description": "已保存"}, "409": {"description": "版本冲突"}, **_ERRORS},
+                "parameters": _REPORT_ID,
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": {"type": "object", "properties": _EDIT}}},
+                },
+                "responses": {
+                    "200": {"description": "已保存", "content": _REPORT_BODY},
+                    "409": {"description": "版本冲突", "content": _ERROR},
+                    **_ERRORS,
+                },
             },
         },
     },
