@@ -1,7 +1,8 @@
 """200 clients of one government: the office on its dashboard, units in their workspaces, systems pushing reports.
 
 Run by scripts/load/run (headless, against 127.0.0.1); reads the seed file named by DUBAN_LOAD_SEED.
-Each client logs in once (that is measured too, as /login/), then keeps loading its page.
+Browsers start signed in (sessions made by seed.py) unless DUBAN_LOAD_LOGIN=1, when each logs in
+through the form first (measured as /login/; PBKDF2's million rounds make that the costliest request).
 """
 
 from __future__ import annotations
@@ -15,8 +16,11 @@ import re
 from locust import HttpUser, between, task
 
 SEED = json.load(open(os.environ["DUBAN_LOAD_SEED"], encoding="utf-8"))
+LOGIN = os.environ.get("DUBAN_LOAD_LOGIN") == "1"
 _staff = itertools.cycle(SEED["staff"])
 _office = itertools.cycle(SEED["office"])
+_staff_sessions = itertools.cycle(SEED["staff_sessions"])
+_office_sessions = itertools.cycle(SEED["office_sessions"])
 _pushers = iter(SEED["pushers"])
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
@@ -24,6 +28,12 @@ CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 class _Browser(HttpUser):
     abstract = True
     wait_time = between(1, 3)
+
+    def sign_in(self, usernames, sessions) -> None:
+        if LOGIN:
+            self.login(next(usernames))
+        else:
+            self.client.cookies.set("sessionid", next(sessions))
 
     def login(self, username: str) -> None:
         page = self.client.get("/login/", name="/login/ (form)")
@@ -38,6 +48,11 @@ class _Browser(HttpUser):
             if response.status_code != 302:
                 response.failure(f"login {username}: {response.status_code}")
 
+    def _page(self, url: str, name: str) -> None:
+        with self.client.get(url, name=name, allow_redirects=False, catch_response=True) as response:
+            if response.status_code != 200:
+                response.failure(f"{response.status_code} (not signed in?)")
+
 
 class Office(_Browser):
     """The supervision office and the leader: the 300-task dashboard."""
@@ -45,11 +60,11 @@ class Office(_Browser):
     weight = 2
 
     def on_start(self):
-        self.login(next(_office))
+        self.sign_in(_office, _office_sessions)
 
     @task
     def dashboard(self):
-        self.client.get(f"/plans/{SEED['plan']}/", name="/plans/[id]/ (dashboard)")
+        self._page(f"/plans/{SEED['plan']}/", "/plans/[id]/ (dashboard)")
 
 
 class Unit(_Browser):
@@ -58,11 +73,11 @@ class Unit(_Browser):
     weight = 12
 
     def on_start(self):
-        self.login(next(_staff))
+        self.sign_in(_staff, _staff_sessions)
 
     @task
     def workspace(self):
-        self.client.get("/workspace/", name="/workspace/")
+        self._page("/workspace/", "/workspace/")
 
 
 class Pusher(HttpUser):

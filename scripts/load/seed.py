@@ -40,11 +40,15 @@ def main(out: str) -> None:
         for m in staff
         if pushable.get(m.unit_id)
     ]
+    office = [m.user for m in Membership.objects.filter(government=demo.government, role__in=["supervisor", "leader"])]
     data = {
         "plan": plan.pk,
         "password": "demo2026",
-        "office": ["duchaju", "leader"],
+        "office": [u.username for u in office],
         "staff": [m.user.username for m in staff],
+        # Signed-in sessions, as a browser holds after logging in: the run measures pages, not password hashing.
+        "office_sessions": [_session(office[i % len(office)]) for i in range(40)],
+        "staff_sessions": [_session(staff[i % len(staff)].user) for i in range(200)],
         "pushers": pushers,
     }
     with open(out, "w", encoding="utf-8") as f:
@@ -53,6 +57,18 @@ def main(out: str) -> None:
         f"seeded: plan {plan.pk}, {plan.tasks.count()} tasks, {demo.government.units.count()} units, "
         f"{ProgressReport.objects.filter(task__plan=plan).count()} reports, {len(pushers)} push tokens"
     )
+
+
+def _session(user) -> str:
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return session.session_key
 
 
 if __name__ == "__main__":
