@@ -240,3 +240,27 @@ def test_a_server_error_leaves_its_traceback_in_the_log(db, settings):
     written = log.read_text(encoding="utf-8")[len(before) :]
     assert "Traceback (most recent call last)" in written
     assert "RuntimeError: 故意的错误：查看日志" in written
+
+
+def test_admin_shows_a_new_token_once_and_keeps_its_hash(world):
+    from django.contrib.auth.models import User
+
+    admin = User.objects.create_superuser("root2", password="pw-root-2026")
+    client = Client()
+    client.force_login(admin)
+    page = client.post(
+        "/admin/duban/apitoken/add/",
+        {
+            "user": world.users["b_staff"].pk,
+            "name": "财政系统",
+            "scope": "push",
+            "expires_at_0": "2027-06-30",
+            "expires_at_1": "00:00:00",
+        },
+        follow=True,
+    ).content.decode()
+    key = re.search(r"令牌 ([0-9a-f]{40})（只显示这一次", page).group(1)
+    token = ApiToken.find(key)
+    assert (token.user, token.scope, token.name) == (world.users["b_staff"], "push", "财政系统")
+    listing = client.get("/admin/duban/apitoken/").content.decode()
+    assert key not in listing and key[:8] in listing
