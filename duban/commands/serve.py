@@ -22,6 +22,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--level", choices=["province", "city", "county"], default="city", help="与 --init 一起：政府层级"
     )
     parser.add_argument("--threads", type=int, default=8, help="waitress 的工作线程数（默认 8）")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="进程数（默认 1；仅 Linux/macOS，每个进程 --threads 个线程）"
+    )
     parser.add_argument("--dev", action="store_true", help="用 Django 的开发服务器（仅供开发，不用于正式环境）")
     parser.add_argument("--no-server", action="store_true", help="只迁移数据库（和 --init / --demo），不启动服务")
 
@@ -31,8 +34,10 @@ def run(args) -> int:
 
     from duban.errors import DubanError
 
-    if args.threads < 1:
-        raise DubanError("--threads 至少为 1")
+    if args.threads < 1 or args.workers < 1:
+        raise DubanError("--threads 和 --workers 至少为 1")
+    if args.workers > 1 and not hasattr(os, "fork"):
+        raise DubanError("--workers 只在 Linux/macOS 上可用；Windows 上请用 --threads")
     os.umask(0o077)  # the database, uploads and logs this process writes are the owner's alone
     from duban.web.bootstrap import setup
 
@@ -57,29 +62,78 @@ def run(args) -> int:
         run_server(args.host, args.port, get_wsgi_application(), threading=True, server_cls=WSGIServer)
         return 0
     _collect_static()
-    import waitress
-
     _allow_host(args.host, settings)
-    print(f"督办已启动：{url}  （waitress，{args.threads} 个线程；Ctrl+C 退出）", flush=True)
-    options = {}
+    how = (
+        f"waitress，{args.workers} 个进程 × {args.threads} 个线程"
+        if args.workers > 1
+        else f"waitress，{args.threads} 个线程"
+    )
+    print(f"督办已启动：{url}  （{how}；Ctrl+C 退出）", flush=True)
+    options = {
+        "threads": args.threads,
+        # Clients beyond the threads wait in the queue instead of being refused.
+        "connection_limit": 1000,
+        "backlog": 2048,
+        "channel_timeout": 120,
+        "ident": "duban",
+    }
     if settings.CONFIG.get("trusted_proxy"):
         # The office's proxy: its X-Forwarded-For becomes the client address, X-Forwarded-Proto the scheme.
-        options = {
-            "trusted_proxy": settings.CONFIG["trusted_proxy"],
-            "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto"},
-        }
-    waitress.serve(
-        get_wsgi_application(),
-        host=args.host,
-        port=args.port,
-        threads=args.threads,
-        # Clients beyond the threads wait in the queue instead of being refused.
-        connection_limit=1000,
-        backlog=2048,
-        channel_timeout=120,
-        ident="duban",
-        **options,
-    )
+        options["trusted_proxy"] = settings.CONFIG["trusted_proxy"]
+        options["trusted_proxy_headers"] = {"x-forwarded-for", "x-forwarded-proto"}
+    application = get_wsgi_application()
+    if args.workers == 1:
+        import waitress
+
+        waitress.serve(application, host=args.host, port=args.port, **options)
+        return 0
+    return _serve_workers(application, args, options)
+
+
+def _serve_workers(application, args, options) -> int:
+    """``--workers N`` (POSIX): one listening socket, N forked waitress processes taking turns on it.
+
+    Python runs one thread at a time per process; several processes use several cores.
+    """
+    import os
+    import signal
+    import socket
+
+    import waitress
+    from django.db import connections
+
+    family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
+    sock = socket.create_server((args.host, args.port), family=family, backlog=options["backlog"])
+    connections.close_all()  # each process opens its own database connections
+    children = []
+    for _ in range(args.workers):
+        pid = os.fork()
+        if pid == 0:
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            try:
+                waitress.serve(application, sockets=[sock], **options)
+            finally:
+                os._exit(0)
+        children.append(pid)
+
+    def stop(signum, frame):
+        for child in children:
+            try:
+                os.kill(child, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    for child in children:
+        while True:
+            try:
+                os.waitpid(child, 0)
+                break
+            except ChildProcessError:
+                break
+            except InterruptedError:
+                continue
     return 0
 
 

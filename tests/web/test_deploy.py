@@ -112,7 +112,8 @@ def test_serve_runs_waitress_with_hashed_compressed_static_files(tmp_path):
     env = dict(os.environ, DUBAN_DATA_DIR=str(tmp_path / "data"))
     env.pop("DATABASE_URL", None)
     server = subprocess.Popen(
-        [sys.executable, "-m", "duban.cli", "serve", "--port", str(port), "--threads", "4"],
+        [sys.executable, "-m", "duban.cli", "serve", "--port", str(port), "--threads", "4"]
+        + (["--workers", "2"] if hasattr(os, "fork") else []),
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
