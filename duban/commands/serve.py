@@ -138,10 +138,25 @@ def _serve_workers(application, args, options) -> int:
 
 
 def _collect_static() -> None:
-    """Compressed copies with hashed names in DATA_DIR/static, for WhiteNoise."""
+    """Compressed copies with hashed names in DATA_DIR/static, for WhiteNoise; redone only when a file changed."""
+    import hashlib
+    import os
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.contrib.staticfiles.finders import get_finders
     from django.core.management import call_command
 
+    seen = hashlib.sha256()
+    for finder in get_finders():
+        for path, storage in finder.list(["CVS", ".*", "*~"]):
+            st = os.stat(storage.path(path))
+            seen.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    stamp = Path(settings.STATIC_ROOT) / ".duban-collected"
+    if stamp.exists() and stamp.read_text() == seen.hexdigest() and (stamp.parent / "staticfiles.json").exists():
+        return
     call_command("collectstatic", interactive=False, verbosity=0)
+    stamp.write_text(seen.hexdigest())
 
 
 def _allow_host(host: str, settings) -> None:
