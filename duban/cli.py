@@ -27,6 +27,10 @@ COMMANDS = {
     "status": "按状态、单位统计任务，列出逾期报告",
     "render": "生成公文、台账、通报（.docx / .xlsx）",
     "remind": "按提醒规则发送到期、逾期提醒（--loop 持续运行）",
+    "check": "检查部署：Django 的安全检查和督办自己的检查（权限、密钥、主机名）",
+    "backup": "备份：数据库的一致快照和全部附件（带校验和），打成一个归档",
+    "restore": "从 duban backup 的归档恢复到空的数据目录",
+    "token": "为账号签发 API 令牌（只读或报送，带有效期），令牌只显示一次",
 }
 
 # Subcommands whose name is a Python keyword live under another module name.

@@ -6,3 +6,7 @@ class DubanWebConfig(AppConfig):
     label = "duban"
     verbose_name = "督办"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # Login auditing (signal receivers) and duban's own deployment checks (``duban check``).
+        from duban.web import checks, security  # noqa: F401

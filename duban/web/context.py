@@ -13,5 +13,11 @@ WORDS = {
 
 def actor(request):
     if not hasattr(request, "actor"):
-        request.actor = Actor.of(request.user)
+        # An error page for a request refused before authentication (a bad Host) has no user.
+        user = getattr(request, "user", None)
+        if user is None:
+            from django.contrib.auth.models import AnonymousUser
+
+            user = AnonymousUser()
+        request.actor = Actor.of(user)
     return {"actor": request.actor, "words": WORDS}

@@ -81,7 +81,8 @@ class Whole(forms.IntegerField):
     """An integer that refuses booleans and floats from JSON instead of reading them as 1 or 0."""
 
     def to_python(self, value):
-        if isinstance(value, bool) or isinstance(value, float):
+        # A JSON list or object would count as "empty" to Django and silently mean "not given".
+        if isinstance(value, (bool, float, list, dict)):
             raise forms.ValidationError("应为整数", code="invalid")
         return super().to_python(value)
 
@@ -562,6 +563,9 @@ class ReportPushForm(DubanForm):
 
     def clean(self):
         data = super().clean()
+        nulls = [k for k, v in self.data.items() if v is None]
+        if nulls:  # the API's description has no nullable field: null is not "leave as is"
+            self.add_error(None, f"{'、'.join(nulls)} 不能为 null：不改的字段请省略")
         raw = self.data.get("figures")
         if "figures" in self.data and raw is not None and not isinstance(raw, dict):
             self.add_error(None, "figures 应为 {指标名称: 数值} 对象")

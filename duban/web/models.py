@@ -6,7 +6,9 @@ See ``docs/data-model.md`` for the picture.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -497,17 +499,65 @@ def new_token_key() -> str:
     return secrets.token_hex(20)
 
 
+def hash_token_key(key: str) -> str:
+    """Tokens are stored as their SHA-256: 160 random bits need no salt or slow hash."""
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
 class ApiToken(models.Model):
-    """``Authorization: Token <key>`` for other office systems; added in /admin/, the key filled in."""
+    """``Authorization: Token <key>`` for other office systems.
+
+    Only the key's hash is stored; the key is shown once, when the token is made (``duban token`` or /admin/).
+    A read-only token may only read; a report-push token may also save and send reports.
+    """
+
+    READ, PUSH = "read", "push"
+    SCOPES = [(READ, "只读"), (PUSH, "报送进展")]
+    DEFAULT_DAYS = 365
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
-    key = models.CharField(max_length=64, unique=True, default=new_token_key)
-    name = models.CharField(max_length=100, blank=True)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField("令牌开头", max_length=8, editable=False)
+    name = models.CharField("用途", max_length=100, blank=True)
+    scope = models.CharField("权限", max_length=8, choices=SCOPES, default=READ)
+    expires_at = models.DateTimeField("有效期至")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    class Meta:
+        verbose_name = "API 令牌"
+        verbose_name_plural = "API 令牌"
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… {self.name or self.user}（{self.get_scope_display()}）"
+
     @classmethod
-    def issue(cls, user, name: str = "") -> ApiToken:
-        return cls.objects.create(user=user, name=name)
+    def issue(cls, user, name: str = "", scope: str = READ, days: int = DEFAULT_DAYS) -> ApiToken:
+        """A new token; its plain ``key`` lives only on the returned object."""
+        token = cls(user=user, name=name, scope=scope, expires_at=timezone.now() + timedelta(days=days))
+        token.set_new_key()
+        token.save()
+        return token
+
+    def set_new_key(self) -> str:
+        self.key = new_token_key()
+        self.key_hash = hash_token_key(self.key)
+        self.prefix = self.key[:8]
+        return self.key
+
+    @classmethod
+    def find(cls, key: str) -> ApiToken | None:
+        return cls.objects.select_related("user").filter(key_hash=hash_token_key(key)).first()
+
+    @property
+    def expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+
+class OneTimePassword(models.Model):
+    """The user's password was set by someone else (``--init``, the office, /admin/): change it at next login."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="one_time_password")
+    set_at = models.DateTimeField(default=timezone.now)
 
 
 # Reminders and notifications (issue 10) live in their own module.

@@ -1,25 +1,18 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.contrib.staticfiles.views import serve as serve_static
 from django.urls import path, re_path
 
-from duban.web.views import amend, api, bulletins, directory, plans, supervision, workspace
+from duban.web.security import PasswordChangeView
+from duban.web.views import amend, api, bulletins, directory, ops, plans, supervision, workspace
 
-
-def static(request, path):
-    # Served by the application itself, DEBUG or not: offline networks have no CDN and often no nginx.
-    return serve_static(request, path, insecure=True)
-
+# Static files are served by the application itself (WhiteNoise, see settings): offline networks have no CDN.
 
 urlpatterns = [
     path("", workspace.home, name="home"),
     path("login/", auth_views.LoginView.as_view(template_name="duban/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path(
-        "password/",
-        auth_views.PasswordChangeView.as_view(template_name="duban/password.html", success_url="/"),
-        name="password_change",
-    ),
+    path("password/", PasswordChangeView.as_view(), name="password_change"),
+    path("healthz", ops.healthz, name="healthz"),
     path("plans/", plans.plan_list, name="plan_list"),
     path("plans/import/", plans.import_notice, name="plan_import"),
     path("plans/<int:plan_id>/review/", amend.plan_review, name="plan_review"),
@@ -59,8 +52,8 @@ urlpatterns = [
     path("api/tasks/<int:task_id>", api.task, name="api_task"),
     path("api/reports", api.report_push, name="api_report_push"),
     path("api/reports/<int:report_id>", api.report, name="api_report"),
+    re_path(r"^api/", api.not_found),  # any other /api/ address answers in JSON too
     path("admin/", admin.site.urls),
-    re_path(r"^static/(?P<path>.*)$", static),
 ]
 
 handler400 = "duban.web.views.errors.bad_request"

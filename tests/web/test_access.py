@@ -193,7 +193,7 @@ def test_token_auth_and_unit_scoped_task_list(world, client):
 
 
 def test_api_push_with_stale_version_is_refused(world, client):
-    token = ApiToken.issue(world.users["a_staff"])
+    token = ApiToken.issue(world.users["a_staff"], scope=ApiToken.PUSH)
     auth = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
     body = {"task": world.tasks["1"].pk, "round": world.rounds[0].pk, "figures": {"社会消费品零售总额": 95}}
     first = client.post("/api/reports", json.dumps(body), content_type="application/json", **auth)

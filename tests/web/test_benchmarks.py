@@ -79,7 +79,7 @@ def test_100_reports_pushed_concurrently_all_land(live_server, benchmark):
     demo = build_government("并发市", n_tasks=100, n_units=20, today=date(2026, 7, 1), username_prefix="bf_")
     rnd = ReportingRound.objects.create(plan=demo.plan, kind="progress", title="并发轮次", due=date(2026, 10, 30))
     tokens = {
-        m.unit_id: ApiToken.issue(m.user).key
+        m.unit_id: ApiToken.issue(m.user, scope=ApiToken.PUSH).key
         for m in Membership.objects.filter(government=demo.government, role="unit_staff")
     }
     pushes = [

@@ -318,7 +318,7 @@ def test_junk_into_every_api_field_never_fails(junk_world):
 
     world = junk_world
     client = Client(raise_request_exception=False)
-    token = ApiToken.issue(world.users["a_staff"]).key
+    token = ApiToken.issue(world.users["a_staff"], scope=ApiToken.PUSH).key
     task, rnd = world.tasks["1"], world.rounds[0]
     report = world.reports["a1"]
     schema = OPENAPI["paths"]["/api/reports"]["post"]["requestBody"]["content"]["application/json"]["schema"]
@@ -425,7 +425,7 @@ def test_arbitrary_text_into_the_busiest_forms(junk_world, which, values):
 )
 def test_arbitrary_json_into_the_api(junk_world, body):
     world = junk_world
-    token = ApiToken.objects.get_or_create(user=world.users["a_staff"], name="hyp")[0].key
+    token = ApiToken.issue(world.users["a_staff"], name="hyp", scope=ApiToken.PUSH).key
     response = _api(Client(raise_request_exception=False), token, "/api/reports", body, raw=json.dumps(body))
     assert response.status_code < 500 and "error" in response.json() or response.status_code == 201
 

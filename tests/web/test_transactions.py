@@ -57,7 +57,7 @@ def _saved_texts(report) -> list[str]:
 
 @pytest.mark.django_db(transaction=True)
 def test_racing_duplicate_pushes_answer_what_was_stored(world):
-    token = ApiToken.issue(world.users["a_staff"]).key
+    token = ApiToken.issue(world.users["a_staff"], scope=ApiToken.PUSH).key
     report = world.reports["a1"]
     task, rnd = world.tasks["1"], world.rounds[0]
     tally = {201: 0, 409: 0, 403: 0}

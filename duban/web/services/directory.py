@@ -55,6 +55,9 @@ def add_account(government, unit: Unit, username: str, role: str, full_name: str
     except IntegrityError as exc:
         raise _unique(f"用户名“{username}”") from exc
     Membership.objects.create(user=account, government=government, unit=unit, role=role)
+    from duban.web.security import mark_one_time
+
+    mark_one_time(account)  # changed by its owner at first login
     audit.record(user, "新建账号", unit, after={"username": username, "role": role})
     return password
 

@@ -1,7 +1,8 @@
 """The JSON API: task status for other office systems, and report push.
 
-Authentication by session or ``Authorization: Token <key>``; every call goes
-through the same ``Actor`` checks as the pages.
+Authentication by session or ``Authorization: Token <key>`` (read-only or
+report-push, with an expiry); every call goes through the same ``Actor`` checks
+as the pages.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import re
 
 from django.http import Http404, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
@@ -16,7 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from duban import vocab
 from duban.errors import DubanError
 from duban.web.access import Actor, Denied
-from duban.web.forms import ReportPushForm
+from duban.web.forms import TEXT_MAX, ReportPushForm
 from duban.web.models import ApiToken, Plan, ProgressReport, ReportingRound, Unit
 from duban.web.services import reports as report_service
 from duban.web.services.overview import overview
@@ -37,12 +39,21 @@ def api(view):
     @csrf_exempt
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
+        allowed = _methods(request)
+        if request.method not in allowed:
+            response = _error(405, f"{request.path} 只接受 {'、'.join(allowed)}")
+            response["Allow"] = ", ".join(allowed)
+            return response
         user = request.user if request.user.is_authenticated else None
         header = request.headers.get("Authorization", "")
         if header.startswith("Token "):
-            token = ApiToken.objects.select_related("user").filter(key=header[6:].strip()).first()
+            token = ApiToken.find(header[6:].strip())
             if token is None or not token.user.is_active:
                 return _error(401, "无效的令牌")
+            if token.expired:
+                return _error(401, "令牌已过期")
+            if token.scope == ApiToken.READ and request.method not in ("GET", "HEAD", "OPTIONS"):
+                return _error(403, "这个令牌只读，不能报送")
             user = token.user
         elif user is not None and request.method != "GET":
             # Session callers writing through the API must pass Django's CSRF check like a form would.
@@ -73,6 +84,13 @@ def api(view):
             return _error(500, "服务器内部错误，已记录；请稍后重试或联系管理员")
 
     return wrapper
+
+
+def _methods(request) -> list[str]:
+    """The methods the OpenAPI description lists for this route (HEAD goes with GET)."""
+    route = "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", request.resolver_match.route)
+    methods = [m.upper() for m in OPENAPI["paths"].get(route, {})]
+    return methods + (["HEAD"] if "GET" in methods else [])
 
 
 def report_json(r: ProgressReport) -> dict:
@@ -201,6 +219,13 @@ def _push(actor, form, task, *, rnd=None, report=None):
     return ProgressReport.objects.select_related("unit").get(pk=r.pk)
 
 
+def _int(body: dict, key: str) -> int:
+    value = body.get(key)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise DubanError(f"{key} 应为整数" if key in body else f"缺少 {key}")
+    return value
+
+
 def _body(request) -> dict:
     try:
         body = json.loads(request.body or b"{}")
@@ -209,6 +234,11 @@ def _body(request) -> dict:
     if not isinstance(body, dict):
         raise DubanError("请求体应为 JSON 对象")
     return body
+
+
+@csrf_exempt
+def not_found(request):
+    return _error(404, f"没有这个接口：{request.path}（见 /api/openapi.json）")
 
 
 def openapi(request):
@@ -233,20 +263,44 @@ _REPORT = {
         "submitted_at": {"type": "string", "format": "date-time", "nullable": True},
     },
 }
+# What a report push or edit may carry.
+_ID = {"type": "integer", "minimum": 1, "maximum": 2**62}
+_EDIT = {
+    "status": {"type": "string", "enum": list(vocab.REPORT_STATUSES.keys)},
+    "done_text": {"type": "string", "maxLength": TEXT_MAX},
+    "figures": {"type": "object", "additionalProperties": {"type": "number"}, "description": "指标名称: 完成值"},
+    "problems": {"type": "string", "maxLength": TEXT_MAX},
+    "next_steps": {"type": "string", "maxLength": TEXT_MAX},
+    "version": {"type": "integer", "minimum": 0, "maximum": 2**31 - 1, "description": "乐观锁：读取时的版本"},
+    "send_to_head": {"type": "boolean"},
+}
+_REPORT_ID = [{"name": "report_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+_REPORT_BODY = {"application/json": {"schema": {"$ref": "#/components/schemas/Report"}}}
+_ERROR = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
 _ERRORS = {
-    "401": {"description": "未登录或令牌无效"},
-    "403": {"description": "无权访问"},
-    "404": {"description": "不存在或不可见"},
+    "400": {"description": "请求有误（一句话说明）", "content": _ERROR},
+    "401": {"description": "未登录或令牌无效", "content": _ERROR},
+    "403": {"description": "无权访问（或只读令牌想写）", "content": _ERROR},
+    "404": {"description": "不存在或不可见", "content": _ERROR},
+    "405": {"description": "不支持的请求方法", "content": _ERROR},
 }
 OPENAPI = {
     "openapi": "3.0.3",
     "info": {"title": "duban 督办 API", "version": "1"},
     "components": {
         "securitySchemes": {
-            "token": {"type": "apiKey", "in": "header", "name": "Authorization", "description": "Token <key>"},
+            "token": {
+                "type": "apiKey",
+                "in": "header",
+                "name": "Authorization",
+                "description": "Token <key>：只读令牌只能 GET，报送令牌还可以保存、提交报告",
+            },
             "session": {"type": "apiKey", "in": "cookie", "name": "sessionid"},
         },
-        "schemas": {"Report": _REPORT},
+        "schemas": {
+            "Report": _REPORT,
+            "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}},
+        },
     },
     "security": [{"token": []}, {"session": []}],
     "paths": {
@@ -271,41 +325,42 @@ OPENAPI = {
             "post": {
                 "summary": "报送（创建或更新）本单位某任务某轮次的进展报告",
                 "requestBody": {
+                    "required": True,
                     "content": {
                         "application/json": {
                             "schema": {
                                 "type": "object",
                                 "required": ["task", "round"],
-                                "properties": {
-                                    "task": {"type": "integer"},
-                                    "round": {"type": "integer"},
-                                    "status": {"type": "string", "enum": list(vocab.REPORT_STATUSES.keys)},
-                                    "done_text": {"type": "string"},
-                                    "figures": {"type": "object"},
-                                    "problems": {"type": "string"},
-                                    "next_steps": {"type": "string"},
-                                    "version": {"type": "integer", "description": "乐观锁：读取时的版本"},
-                                    "send_to_head": {"type": "boolean"},
-                                },
+                                "properties": {"task": _ID, "round": _ID, **_EDIT},
                             }
                         }
-                    }
+                    },
                 },
                 "responses": {
-                    "201": {
-                        "description": "已保存",
-                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Report"}}},
-                    },
-                    "409": {"description": "版本冲突：他人已修改"},
+                    "201": {"description": "已保存", "content": _REPORT_BODY},
+                    "409": {"description": "版本冲突：他人已修改", "content": _ERROR},
                     **_ERRORS,
                 },
             }
         },
         "/api/reports/{report_id}": {
-            "get": {"summary": "一份报告", "responses": {"200": {"description": "报告"}, **_ERRORS}},
+            "get": {
+                "summary": "一份报告",
+                "parameters": _REPORT_ID,
+                "responses": {"200": {"description": "报告", "content": _REPORT_BODY}, **_ERRORS},
+            },
             "post": {
                 "summary": "修改一份报告（需带 version）",
-                "responses": {"200": {"description": "已保存"}, "409": {"description": "版本冲突"}, **_ERRORS},
+                "parameters": _REPORT_ID,
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": {"type": "object", "properties": _EDIT}}},
+                },
+                "responses": {
+                    "200": {"description": "已保存", "content": _REPORT_BODY},
+                    "409": {"description": "版本冲突", "content": _ERROR},
+                    **_ERRORS,
+                },
             },
         },
     },
