@@ -84,8 +84,16 @@ def add_arguments(p) -> None:
 
 
 def _read_json(path: str, what: str):
+    from duban.limits import check_file_size, current
+
+    limit = current().file_bytes
     try:
-        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+        if path == "-":
+            text = sys.stdin.read(limit + 1)
+        else:
+            check_file_size(Path(path).stat().st_size, path, option=None)
+            text = Path(path).read_text(encoding="utf-8")
+        check_file_size(len(text), path, option=None)
     except FileNotFoundError as exc:
         raise InputError(f"找不到{what}文件：{path}") from exc
     except (OSError, UnicodeDecodeError) as exc:
@@ -98,7 +106,11 @@ def _read_json(path: str, what: str):
 
 def _load_json(path: str, what: str, from_json):
     """A plan or round from its JSON file; a value out of shape or a missing field is the input's fault."""
+    from duban.limits import check
+
     data = _read_json(path, what)
+    if isinstance(data, dict) and isinstance(data.get("tasks"), list):
+        check("plan_tasks", len(data["tasks"]), path)
     try:
         return from_json(data)
     except (ValueError, KeyError, TypeError) as exc:
@@ -135,8 +147,11 @@ def load_plan(args):
         raise DubanError("请给出计划文件 PLAN.json，或用 --government NAME --year Y 读取已存储的计划")
     if args.plan != "-" and not args.plan.lower().endswith(".json"):
         from duban.doc import parse_file
+        from duban.limits import check
 
-        return parse_file(args.plan)
+        doc = parse_file(args.plan)
+        check("plan_tasks", len(doc.tasks), args.plan)
+        return doc
     return _load_json(args.plan, "计划", Document.from_json)
 
 

@@ -21,6 +21,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from duban.errors import DubanError, InputError
+from duban.limits import LimitError
 from duban.web import audit
 from duban.web.models import Assignment, Contribution, Ledger, Milestone, Plan, ProgressReport, Unit
 from duban.web.services import reports as report_service
@@ -76,6 +77,8 @@ def check(plan: Plan, unit: Unit, data: bytes, *, accept_partial: bool = False):
     doc = document_for(plan)
     try:
         return import_unit_ledger(io.BytesIO(data), doc, plan_unit_name(plan, unit), accept_partial=accept_partial)
+    except LimitError:  # over a budget of duban.limits: its sentence says which and how to raise it
+        raise
     except InputError as exc:  # its sentence names the in-memory file; say it for the upload instead
         raise InputError(DAMAGED) from exc
     except DubanError:
