@@ -42,8 +42,20 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.admin",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "duban.web.apps.DubanWebConfig",
+    "duban.web.jobs.apps.JobsConfig",
 ]
+
+# Background jobs (duban.web.jobs): Django's tasks framework, its queue in this database.
+# DUBAN_JOBS=thread runs it in worker threads of the web process (nothing else to start),
+# external leaves it to `django-admin db_worker`, inline runs each job in its request.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+DUBAN_JOBS = os.environ.get("DUBAN_JOBS", "thread")
+DUBAN_JOB_WORKERS = int(os.environ.get("DUBAN_JOB_WORKERS", "2"))
+# The expensive half of a job runs in a child process that can be stopped at the time limit.
+DUBAN_JOBS_ISOLATED = os.environ.get("DUBAN_JOBS_ISOLATED", "1") == "1"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.staticfiles.views import serve as serve_static
 from django.urls import path, re_path
 
+from duban.web.jobs import views as jobs
 from duban.web.views import api, directory, plans, supervision, workspace
 
 
@@ -21,6 +22,9 @@ urlpatterns = [
         name="password_change",
     ),
     path("plans/", plans.plan_list, name="plan_list"),
+    path("jobs/<int:job_id>/", jobs.job_page, name="job"),
+    path("jobs/<int:job_id>/status/", jobs.job_status, name="job_status"),
+    path("jobs/<int:job_id>/cancel/", jobs.job_cancel, name="job_cancel"),
     path("plans/import/", plans.import_notice, name="plan_import"),
     path("plans/<int:plan_id>/review/", plans.plan_review, name="plan_review"),
     path("plans/<int:plan_id>/tasks/<int:task_id>/units/", plans.task_units, name="task_units"),

@@ -22,15 +22,38 @@ ACCEPTED_SUFFIXES = (".txt", ".docx", ".pdf", ".xlsx", ".html", ".htm")
 ROUND_TITLES = {"plan": "落实方案和工作台账", "progress": "进展情况", "annual": "全年落实情况"}
 
 
+def check_upload(data: bytes, name: str) -> None:
+    """What can be said of an upload at once, before any job reads it: its type, size, emptiness
+    and, for a .docx or .xlsx, the zip directory against ``duban.limits`` (a zip bomb, refused
+    before a byte is inflated)."""
+    suffix = Path(name).suffix.lower()
+    if suffix not in ACCEPTED_SUFFIXES:
+        raise InputError(f"不支持的文件类型“{suffix or name}”：请上传 .txt、.docx、.pdf、.xlsx 或 .html 文件")
+    _check_size(data)
+    if not data.strip():
+        raise InputError("文件是空的")
+    from duban.doc.load import sniff
+
+    sniff(data, name)
+
+
+def _check_size(data: bytes) -> None:
+    from duban.limits import check_file_size
+
+    if len(data) > settings.MAX_UPLOAD_BYTES:
+        raise InputError(
+            f"文件太大（{len(data) / 1024 / 1024:.3g} MB），上传文件的上限为 {settings.MAX_UPLOAD_BYTES // 1024 // 1024} MB"
+            "（可用环境变量 DUBAN_MAX_UPLOAD_BYTES 调高）"
+        )
+    check_file_size(len(data), "上传的文件", option=None)
+
+
 def _parsed_upload(data: bytes, name: str, kind: str | None = None):
     """Bytes of an uploaded notice or report → a parsed Document, or a DubanError with one sentence."""
     suffix = Path(name).suffix.lower()
     if suffix not in ACCEPTED_SUFFIXES:
         raise InputError(f"不支持的文件类型“{suffix or name}”：请上传 .txt、.docx、.pdf、.xlsx 或 .html 文件")
-    if len(data) > settings.MAX_UPLOAD_BYTES:
-        raise InputError(
-            f"文件太大（{len(data) // 1024 // 1024} MB），上限为 {settings.MAX_UPLOAD_BYTES // 1024 // 1024} MB"
-        )
+    _check_size(data)
     if not data.strip():
         raise InputError("文件是空的")
     from duban.doc import Document, parse_source
@@ -62,16 +85,23 @@ def draft_from_report(data: bytes, name: str, government: Government):
     report = _parsed_upload(data, name, kind="report")
     if report.kind != "report" or not (report.areas or report.targets):
         raise NotADocumentError(f"“{name}”不是政府工作报告：没有找到年度重点工作部分")
-    from duban.draft.catalogue import functions_of
     from duban.draft.decompose import decompose
     from duban.draft.suggest import suggest_document
+
+    history, directory = draft_context(government)
+    draft = suggest_document(decompose(report), history, directory)
+    draft.source = name
+    return draft
+
+
+def draft_context(government: Government):
+    """What the suggester learns from: the government's three latest published plans, and its units."""
+    from duban.draft.catalogue import functions_of
     from duban.web.services.export import plan_document
 
     history = [plan_document(p) for p in government.plans.filter(status=Plan.PUBLISHED).order_by("-year")[:3]]
     directory = [(u.name, functions_of(u.name)) for u in government.units.exclude(kind="collective")] or None
-    draft = suggest_document(decompose(report), history, directory)
-    draft.source = name
-    return draft
+    return history, directory
 
 
 def government_named(name: str, level: str = "city") -> Government:

@@ -10,9 +10,14 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from duban.errors import DubanError
+from duban.web.jobs import runner as jobs
+from duban.web.jobs.views import finished_response
 from duban.web.models import ROLES, Plan, ReportingRound, Task
 from duban.web.services import plans as plan_service
 from duban.web.views.common import page, today
+
+# A job that ends within this time answers its upload directly; a longer one gets its progress page.
+JOB_WAIT_SECONDS = 2
 
 MATCH_HINT = {
     "exact": "精确匹配",
@@ -46,22 +51,25 @@ def import_notice(request):
                 raise DubanError("年度必须是数字") from exc
             if upload.size > settings.MAX_UPLOAD_BYTES:
                 raise DubanError(
-                    f"文件太大（{upload.size // 1024 // 1024} MB），上限为 "
-                    f"{settings.MAX_UPLOAD_BYTES // 1024 // 1024} MB"
+                    f"文件太大（{upload.size / 1024 / 1024:.3g} MB），上传文件的上限为 "
+                    f"{settings.MAX_UPLOAD_BYTES // 1024 // 1024} MB（可用环境变量 DUBAN_MAX_UPLOAD_BYTES 调高）"
                 )
-            if request.POST.get("kind") == "report":
-                document = plan_service.draft_from_report(upload.read(), upload.name, actor.membership.government)
-            else:
-                document = plan_service.read_upload(upload.read(), upload.name)
-            plan = plan_service.import_document(document, actor.membership.government, year_value, user=request.user)
+            data = upload.read()
+            plan_service.check_upload(data, upload.name)  # refused at once, before any job is queued
+            kind = "draft" if request.POST.get("kind") == "report" else "import"
+            title = f"{'起草计划' if kind == 'draft' else '导入通知'}“{upload.name}”"
+            params = {"government": actor.membership.government.pk, "year": year_value}
+            job = jobs.wait(jobs.submit(kind, request.user, title, data, upload.name, params), JOB_WAIT_SECONDS)
         except DubanError as exc:
             error = str(exc)
         except DatabaseError as exc:  # the transaction rolled back: nothing was stored
             error = f"导入失败，未保存任何内容：{type(exc).__name__}"
         else:
-            what = "起草" if request.POST.get("kind") == "report" else "读取"
-            messages.success(request, f"已{what} {plan.tasks.count()} 项任务，请核对责任单位后发布")
-            return redirect("plan_review", plan.pk)
+            if not job.is_finished:
+                return redirect("job", job.pk)  # a long one: its page shows the progress
+            if job.status == job.DONE:
+                return finished_response(request, job)
+            error = job.message
     status = 400 if error else 200
     return render(
         request,

@@ -1,0 +1,61 @@
+"""The expensive half of a job: plain core code (no database), run in a child process.
+
+Each function takes the upload and what the parent read from the database, reports its
+stage through ``progress(percent, stage)`` and returns a picklable result — or raises a
+``DubanError`` whose sentence the job page shows.  The parent writes the result (in one
+transaction) only after it came back whole and in time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+Progress = Callable[[int, str], None]
+
+
+def _document(data: bytes, name: str, kind: str | None, progress: Progress):
+    from duban.doc import parse_source
+    from duban.doc.load import load_bytes
+
+    progress(10, "读取文件")
+    source = load_bytes(data, name)
+    progress(40, "识别任务和责任单位" if kind != "report" else "识别年度重点工作")
+    return parse_source(source, kind=kind)
+
+
+def read_notice(data: bytes, name: str, progress: Progress):
+    from duban.errors import NotADocumentError
+
+    document = _document(data, name, None, progress)
+    if document.kind != "notice" or not document.tasks:
+        raise NotADocumentError(f"“{name}”不是任务分解通知：没有找到带责任单位的编号任务")
+    document.source = document.source or name
+    return document
+
+
+def draft_report(data: bytes, name: str, progress: Progress, *, history=(), directory=None):
+    from duban.draft.decompose import decompose
+    from duban.draft.suggest import suggest_document
+    from duban.errors import NotADocumentError
+
+    report = _document(data, name, "report", progress)
+    if report.kind != "report" or not (report.areas or report.targets):
+        raise NotADocumentError(f"“{name}”不是政府工作报告：没有找到年度重点工作部分")
+    progress(60, "分解任务")
+    draft = decompose(report)
+    progress(75, "推荐责任单位")
+    draft = suggest_document(draft, list(history), directory)
+    draft.source = name
+    return draft
+
+
+def check_ledger(data: bytes, name: str, progress: Progress, *, doc, unit: str, accept_partial: bool):
+    import io
+
+    from duban.render.ledger_import import import_unit_ledger
+
+    progress(20, "逐行检查台账")
+    return import_unit_ledger(io.BytesIO(data), doc, unit, accept_partial=accept_partial)
+
+
+WORK = {"import": read_notice, "draft": draft_report, "ledger": check_ledger}
