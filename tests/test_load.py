@@ -529,7 +529,7 @@ def test_xlsx_with_a_value_at_the_far_corner_is_refused_not_expanded(tmp_path):
     workbook.save(tmp_path / "huge.xlsx")
     with pytest.raises(
         InputError,
-        match="huge.xlsx：表格单元格数（工作表“表一”，1048576 行 × 16384 列） 17179869184 个，超过上限 2000000 个",
+        match="huge.xlsx：表格单元格数（工作表“表一”，1048576 行 × 16384 列） 17179869184 个，超过上限 200000 个",
     ):
         load(tmp_path / "huge.xlsx")
 

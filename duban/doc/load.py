@@ -206,7 +206,7 @@ def _join(chinese: str, term: str) -> str:
 
 
 # Readers that check a budget of their own before the expensive part (PDF pages, sheet cells).
-_BUDGETED = ("pdf", "xlsx")
+_BUDGETED = ("pdf", "xlsx", "csv")
 _READERS = {
     "txt": read_text,
     "csv": read_csv,

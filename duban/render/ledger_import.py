@@ -226,7 +226,7 @@ def _within_budget(path) -> None:
     import os
     import zipfile
 
-    from duban.limits import check_file_size, check_zip
+    from duban.limits import check_file_size, check_xlsx_cells, check_zip
 
     what = getattr(path, "name", None) or ("上传的台账" if isinstance(path, io.BytesIO) else str(path))
     if isinstance(path, str | os.PathLike):
@@ -241,6 +241,7 @@ def _within_budget(path) -> None:
     try:
         with zipfile.ZipFile(path) as zf:
             check_zip(zf, what)
+            check_xlsx_cells(zf, what)
     except (zipfile.BadZipFile, ValueError, NotImplementedError, EOFError, OSError) as exc:
         raise InputError(f"{what} 不是可读取的 Excel（.xlsx）文件") from exc
     finally:

@@ -18,7 +18,11 @@ def read_xlsx(data: bytes, name: str, *, limits=None) -> Source:
 
     limits = limits or current()
 
+    from duban.limits import check_xlsx_cells
+
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            check_xlsx_cells(zf, name, limits)
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=False, data_only=True)
     except (KeyError, ValueError, zipfile.BadZipFile) as exc:
         raise InputError(f"{name}：Excel 工作簿已损坏或不完整，无法打开（{type(exc).__name__}）") from exc

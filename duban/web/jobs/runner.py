@@ -190,7 +190,7 @@ def _compute(job: Job, kwargs: dict, deadline: float):
 def _in_child(job: Job, function, data: bytes, name: str, kwargs: dict, deadline: float):
     context = multiprocessing.get_context("spawn")
     receive, send = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(send, job.kind, data, name, kwargs), daemon=True)
+    child = context.Process(target=work.child_main, args=(send, job.kind, data, name, kwargs), daemon=True)
     child.start()
     send.close()
     try:
@@ -214,27 +214,6 @@ def _in_child(job: Job, function, data: bytes, name: str, kwargs: dict, deadline
             child.kill()
         child.join(5)
         receive.close()
-
-
-def _child(send, kind: str, data: bytes, name: str, kwargs: dict) -> None:
-    """In the child process: run the work, send progress and then its result or one sentence."""
-    from duban.errors import DubanError
-
-    def progress(percent: int, stage: str) -> None:
-        send.send(("progress", percent, stage))
-
-    try:
-        result = work.WORK[kind](data, name, progress, **kwargs)
-    except DubanError as exc:
-        send.send(("error", str(exc)))
-    except MemoryError:
-        send.send(("error", "内存不足，未处理，未保存任何内容"))
-    except Exception as exc:
-        send.send(("error", f"内部错误（{type(exc).__name__}: {exc}），未保存任何内容，请报告此问题"))
-    else:
-        send.send(("done", result))
-    finally:
-        send.close()
 
 
 # --- the in-process worker ----------------------------------------------------------------------------------------------

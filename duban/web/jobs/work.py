@@ -59,3 +59,25 @@ def check_ledger(data: bytes, name: str, progress: Progress, *, doc, unit: str, 
 
 
 WORK = {"import": read_notice, "draft": draft_report, "ledger": check_ledger}
+
+
+def child_main(send, kind: str, data: bytes, name: str, kwargs: dict) -> None:
+    """In the child process (spawned: no Django here): run the work, send progress and then
+    its result or one sentence."""
+    from duban.errors import DubanError
+
+    def progress(percent: int, stage: str) -> None:
+        send.send(("progress", percent, stage))
+
+    try:
+        result = WORK[kind](data, name, progress, **kwargs)
+    except DubanError as exc:
+        send.send(("error", str(exc)))
+    except MemoryError:
+        send.send(("error", "内存不足，未处理，未保存任何内容"))
+    except Exception as exc:
+        send.send(("error", f"内部错误（{type(exc).__name__}: {exc}），未保存任何内容，请报告此问题"))
+    else:
+        send.send(("done", result))
+    finally:
+        send.close()
