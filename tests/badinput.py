@@ -87,7 +87,7 @@ def _pdf(text: str, *, encrypt: bool = False) -> bytes:
     return enc.getvalue()
 
 
-def _xml_bomb_docx(inflated: int) -> bytes:
+def zip_bomb_docx(inflated: int = 64 * 1024 * 1024) -> bytes:
     """A .docx whose document.xml inflates to ``inflated`` bytes of zeros (a classic bomb)."""
     return _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"\0" * inflated})
 
@@ -160,7 +160,7 @@ def bad_files(tmp: Path) -> dict[str, Path]:
         "binary-noise.txt": bytes(range(256)) * 40,
         "encrypted-office.docx": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptedPackage".encode("utf-16-le") + b"\0" * 512,
         "encrypted.pdf": _pdf(good, encrypt=True),
-        "zip-bomb.docx": _xml_bomb_docx(64 * 1024 * 1024),
+        "zip-bomb.docx": zip_bomb_docx(),
         "zip-bomb-declared.xlsx": _declared_bomb_xlsx(),
         "deeply-nested.html": _nested_html(100_000),
         "deeply-nested.json": b"[" * 200_000 + b"]" * 200_000,

@@ -233,6 +233,20 @@ def ensure_workers() -> None:
             _workers.append(thread)
 
 
+def stop_workers(timeout: float = 5) -> None:
+    """Ask the worker threads to stop after their current job, and wait for them (tests, shutdown)."""
+    with _lock:
+        for worker in _running:
+            worker.running = False
+        for thread in _workers:
+            thread.join(timeout)
+        _workers.clear()
+        _running.clear()
+
+
+_running: list = []
+
+
 def _work_forever() -> None:
     from django_tasks_db.management.commands.db_worker import Worker
 
@@ -246,6 +260,7 @@ def _work_forever() -> None:
         worker_id=threading.current_thread().name,
         excluded_queue_names=[],
     )
+    _running.append(worker)
     try:
         worker.run()
     finally:
