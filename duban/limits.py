@@ -30,9 +30,18 @@ MB = 1024 * 1024
 class Limits:
     # Bytes of any input file as it arrives (text, .docx, .xlsx, .pdf, ledger, plan JSON).
     file_bytes: int = 50 * MB
-    # Bytes of XML (or any member) after decompression, summed over a zip-based file
-    # (.docx, .xlsx, ledger templates): a real notice inflates to a few MB.
+    # Bytes of a text or CSV file: the parser reads about a million lines (16 MB) in 10-20 s;
+    # the longest notice or work report is under 1 MB.
+    text_bytes: int = 20 * MB
+    # Bytes of an HTML page: Python's HTML parser reads tag-dense markup at 0.3-1 MB a second,
+    # and a government web page is well under 1 MB.
+    html_bytes: int = 8 * MB
+    # Bytes of all members after decompression, summed over a zip-based file (.docx, .xlsx,
+    # ledger templates): what python-docx and openpyxl hold in memory, images included.
     unzipped_bytes: int = 200 * MB
+    # Bytes of XML after decompression (the .xml and .rels members): what the readers parse.
+    # A real notice's document.xml is 0.2-3 MB; 16 MB of bare paragraphs take about 30 s.
+    xml_bytes: int = 16 * MB
     # Decompressed / compressed for a member over 1 MB: Office XML packs 5-20x; bombs 1000x.
     zip_ratio: int = 100
     # Members in one zip: a .docx has a few dozen.
@@ -57,7 +66,10 @@ class Limits:
 # What each limit is called in a sentence, and its unit.
 LABELS = {
     "file_bytes": ("文件大小", "MB"),
+    "text_bytes": ("文本文件大小", "MB"),
+    "html_bytes": ("网页文件大小", "MB"),
     "unzipped_bytes": ("压缩文件解压后大小", "MB"),
+    "xml_bytes": ("解压后的 XML 大小", "MB"),
     "zip_ratio": ("压缩比", "倍"),
     "zip_members": ("压缩包内文件数", "个"),
     "pdf_pages": ("PDF 页数", "页"),
@@ -145,6 +157,7 @@ def check_zip(zf, what: str, limits: Limits | None = None) -> None:
     infos = zf.infolist()
     check("zip_members", len(infos), what, limits)
     check("unzipped_bytes", sum(i.file_size for i in infos), what, limits)
+    check("xml_bytes", sum(i.file_size for i in infos if i.filename.endswith((".xml", ".rels"))), what, limits)
     for info in infos:
         # Tiny members compress absurdly well (empty XML parts); only big ones matter.
         if info.file_size > MB:

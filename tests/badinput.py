@@ -102,14 +102,36 @@ def _declared_bomb_xlsx() -> bytes:
 
 
 def _nested_html(depth: int) -> bytes:
-    return ("<html><body>" + "<div>" * depth + "关于印发任务分解方案的通知" + "</div>" * depth + "</body></html>").encode()
+    return (
+        "<html><body>" + "<div>" * depth + "关于印发任务分解方案的通知" + "</div>" * depth + "</body></html>"
+    ).encode()
+
+
+def _nested_docx(depth: int = 2000) -> bytes:
+    """A .docx of tables nested ``depth`` deep (Word allows it; recursion in a reader does not)."""
+    import docx
+
+    cell = "<w:tc><w:p><w:r><w:t>任务</w:t></w:r></w:p></w:tc>"
+    for _ in range(depth):
+        cell = f"<w:tc><w:tbl><w:tr>{cell}</w:tr></w:tbl><w:p/></w:tc>"
+    base = io.BytesIO()
+    docx.Document().save(base)
+    members = {}
+    with zipfile.ZipFile(base) as zf:
+        for info in zf.infolist():
+            members[info.filename] = zf.read(info)
+    xml = members["word/document.xml"].decode()
+    members["word/document.xml"] = xml.replace("<w:body>", f"<w:body><w:tbl><w:tr>{cell}</w:tr></w:tbl>", 1).encode()
+    return _zip(members)
 
 
 def _million_row_xlsx_xml(rows: int) -> bytes:
     """An .xlsx with ``rows`` rows, written as raw XML (openpyxl would take minutes to write it)."""
     sheet = io.StringIO()
-    sheet.write('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
-                'spreadsheetml/2006/main"><sheetData>')
+    sheet.write(
+        '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+        'spreadsheetml/2006/main"><sheetData>'
+    )
     for r in range(1, rows + 1):
         sheet.write(f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>第{r}项</t></is></c></row>')
     sheet.write("</sheetData></worksheet>")
@@ -142,8 +164,12 @@ def _million_row_xlsx_xml(rows: int) -> bytes:
     )
 
 
-def bad_files(tmp: Path) -> dict[str, Path]:
-    """Write the corpus into ``tmp``; the name says what is wrong with each file."""
+def bad_files(tmp: Path, scale: float = 1.0) -> dict[str, Path]:
+    """Write the corpus into ``tmp``; the name says what is wrong with each file.
+
+    ``scale`` shrinks the big cases (a million rows, lines, characters) for the test suite,
+    which lowers the limits by as much; ``scripts/bad-input`` runs them at full size."""
+    big = max(1000, int(1_000_000 * scale))
     good = notice_text(12)
     docx = _docx(good)
     xlsx = _xlsx([["序号", "工作任务", "牵头单位"], ["1", "推进重点项目建设。", "市财政局"]])
@@ -158,16 +184,19 @@ def bad_files(tmp: Path) -> dict[str, Path]:
         "image-named.docx": b"\x89PNG\r\n\x1a\n" + b"\0" * 200,
         "docx-named.pdf": docx,
         "binary-noise.txt": bytes(range(256)) * 40,
-        "encrypted-office.docx": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptedPackage".encode("utf-16-le") + b"\0" * 512,
+        "encrypted-office.docx": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        + "EncryptedPackage".encode("utf-16-le")
+        + b"\0" * 512,
         "encrypted.pdf": _pdf(good, encrypt=True),
-        "zip-bomb.docx": zip_bomb_docx(),
+        "zip-bomb.docx": zip_bomb_docx(max(2, int(64 * scale)) * 1024 * 1024),
         "zip-bomb-declared.xlsx": _declared_bomb_xlsx(),
-        "deeply-nested.html": _nested_html(100_000),
+        "deeply-nested.html": _nested_html(max(2000, int(100_000 * scale))),
         "deeply-nested.json": b"[" * 200_000 + b"]" * 200_000,
-        "million-row.csv": "".join(f"{n},第{n}项任务\n" for n in range(1, 1_000_001)).encode(),
-        "million-row.xlsx": _million_row_xlsx_xml(1_000_000),
-        "million-line.txt": ("一、重点工作\n" + "推进工作。\n" * 1_000_000).encode(),
-        "very-long-line.txt": ("推进重点项目建设，完成投资10亿元，增长5%；" * 400_000).encode(),
+        "deeply-nested.docx": _nested_docx(),
+        "million-row.csv": "".join(f"{n},第{n}项任务\n" for n in range(1, big + 1)).encode(),
+        "million-row.xlsx": _million_row_xlsx_xml(big),
+        "million-line.txt": ("一、重点工作\n" + "推进工作。\n" * big).encode(),
+        "very-long-line.txt": ("推进重点项目建设，完成投资10亿元，增长5%；" * (big * 2 // 5)).encode(),
         "mixed-encoding.txt": good.encode("utf-8")[:600] + "市财政局牵头".encode("gbk") + good.encode("utf-8")[600:],
         "utf16-no-bom.txt": good.encode("utf-16-le"),
         "not-a-notice.txt": "今天天气很好。\n我们去公园散步。\n".encode() * 50,

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from duban.doc.load import DEFAULT_MAX_BYTES, MB, load, load_bytes, sniff
-from duban.limits import Limits
 from duban.doc.source import Para, Source, Table
 from duban.errors import InputError
+from duban.limits import Limits
 from tests.conftest import corpus_file
 
 LINES = [

@@ -33,6 +33,9 @@ def add_arguments(p) -> None:
             )
             c.add_argument("--government", metavar="NAME", help="改为读取网页应用中已存储的计划：政府名称")
             c.add_argument("--year", type=int, metavar="Y", help="与 --government 一起：年度")
+        from duban.cli import add_max_mb
+
+        add_max_mb(c)
         return c
 
     c = command("notice", "生成通知公文（.docx，GB/T 9704-2012 版式）")
@@ -100,6 +103,8 @@ def _read_json(path: str, what: str):
         raise InputError(f"无法读取{what}文件 {path}：{exc}") from exc
     try:
         return json.loads(text)
+    except RecursionError:
+        raise InputError(f"{what}文件 {path} 的 JSON 嵌套层数过深，不是 duban 生成的文件") from None
     except ValueError as exc:
         raise InputError(f"{what}文件 {path} 不是有效的 JSON（第{exc.lineno}行）") from exc
 

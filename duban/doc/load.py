@@ -123,6 +123,10 @@ def load_bytes(data: bytes, name: str, *, max_bytes: int | None = None, limits: 
     if fmt == "txt" and ext == ".csv":
         fmt = "csv"
 
+    if fmt == "html":
+        check("html_bytes", len(data), name, limits, option="--max-mb")
+    elif fmt in ("txt", "csv"):
+        check("text_bytes", len(data), name, limits, option="--max-mb")
     reader = _READERS[fmt]
     try:
         source = reader(data, name, limits=limits) if fmt in _BUDGETED else reader(data, name)

@@ -77,7 +77,7 @@ def test_the_job_page_polls_while_running_and_goes_to_the_result_when_done(offic
     client, gov, user = office
     job = _job(user, gov, notice_text(5))
     page = client.get(f"/jobs/{job.pk}/").content.decode()
-    assert 'hx-get="/jobs/%d/status/"' % job.pk in page and 'hx-trigger="every 1s"' in page
+    assert f'hx-get="/jobs/{job.pk}/status/"' in page and 'hx-trigger="every 1s"' in page
     assert "排队中" in page and "<progress" in page and "取消" in page
     runner.run_job(job.pk)
     response = client.get(f"/jobs/{job.pk}/status/", HTTP_HX_REQUEST="true")

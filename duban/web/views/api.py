@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import json
 
+from django.conf import settings
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
@@ -185,8 +186,16 @@ def _push(actor, r, body):
 
 
 def _body(request) -> dict:
+    from django.core.exceptions import RequestDataTooBig
+
     try:
         body = json.loads(request.body or b"{}")
+    except RequestDataTooBig as exc:
+        raise DubanError(
+            f"请求体超过上限 {settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1024 // 1024} MB（可用环境变量 DUBAN_MAX_UPLOAD_BYTES 调高）"
+        ) from exc
+    except RecursionError as exc:
+        raise DubanError("请求体的 JSON 嵌套层数过深") from exc
     except ValueError as exc:
         raise DubanError("请求体不是 JSON") from exc
     if not isinstance(body, dict):
