@@ -92,13 +92,13 @@ def test_the_corpus_names_the_limit_and_how_to_raise_it(corpus, capsys, monkeypa
         "DUBAN_MAX_FILE_MB 调高上限）",
         "million-row.csv": "million-row.csv：表格单元格数（至少） 4002 个，超过上限 4000 个，未处理"
         "（如确需处理，可用环境变量 DUBAN_MAX_TABLE_CELLS 调高上限）",
-        "million-row.xlsx": "million-row.xlsx：表格单元格数（至少） N 个，超过上限 4000 个，未处理"
+        "million-row.xlsx": "million-row.xlsx：表格单元格数（至少） @N@ 个，超过上限 4000 个，未处理"
         "（如确需处理，可用环境变量 DUBAN_MAX_TABLE_CELLS 调高上限）",
     }
     for name, sentence in expected.items():
         assert main(["parse", str(files[name])]) == 1
-        # The count of a streamed sheet stops at the first chunk past the limit: N is at least 4001.
-        pattern = re.escape(f"duban parse: {sentence}").replace(" N ", r" (\d+) ")
+        # The count of a streamed sheet stops at the first chunk past the limit: @N@ is at least 4001.
+        pattern = re.escape(f"duban parse: {sentence}").replace("@N@", r"(\d+)")
         said = re.fullmatch(pattern, capsys.readouterr().err.strip())
         assert said and all(int(n) > 4000 for n in said.groups()), name
 
