@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 
+
 def add_arguments(p) -> None:
     p.add_argument("file", help="通知或工作报告：.txt .docx .xlsx .pdf .html，或 - 读取标准输入")
     out = p.add_mutually_exclusive_group()

@@ -46,8 +46,9 @@ def _stored(unit: Unit, digest: str) -> Path:
 
 def keep_upload(unit: Unit, data: bytes) -> str:
     """Store the uploaded bytes for the confirmation step; returns their sha256."""
-    if len(data) > settings.MAX_UPLOAD_BYTES:
-        raise InputError("文件太大")
+    from duban.web.services.plans import check_upload_size
+
+    check_upload_size(data, "台账")
     if not data:
         raise InputError("上传的文件是空的")
     digest = hashlib.sha256(data).hexdigest()

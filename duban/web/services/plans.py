@@ -37,15 +37,19 @@ def check_upload(data: bytes, name: str) -> None:
     sniff(data, name)
 
 
-def _check_size(data: bytes) -> None:
+def check_upload_size(data: bytes, what: str = "文件") -> None:
+    """An upload within the web application's upload limit and ``duban.limits``' file size."""
     from duban.limits import check_file_size
 
     if len(data) > settings.MAX_UPLOAD_BYTES:
         raise InputError(
-            f"文件太大（{len(data) / 1024 / 1024:.3g} MB），上传文件的上限为 {settings.MAX_UPLOAD_BYTES // 1024 // 1024} MB"
+            f"{what}太大（{len(data) / 1024 / 1024:.3g} MB），上传文件的上限为 {settings.MAX_UPLOAD_BYTES // 1024 // 1024} MB"
             "（可用环境变量 DUBAN_MAX_UPLOAD_BYTES 调高）"
         )
-    check_file_size(len(data), "上传的文件", option=None)
+    check_file_size(len(data), f"上传的{what}", option=None)
+
+
+_check_size = check_upload_size
 
 
 def _parsed_upload(data: bytes, name: str, kind: str | None = None):

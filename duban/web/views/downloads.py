@@ -185,6 +185,7 @@ def ledger_import(request, plan_id):
     if request.method != "POST":
         return render(request, "duban/ledger_import.html", context)
     confirming = request.POST.get("confirm") == "1"
+    kept = None  # the digest of an upload stored by this request
     try:
         if confirming:
             digest = request.POST.get("digest", "")
@@ -194,9 +195,11 @@ def ledger_import(request, plan_id):
             if upload is None:
                 raise DubanError("请选择要上传的台账文件（.xlsx）")
             data = upload.read()
-            digest = ledger_upload.keep_upload(unit, data)
+            digest = kept = ledger_upload.keep_upload(unit, data)
         result = ledger_upload.check(plan, unit, data, accept_partial=confirming)
     except DubanError as exc:
+        if kept:
+            ledger_upload.forget_upload(unit, kept)  # a refused file is not kept for a confirmation
         context["error"] = str(exc)
         return render(request, "duban/ledger_import.html", context, status=400)
     applied = None
