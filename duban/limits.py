@@ -53,8 +53,9 @@ class Limits:
     # table has under 10,000; openpyxl builds about 50,000 cells a second, so 200,000 stay
     # inside the time budget.
     table_cells: int = 200_000
-    # Tasks of a plan JSON (and of a parsed notice given as a plan): real plans hold hundreds.
-    plan_tasks: int = 20_000
+    # Tasks of a plan JSON (and of a parsed notice given as a plan): real plans hold hundreds;
+    # rendering 10,000 takes 15-30 s.
+    plan_tasks: int = 10_000
     # Seconds a background job of the web application may run before it is stopped.
     job_seconds: int = 600
 

@@ -95,7 +95,7 @@ def test_an_upload_over_the_size_limit_says_the_limit_and_how_to_raise_it(world,
     big = SimpleUploadedFile("big.txt", b"a" * (2 * 1024 * 1024))
     response = client.post("/plans/import/", {"notice": big, "year": "2026"})
     assert response.status_code == 400
-    assert _said(response) == "文件太大（2 MB），上传文件的上限为 1 MB（可用环境变量 DUBAN_MAX_UPLOAD_BYTES 调高）"
+    assert _said(response) == "文件太大（约 2 MB），上传文件的上限为 1 MB（可用环境变量 DUBAN_MAX_UPLOAD_BYTES 调高）"
     report = world.reports["a1"]
     client = login(world.users["a_staff"])
     client.post(f"/reports/{report.pk}/attachments/", {"file": SimpleUploadedFile("a.pdf", b"%PDF" * 600_000)})

@@ -75,6 +75,9 @@ def check(plan: Plan, unit: Unit, data: bytes, *, accept_partial: bool = False):
 
     if not data.startswith(XLSX_MAGIC):
         raise InputError("上传的文件不是 Excel（.xlsx）文件，请上传从本系统下载并填写的台账模板")
+    from duban.limits import check_zip_bytes
+
+    check_zip_bytes(data, "上传的台账")  # a zip bomb is refused before the plan is even read
     doc = document_for(plan)
     try:
         return import_unit_ledger(io.BytesIO(data), doc, plan_unit_name(plan, unit), accept_partial=accept_partial)

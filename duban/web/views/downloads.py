@@ -21,6 +21,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 
 from duban.errors import DubanError
+from duban.web.jobs.uploads import refused_size_sentence
 from duban.web.models import ReportingRound, Unit
 from duban.web.services import ledger_upload
 from duban.web.services import render_data as rd
@@ -192,6 +193,8 @@ def ledger_import(request, plan_id):
             data = ledger_upload.stored_upload(unit, digest)
         else:
             upload = request.FILES.get("file")
+            if refused_size_sentence(request, "台账"):
+                raise DubanError(refused_size_sentence(request, "台账"))
             if upload is None:
                 raise DubanError("请选择要上传的台账文件（.xlsx）")
             data = upload.read()

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from duban.errors import DubanError
 from duban.web.jobs import runner as jobs
+from duban.web.jobs.uploads import refused_size_sentence
 from duban.web.jobs.views import finished_response
 from duban.web.models import ROLES, Plan, ReportingRound, Task
 from duban.web.services import plans as plan_service
@@ -43,6 +44,8 @@ def import_notice(request):
     if request.method == "POST":
         upload = request.FILES.get("notice")
         try:
+            if refused_size_sentence(request):
+                raise DubanError(refused_size_sentence(request))
             if upload is None:
                 raise DubanError("请选择要上传的通知文件")
             try:

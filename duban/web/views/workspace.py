@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from duban.errors import DubanError
 from duban.web import audit
+from duban.web.jobs.uploads import refused_size_sentence
 from duban.web.models import (
     Attachment,
     ChangeRequest,
@@ -324,7 +325,9 @@ def attachment_upload(request, report_id):
     report = actor.report(report_id)
     actor.require(actor.can_edit_report(report), "这份报告现在不能添加附件")
     upload = request.FILES.get("file")
-    if upload is None:
+    if refused_size_sentence(request, "附件"):
+        messages.error(request, refused_size_sentence(request, "附件"))
+    elif upload is None:
         messages.error(request, "请选择文件")
     else:
         try:
