@@ -186,6 +186,7 @@ def export_plan_xlsx(doc: Document, path, round_data: RoundData | None = None) -
 def unit_ledger_template(doc: Document, unit_name: str, path, rounds: list[str] | None = None) -> None:
     """The ledger ``unit_name`` fills for its tasks: a plan sheet and a sheet per reporting round."""
     from openpyxl import Workbook
+    from openpyxl.worksheet.cell_range import MultiCellRange
     from openpyxl.worksheet.datavalidation import DataValidation
 
     from duban.errors import DubanError
@@ -234,15 +235,21 @@ def unit_ledger_template(doc: Document, unit_name: str, path, rounds: list[str] 
         rs.add_data_validation(status_list)
         rs.add_data_validation(figure)
         row = 2
+        status_cells: list[str] = []
         for task, _role in tasks:
             for i, (key, indicator) in enumerate(round_rows(task)):
                 values = [key, task.number, task.text if i == 0 else "（同上）", indicator]
                 inputs = {h for h, _, inp in ROUND_COLUMNS if inp} if i == 0 else CONTINUATION_INPUTS
                 _fill_row(rs, row, ROUND_COLUMNS, values, styles, inputs=inputs)
                 if i == 0:
-                    status_list.add(f"E{row}")
-                figure.add(f"G{row}")
+                    status_cells.append(f"E{row}")
                 row += 1
+        # Given whole: DataValidation.add checks each new cell against every range already
+        # added, which made a unit's template quadratic in its rows.
+        if status_cells:
+            status_list.sqref = MultiCellRange(" ".join(status_cells))
+        if row > 2:
+            figure.sqref = MultiCellRange(" ".join(f"G{r}" for r in range(2, row)))
         _protect(rs)
 
     meta = wb.create_sheet(META_SHEET)
