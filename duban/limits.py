@@ -170,7 +170,7 @@ def check_zip(zf, what: str, limits: Limits | None = None) -> None:
         check("zip_ratio", round(total / max(packed, 1)), what, limits)
 
 
-def check_xlsx_cells(zf, what: str, limits: Limits | None = None) -> None:
+def check_xlsx_cells(zf, what: str, limits: Limits | None = None, *, chunk: int = 1 << 20) -> None:
     """The stored cells of a workbook's sheets within ``table_cells``, counted by streaming the
     sheet XML (a fraction of a second for millions of cells) before openpyxl builds a cell
     object for each of them (minutes)."""
@@ -182,8 +182,8 @@ def check_xlsx_cells(zf, what: str, limits: Limits | None = None) -> None:
             continue
         tail = b""
         with zf.open(info) as member:
-            while chunk := member.read(1 << 20):
-                block = tail + chunk
+            while data := member.read(chunk):
+                block = tail + data
                 count += block.count(b"<c ") + block.count(b"<c>") + block.count(b":c ")
                 tail = block[-3:]
                 # An element cut by the chunk boundary is counted again in the next block; back it out.
