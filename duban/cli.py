@@ -37,7 +37,7 @@ def add_max_mb(p) -> None:
         "--max-mb",
         type=float,
         metavar="MB",
-        help="本次运行的输入文件大小上限（MB，默认 50，文本 20；见 docs/limits.md）",
+        help="本次运行的输入文件大小上限（MB，默认 50，文本 10；见 docs/limits.md）",
     )
 
 

@@ -30,9 +30,9 @@ MB = 1024 * 1024
 class Limits:
     # Bytes of any input file as it arrives (text, .docx, .xlsx, .pdf, ledger, plan JSON).
     file_bytes: int = 50 * MB
-    # Bytes of a text or CSV file: the parser reads about a million lines (16 MB) in 10-20 s;
-    # the longest notice or work report is under 1 MB.
-    text_bytes: int = 20 * MB
+    # Bytes of a text or CSV file: the parser reads dense task text at 1-2 s a MB (linear,
+    # measured by scripts/size-curve); the longest notice or work report is under 1 MB.
+    text_bytes: int = 10 * MB
     # Bytes of an HTML page: Python's HTML parser reads tag-dense markup at 0.3-1 MB a second,
     # and a government web page is well under 1 MB.
     html_bytes: int = 8 * MB
