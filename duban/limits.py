@@ -152,13 +152,13 @@ def check(
 def check_zip(zf, what: str, limits: Limits | None = None) -> None:
     """A zip-based file (.docx, .xlsx, a ledger template) within the member, size and ratio limits.
 
-    Read from the central directory only, before any member is inflated.  A member's declared
-    size can lie; ``read_member`` stops inflating at the same budget."""
+    Read from the central directory only, before any member is inflated.  A member whose
+    declared size lies cannot inflate past it: Python's zipfile, which python-docx and openpyxl
+    read through, stops at the declared size (and then fails the CRC check)."""
     limits = limits or current()
     infos = zf.infolist()
     check("zip_members", len(infos), what, limits)
     check("unzipped_bytes", sum(i.file_size for i in infos), what, limits)
-    check("xml_bytes", sum(i.file_size for i in infos if i.filename.endswith((".xml", ".rels"))), what, limits)
     for info in infos:
         # Tiny members compress absurdly well (empty XML parts); only big ones matter.
         if info.file_size > MB:
@@ -168,6 +168,8 @@ def check_zip(zf, what: str, limits: Limits | None = None) -> None:
     total = sum(i.file_size for i in infos)
     if total > MB:
         check("zip_ratio", round(total / max(packed, 1)), what, limits)
+    # After the ratios: a bomb is named as one before its XML is called merely too large.
+    check("xml_bytes", sum(i.file_size for i in infos if i.filename.endswith((".xml", ".rels"))), what, limits)
 
 
 def check_xlsx_cells(zf, what: str, limits: Limits | None = None, *, chunk: int = 1 << 20) -> None:

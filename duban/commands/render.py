@@ -147,7 +147,11 @@ def load_plan(args):
             raise DubanError("使用 --government 时须同时给出 --year")
         if args.plan:
             raise DubanError("PLAN.json 和 --government 只能二选一")
-        return _web().plan_document(args.government, args.year)
+        from duban.limits import check
+
+        doc = _web().plan_document(args.government, args.year)
+        check("plan_tasks", len(doc.tasks), f"{args.government} {args.year} 年计划")
+        return doc
     if not args.plan:
         raise DubanError("请给出计划文件 PLAN.json，或用 --government NAME --year Y 读取已存储的计划")
     if args.plan != "-" and not args.plan.lower().endswith(".json"):

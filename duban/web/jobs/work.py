@@ -16,19 +16,27 @@ Progress = Callable[[int, str], None]
 def _document(data: bytes, name: str, kind: str | None, progress: Progress):
     from duban.doc import parse_source
     from duban.doc.load import load_bytes
+    from duban.errors import DubanError, InputError
 
-    progress(10, "读取文件")
-    source = load_bytes(data, name)
-    progress(40, "识别任务和责任单位" if kind != "report" else "识别年度重点工作")
-    return parse_source(source, kind=kind)
+    try:
+        progress(10, "读取文件")
+        source = load_bytes(data, name)
+        progress(40, "识别任务和责任单位" if kind != "report" else "识别年度重点工作")
+        return parse_source(source, kind=kind)
+    except DubanError:
+        raise
+    except Exception as exc:  # a damaged file can break any loader; the user gets a sentence
+        raise InputError(f"无法读取文件“{name}”：文件可能已损坏或格式不符（{type(exc).__name__}）") from exc
 
 
 def read_notice(data: bytes, name: str, progress: Progress):
     from duban.errors import NotADocumentError
+    from duban.limits import check
 
     document = _document(data, name, None, progress)
     if document.kind != "notice" or not document.tasks:
         raise NotADocumentError(f"“{name}”不是任务分解通知：没有找到带责任单位的编号任务")
+    check("plan_tasks", len(document.tasks), name)
     document.source = document.source or name
     return document
 

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
-from duban.errors import DubanError, InputError, NotADocumentError
+from duban.errors import DubanError, InputError
 from duban.web import audit
 from duban.web.models import Assignment, Government, Plan, ReportingRound, Section, Task, Unit
 from duban.web.services.matching import UnitIndex, guess_kind
@@ -29,7 +29,7 @@ def check_upload(data: bytes, name: str) -> None:
     suffix = Path(name).suffix.lower()
     if suffix not in ACCEPTED_SUFFIXES:
         raise InputError(f"不支持的文件类型“{suffix or name}”：请上传 .txt、.docx、.pdf、.xlsx 或 .html 文件")
-    _check_size(data)
+    check_upload_size(data)
     if not data.strip():
         raise InputError("文件是空的")
     from duban.doc.load import sniff
@@ -49,36 +49,19 @@ def check_upload_size(data: bytes, what: str = "文件") -> None:
     check_file_size(len(data), f"上传的{what}", option=None)
 
 
-_check_size = check_upload_size
 
-
-def _parsed_upload(data: bytes, name: str, kind: str | None = None):
-    """Bytes of an uploaded notice or report → a parsed Document, or a DubanError with one sentence."""
-    suffix = Path(name).suffix.lower()
-    if suffix not in ACCEPTED_SUFFIXES:
-        raise InputError(f"不支持的文件类型“{suffix or name}”：请上传 .txt、.docx、.pdf、.xlsx 或 .html 文件")
-    _check_size(data)
-    if not data.strip():
-        raise InputError("文件是空的")
-    from duban.doc import Document, parse_source
-    from duban.doc.load import load_bytes
-
-    try:
-        loaded = load_bytes(data, name)
-        return loaded if isinstance(loaded, Document) else parse_source(loaded, kind=kind)
-    except DubanError:
-        raise
-    except Exception as exc:  # a damaged file can break any loader; the user gets a sentence, not a 500
-        raise InputError(f"无法读取文件“{name}”：文件可能已损坏或格式不符（{type(exc).__name__}）") from exc
+def _quiet(percent: int, stage: str) -> None:
+    """Progress of work run in the request itself: nobody is watching."""
 
 
 def read_upload(data: bytes, name: str):
-    """Bytes of an uploaded file → a parsed notice, or a DubanError with one sentence."""
-    document = _parsed_upload(data, name)
-    if document.kind != "notice" or not document.tasks:
-        raise NotADocumentError(f"“{name}”不是任务分解通知：没有找到带责任单位的编号任务")
-    document.source = document.source or name
-    return document
+    """Bytes of an uploaded file → a parsed notice, or a DubanError with one sentence.
+
+    The same work a background import job does (``duban.web.jobs.work``), in the caller."""
+    from duban.web.jobs import work
+
+    check_upload(data, name)
+    return work.read_notice(data, name, _quiet)
 
 
 def draft_from_report(data: bytes, name: str, government: Government):
@@ -86,16 +69,11 @@ def draft_from_report(data: bytes, name: str, government: Government):
 
     The government's earlier published plans are the history the suggester learns from.
     """
-    report = _parsed_upload(data, name, kind="report")
-    if report.kind != "report" or not (report.areas or report.targets):
-        raise NotADocumentError(f"“{name}”不是政府工作报告：没有找到年度重点工作部分")
-    from duban.draft.decompose import decompose
-    from duban.draft.suggest import suggest_document
+    from duban.web.jobs import work
 
+    check_upload(data, name)
     history, directory = draft_context(government)
-    draft = suggest_document(decompose(report), history, directory)
-    draft.source = name
-    return draft
+    return work.draft_report(data, name, _quiet, history=history, directory=directory)
 
 
 def draft_context(government: Government):
