@@ -30,5 +30,35 @@ def _publish_draft(job, document) -> tuple[str, str]:
     return f"已{what} {plan.tasks.count()} 项任务，请核对责任单位后发布", reverse("plan_review", args=[plan.pk])
 
 
+def _ledger_context(job) -> dict:
+    from duban.web.models import Plan, Unit
+    from duban.web.services.ledger_upload import plan_unit_name
+    from duban.web.services.render_data import document_for
+
+    plan, unit = Plan.objects.get(pk=job.params["plan"]), Unit.objects.get(pk=job.params["unit"])
+    return {"doc": document_for(plan), "unit": plan_unit_name(plan, unit), "accept_partial": job.params["partial"]}
+
+
+def _apply_ledger(job, result) -> tuple[str, str]:
+    """Write what the check accepted; keep the row results for the result page."""
+    from dataclasses import asdict
+
+    from duban.web.jobs.models import Job
+    from duban.web.models import Plan, Unit
+    from duban.web.services import ledger_upload
+
+    plan, unit = Plan.objects.get(pk=job.params["plan"]), Unit.objects.get(pk=job.params["unit"])
+    applied = None
+    if result.ledger is not None:
+        user = get_user_model().objects.get(pk=job.user_id)
+        applied = ledger_upload.apply(plan, unit, result.ledger, user)
+        ledger_upload.forget_upload(unit, job.params["digest"])  # the stored upload is used once
+    Job.objects.filter(pk=job.pk).update(
+        result={"import": result.to_json(), "applied": asdict(applied) if applied else None}
+    )
+    return (applied.summary() if applied else result.summary()), ""
+
+
 handler("import")((_no_context, _publish_draft))
+handler("ledger")((_ledger_context, _apply_ledger))
 handler("draft")((_draft_context, _publish_draft))

@@ -27,6 +27,7 @@ class Job(models.Model):
     stage = models.CharField(max_length=100, blank=True)  # what it is doing now, one phrase
     message = models.TextField(blank=True)  # how it ended, one sentence
     result_url = models.CharField(max_length=300, blank=True)  # where the result is shown
+    result = models.JSONField(default=dict, blank=True)  # what the result page shows (a ledger's row results)
     cancel_requested = models.BooleanField(default=False)
     # What the job reads: the upload, and the few parameters the page gave (JSON).
     upload = models.BinaryField()

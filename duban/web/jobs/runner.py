@@ -36,6 +36,8 @@ from duban.web.jobs.models import Job
 
 log = logging.getLogger(__name__)
 POLL_SECONDS = 0.2
+# A job that ends within this time answers its upload directly; a longer one gets its progress page.
+WAIT_SECONDS = 2
 
 
 class Stopped(Exception):

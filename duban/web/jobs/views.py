@@ -21,6 +21,12 @@ def _own(request, job_id) -> Job:
 
 def finished_response(request, job: Job):
     """A finished job that made something goes to it, its sentence shown once as a message."""
+    if job.status == Job.DONE and job.kind == "ledger":  # its result page is the row-by-row check
+        if request.htmx:
+            return HttpResponse(status=204, headers={"HX-Redirect": f"/jobs/{job.pk}/"})
+        from duban.web.views.downloads import ledger_job_result
+
+        return ledger_job_result(request, job)
     if job.status == Job.DONE and job.result_url:
         if not job.delivered:
             messages.success(request, job.message)

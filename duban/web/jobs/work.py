@@ -57,13 +57,28 @@ def draft_report(data: bytes, name: str, progress: Progress, *, history=(), dire
     return draft
 
 
+LEDGER_DAMAGED = "文件已损坏，无法作为 Excel（.xlsx）读取，请在 Excel 或 WPS 中重新保存后上传"
+
+
 def check_ledger(data: bytes, name: str, progress: Progress, *, doc, unit: str, accept_partial: bool):
+    """``import_unit_ledger`` on uploaded bytes; InputError for a file that is no readable .xlsx."""
     import io
 
+    from duban.errors import DubanError, InputError
+    from duban.limits import LimitError
     from duban.render.ledger_import import import_unit_ledger
 
     progress(20, "逐行检查台账")
-    return import_unit_ledger(io.BytesIO(data), doc, unit, accept_partial=accept_partial)
+    try:
+        return import_unit_ledger(io.BytesIO(data), doc, unit, accept_partial=accept_partial)
+    except LimitError:  # over a budget of duban.limits: its sentence says which and how to raise it
+        raise
+    except InputError as exc:  # its sentence names the in-memory file; say it for the upload instead
+        raise InputError(LEDGER_DAMAGED) from exc
+    except DubanError:
+        raise
+    except Exception as exc:  # a damaged workbook can fail anywhere inside openpyxl's parser
+        raise InputError(LEDGER_DAMAGED) from exc
 
 
 WORK = {"import": read_notice, "draft": draft_report, "ledger": check_ledger}

@@ -10,7 +10,6 @@ ledger, report and contribution it changes.
 from __future__ import annotations
 
 import hashlib
-import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,8 +19,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from duban.errors import DubanError, InputError
-from duban.limits import LimitError
+from duban.errors import InputError
 from duban.web import audit
 from duban.web.models import Assignment, Contribution, Ledger, Milestone, Plan, ProgressReport, Unit
 from duban.web.services import reports as report_service
@@ -29,7 +27,6 @@ from duban.web.services.render_data import document_for
 
 _DIGEST = re.compile(r"^[0-9a-f]{64}$")
 XLSX_MAGIC = b"PK\x03\x04"
-DAMAGED = "文件已损坏，无法作为 Excel（.xlsx）读取，请在 Excel 或 WPS 中重新保存后上传"
 
 
 def plan_unit_name(plan: Plan, unit: Unit) -> str:
@@ -69,26 +66,44 @@ def forget_upload(unit: Unit, digest: str) -> None:
     _stored(unit, digest).unlink(missing_ok=True)
 
 
-def check(plan: Plan, unit: Unit, data: bytes, *, accept_partial: bool = False):
-    """``import_unit_ledger`` on the uploaded bytes; InputError for a file that is no readable .xlsx."""
-    from duban.render.ledger_import import import_unit_ledger
-
+def precheck(data: bytes) -> None:
+    """What can be said of an uploaded ledger at once: an .xlsx, within the zip budget."""
     if not data.startswith(XLSX_MAGIC):
         raise InputError("上传的文件不是 Excel（.xlsx）文件，请上传从本系统下载并填写的台账模板")
     from duban.limits import check_zip_bytes
 
     check_zip_bytes(data, "上传的台账")  # a zip bomb is refused before the plan is even read
+
+
+def check(plan: Plan, unit: Unit, data: bytes, *, accept_partial: bool = False):
+    """``import_unit_ledger`` on the uploaded bytes, in the caller (a background job does the same)."""
+    from duban.web.jobs import work
+
+    precheck(data)
     doc = document_for(plan)
-    try:
-        return import_unit_ledger(io.BytesIO(data), doc, plan_unit_name(plan, unit), accept_partial=accept_partial)
-    except LimitError:  # over a budget of duban.limits: its sentence says which and how to raise it
-        raise
-    except InputError as exc:  # its sentence names the in-memory file; say it for the upload instead
-        raise InputError(DAMAGED) from exc
-    except DubanError:
-        raise
-    except Exception as exc:  # a damaged workbook can fail anywhere inside openpyxl's parser
-        raise InputError(DAMAGED) from exc
+    return work.check_ledger(
+        data, "台账", lambda *_: None, doc=doc, unit=plan_unit_name(plan, unit), accept_partial=accept_partial
+    )
+
+
+def checked_from_job(job):
+    """The ``LedgerImport`` and ``Applied`` a background ledger job recorded, for its result page."""
+    from duban.render.data import UnitLedger
+    from duban.render.ledger_import import LedgerImport, LedgerProblem, RowResult
+
+    data = job.result["import"]
+    rows = [
+        RowResult(r["sheet"], r["row"], r["task"], r["outcome"], [LedgerProblem(**p) for p in r["problems"]])
+        for r in data["rows"]
+    ]
+    result = LedgerImport(
+        unit=data["unit"],
+        rows=rows,
+        structural=[LedgerProblem(**p) for p in data["structural"]],
+        ledger=UnitLedger.from_json(data["ledger"]) if data["ledger"] else None,
+    )
+    applied = Applied(**job.result["applied"]) if job.result.get("applied") else None
+    return result, applied
 
 
 @dataclass

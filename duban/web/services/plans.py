@@ -49,7 +49,6 @@ def check_upload_size(data: bytes, what: str = "文件") -> None:
     check_file_size(len(data), f"上传的{what}", option=None)
 
 
-
 def _quiet(percent: int, stage: str) -> None:
     """Progress of work run in the request itself: nobody is watching."""
 

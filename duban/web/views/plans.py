@@ -17,9 +17,6 @@ from duban.web.models import ROLES, Plan, ReportingRound, Task
 from duban.web.services import plans as plan_service
 from duban.web.views.common import page, today
 
-# A job that ends within this time answers its upload directly; a longer one gets its progress page.
-JOB_WAIT_SECONDS = 2
-
 MATCH_HINT = {
     "exact": "精确匹配",
     "alias": "别名匹配",
@@ -62,7 +59,7 @@ def import_notice(request):
             kind = "draft" if request.POST.get("kind") == "report" else "import"
             title = f"{'起草计划' if kind == 'draft' else '导入通知'}“{upload.name}”"
             params = {"government": actor.membership.government.pk, "year": year_value}
-            job = jobs.wait(jobs.submit(kind, request.user, title, data, upload.name, params), JOB_WAIT_SECONDS)
+            job = jobs.wait(jobs.submit(kind, request.user, title, data, upload.name, params), jobs.WAIT_SECONDS)
         except DubanError as exc:
             error = str(exc)
         except DatabaseError as exc:  # the transaction rolled back: nothing was stored
