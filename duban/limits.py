@@ -112,8 +112,11 @@ class LimitError(InputError):
         if option:
             how = f"{option} 或{how}"
         why = "，可能是压缩炸弹" if name in ("unzipped_bytes", "zip_ratio", "zip_members") else ""
+        shown = _amount(found, name, unit)
+        if shown == _amount(limit, name, unit):  # just over: 10.00007 MB is not "10 MB over 10 MB"
+            shown = f"{int(found)} 字节"
         super().__init__(
-            f"{what}：{label}{detail} {_amount(found, name, unit)}，超过上限 {_amount(limit, name, unit)}{why}，未处理"
+            f"{what}：{label}{detail} {shown}，超过上限 {_amount(limit, name, unit)}{why}，未处理"
             f"（如确需处理，可用{' ' if how[0].isascii() else ''}{how} 调高上限）"
         )
 

@@ -177,7 +177,7 @@ def test_file_without_any_text(data, name):
 def test_file_over_the_limit_names_the_limit(tmp_path):
     assert DEFAULT_MAX_BYTES == 50 * MB
     path = write(tmp_path, "big.txt", b"a" * (MB + 1))
-    with pytest.raises(InputError, match=r"big.txt：文件大小 1 MB，超过上限 1 MB"):
+    with pytest.raises(InputError, match=r"big.txt：文件大小 1048577 字节，超过上限 1 MB，未处理"):
         load(path, max_bytes=MB)
     with pytest.raises(InputError, match="超过上限 50 MB，未处理"):
         load_bytes(b"a" * (DEFAULT_MAX_BYTES + 1), "big.txt")

@@ -47,6 +47,9 @@ def run(args) -> int:
     if report.kind != "report" or not (report.areas or report.targets):
         raise NotADocumentError(f"{args.report}：没有找到年度重点工作部分，无法起草任务分解通知。")
     draft = decompose(report)
+    from duban.limits import check
+
+    check("plan_tasks", len(draft.tasks), args.report)  # before the suggester, the costly part
     draft = suggest_document(draft, history, directory, government)
     emit(draft, args)
     return 0

@@ -51,6 +51,9 @@ def draft_report(data: bytes, name: str, progress: Progress, *, history=(), dire
         raise NotADocumentError(f"“{name}”不是政府工作报告：没有找到年度重点工作部分")
     progress(60, "分解任务")
     draft = decompose(report)
+    from duban.limits import check
+
+    check("plan_tasks", len(draft.tasks), name)  # before the suggester, the costly part
     progress(75, "推荐责任单位")
     draft = suggest_document(draft, list(history), directory)
     draft.source = name
