@@ -198,12 +198,14 @@ def _task_from_item(item: Item, extra: list[Item], path: list[str], doc: Documen
 def _join(lines: list[str]) -> str:
     """Join physical lines of one task without inserting spaces, except between
     two Latin words."""
-    out = ""
+    parts: list[str] = []
     for line in lines:
-        if out and out[-1].isascii() and out[-1].isalpha() and line[:1].isascii() and line[:1].isalpha():
-            out += " "
-        out += line
-    return clean(out)
+        last = parts[-1][-1:] if parts else ""
+        if last and last.isascii() and last.isalpha() and line[:1].isascii() and line[:1].isalpha():
+            parts.append(" ")
+        if line:
+            parts.append(line)
+    return clean("".join(parts))
 
 
 # ---------------------------------------------------------------- tables

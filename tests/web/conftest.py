@@ -19,6 +19,10 @@ from django.conf import settings  # noqa: E402
 
 # PBKDF2 at a million rounds costs ~0.3 s per user; the tests create hundreds.
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Background jobs run inside their request, in this process: tests that need the worker
+# threads or the child process (tests/web/test_jobs.py) ask for them.
+settings.DUBAN_JOBS = "inline"
+settings.DUBAN_JOBS_ISOLATED = False
 
 import pytest  # noqa: E402
 
