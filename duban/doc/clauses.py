@@ -21,55 +21,25 @@ from dataclasses import dataclass, field
 
 from duban.doc.model import LEAD, MONITOR, RESPONSIBLE, SUPPORT, UnitRef
 from duban.doc.normalise import fold, split_outside_brackets
+from duban.vocab_clauses import (
+    CLAUSE,
+    DEADLINE,
+    FIRST_LISTED_NOTE_RE,
+    LABEL_RE,
+    LABELS,
+    LEADER,
+    ROLE_WORDS,
+    SHARE,
+)
 
-OPEN, CLOSE = "（(", "）)"
+OPEN, CLOSE = "（([【〔", "）)]】〕"
 
-# Role words at the end of a group, longest first.
-_ROLE_WORDS = [
-    ("按职责分工负责", "share"),
-    ("按照职责分工负责", "share"),
-    ("按职责负责", "share"),
-    ("分别负责", "share"),
-    ("共同负责", "share"),
-    ("牵头负责", LEAD),
-    ("牵头落实", LEAD),
-    ("牵头", LEAD),
-    ("配合落实", SUPPORT),
-    ("协助", SUPPORT),
-    ("配合", SUPPORT),
-    ("参与", SUPPORT),
-    ("监测", MONITOR),
-    ("负责落实", "share"),
-    ("负责", "share"),
-    ("落实", "share"),
-]
+_ROLE_WORDS = ROLE_WORDS
 _ROLE_RE = re.compile("(" + "|".join(re.escape(w) for w, _ in _ROLE_WORDS) + ")+$")
 _ROLE_OF = dict(_ROLE_WORDS)
-
-_LABELS = {
-    "牵头单位": LEAD,
-    "牵头部门": LEAD,
-    "主责单位": LEAD,
-    "责任单位": RESPONSIBLE,
-    "责任部门": RESPONSIBLE,
-    "主要责任单位": RESPONSIBLE,
-    "配合单位": SUPPORT,
-    "配合部门": SUPPORT,
-    "协办单位": SUPPORT,
-    "参与单位": SUPPORT,
-    "协同单位": SUPPORT,
-    "监测单位": MONITOR,
-    "完成时限": "deadline",
-    "完成时间": "deadline",
-    "时间节点": "deadline",
-    "时限要求": "deadline",
-    "牵头领导": "leader",
-    "责任领导": "leader",
-    "分管领导": "leader",
-    "市级领导": "leader",
-    "省级领导": "leader",
-}
-_LABEL_RE = re.compile("(" + "|".join(sorted(_LABELS, key=len, reverse=True)) + r")\s*[：:]")
+_ANY_ROLE_RE = re.compile("|".join(re.escape(w) for w, _ in _ROLE_WORDS))
+_LABELS = LABELS
+_LABEL_RE = LABEL_RE
 
 _DEADLINE_RE = re.compile(
     r"^(?:(?:\d{4}年)?\d{1,2}月(?:\d{1,2}日|底|中旬|上旬|下旬|末)?(?:前|以前|之前)?(?:完成|启动|建成)?"
@@ -188,7 +158,9 @@ def find_trailing_clause(text: str) -> tuple[str, str] | None:
 
 
 def is_unit_clause(inner: str) -> bool:
-    f = fold(inner)
+    f = strip_first_listed_note(fold(inner))[0]
+    if not f:
+        return False
     if _LABEL_RE.search(f):
         return True
     if re.search(r"(负责|牵头|监测|配合)[^，、；]{0,8}$", f) or re.search(r"(牵头|负责)[，；]", f):
@@ -201,68 +173,95 @@ def is_bare_unit_list(f: str) -> bool:
     preamble that the first-listed unit leads writes its clauses this way.  Every
     item must read as an organisation, so ``（含高新区、经开区）`` is not one."""
     names = [n for n in re.split(r"[、，；]", f) if n]
-    if not names or any(len(n) > 24 for n in names) or f.startswith(("含", "包括", "其中")):
+    if not names or any(len(n) > 24 for n in names) or f.startswith(("含", "包括", "其中", "即", "如")):
+        return False
+    if len(names) == 1 and names[0] in ("单位", "部门", "机构"):
         return False
     return all(_ORG_ENDINGS.search(re.sub(r"（[^）]*）$", "", n)) or is_collective(n) for n in names)
 
 
-def parse_clause(inner: str, *, first_listed_leads: bool = False) -> ClauseResult:
-    """Read a clause's inner text (without its brackets)."""
-    f = fold(inner).strip()
-    if _LABEL_RE.search(f):
-        return parse_labelled(f, first_listed_leads=first_listed_leads)
-    if not re.search(r"负责|牵头|监测|配合|参与|协助|落实", f) and is_bare_unit_list(f):
-        return parse_labelled("责任单位：" + f, first_listed_leads=first_listed_leads)
-    return _parse_parenthetical(f)
+def strip_first_listed_note(f: str) -> tuple[str, bool]:
+    """Remove a note that the first-listed unit leads (``（除标注为“牵头”单位外，列第一位的为
+    牵头或汇总单位，下同）``) from a folded clause; True when there was one."""
+    out, n = FIRST_LISTED_NOTE_RE.subn("", f)
+    if not n:
+        return f, False
+    return out.strip().strip("，；。").strip(), True
 
 
-def parse_labelled(text: str, *, first_listed_leads: bool = False) -> ClauseResult:
-    """``牵头单位：A；配合单位：B、C；完成时限：6月底前``."""
+def parse_clause(inner: str, *, first_listed_leads: bool = False, role: str | None = None) -> ClauseResult:
+    """Read a clause's inner text (without its brackets) in any of its forms:
+    role words (``A牵头，B、C按职责分工负责``), labels (``牵头单位：A；配合单位：B``), a
+    mixture (``A负责；完成时限：6月底前``), a bare list (``市发改委``), or a labelled value
+    with role words (``部门分工：A牵头，各地配合``).  ``role`` is the role of names that
+    carry no role word (a 责任单位 column or line); without it they are a bare list."""
+    f, noted = strip_first_listed_note(fold(inner).strip())
+    first_listed_leads = first_listed_leads or noted
     result = ClauseResult()
-    f = fold(text)
-    spans = list(_LABEL_RE.finditer(f))
-    parts: dict[str, list[str]] = {}
-    for i, m in enumerate(spans):
-        end = spans[i + 1].start() if i + 1 < len(spans) else len(f)
-        value = f[m.end() : end].strip().strip("；，。 ")
-        parts.setdefault(_LABELS[m.group(1)], []).append(value)
-    leads = [v for v in parts.get(LEAD, []) if v]
-    responsible = [v for v in parts.get(RESPONSIBLE, []) if v]
-    supports = [v for v in parts.get(SUPPORT, []) if v]
-    monitors = [v for v in parts.get(MONITOR, []) if v]
-    if leads:
-        for v in leads:
-            result.units += names_to_units(v, LEAD)
-        # 责任单位 after a 牵头单位 are the ones who contribute
-        for v in responsible + supports:
-            result.units += names_to_units(v, SUPPORT)
-    else:
-        for v in responsible:
-            units = names_to_units(v, RESPONSIBLE)
-            if first_listed_leads and units:
-                units[0].role = LEAD
-                for u in units[1:]:
-                    u.role = SUPPORT
-            result.units += units
-        for v in supports:
-            result.units += names_to_units(v, SUPPORT)
-    for v in monitors:
-        result.units += names_to_units(v, MONITOR)
-    if parts.get("deadline"):
-        result.deadline = "；".join(v for v in parts["deadline"] if v) or None
-    for v in parts.get("leader", []):
-        result.leaders += [n for n in re.split(r"[、，]", v) if n]
+    groups: list[tuple[list[str], str, bool]] = []  # (name chunks, role, from a role word)
+    pieces = _label_pieces(f)
+    bare = role is None and len(pieces) == 1 and pieces[0][0] is None and not _ANY_ROLE_RE.search(f)
+    if bare and is_bare_unit_list(f):
+        role = RESPONSIBLE
+    for meaning, value in pieces:
+        value = value.strip().strip("；，。 ")
+        if not value:
+            continue
+        if meaning == DEADLINE:
+            result.deadline = "；".join(x for x in (result.deadline, value) if x)
+        elif meaning == LEADER:
+            result.leaders += [n for n in re.split(r"[、，；\s]+", value) if n]
+        elif meaning in (None, CLAUSE):
+            groups += _role_groups(value, role, result)
+        else:
+            groups += _role_groups(value, meaning, result)
+    has_lead = any(r == LEAD for _, r, _ in groups)
+    carry: dict = {}  # a 省 written on the lead covers the departments after it
+    for names, r, _ in groups:
+        if r == SHARE:
+            r = SUPPORT if has_lead else RESPONSIBLE
+        elif r == RESPONSIBLE and has_lead:
+            r = SUPPORT  # 责任单位 after a 牵头单位 are the ones who contribute
+        for chunk in names:
+            result.units += names_to_units(chunk, r, carry=carry)
+    if first_listed_leads and not has_lead:
+        primary = [u for u in result.units if u.role == RESPONSIBLE]
+        if primary:
+            primary[0].role = LEAD
+            for u in primary[1:]:
+                u.role = SUPPORT
     _drop_duplicates(result)
     return result
 
 
-def _parse_parenthetical(f: str) -> ClauseResult:
-    result = ClauseResult()
+def parse_labelled(text: str, *, first_listed_leads: bool = False) -> ClauseResult:
+    """``牵头单位：A；配合单位：B、C；完成时限：6月底前`` (one reader for every form)."""
+    return parse_clause(text, first_listed_leads=first_listed_leads)
+
+
+def _label_pieces(f: str) -> list[tuple[str | None, str]]:
+    """Split a clause at its labels: the text before the first label has no label."""
+    spans = list(_LABEL_RE.finditer(f))
+    if not spans:
+        return [(None, f)]
+    pieces: list[tuple[str | None, str]] = []
+    if f[: spans[0].start()].strip("；，。 "):
+        pieces.append((None, f[: spans[0].start()]))
+    for i, m in enumerate(spans):
+        end = spans[i + 1].start() if i + 1 < len(spans) else len(f)
+        pieces.append((_LABELS[m.group(1)], f[m.end() : end]))
+    return pieces
+
+
+def _role_groups(f: str, default: str | None, result: ClauseResult) -> list[tuple[list[str], str, bool]]:
+    """``A牵头，B、C按职责分工负责`` → groups of names with the role their words give.
+    Names after the last role word take ``default``; with no default they are kept as
+    responsible and the clause is reported."""
     pending: list[str] = []  # groups waiting for their role word
-    has_lead = False
-    segments = [s.strip() for s in re.split(r"[，；]", f) if s.strip()]
-    groups: list[tuple[list[str], str]] = []
-    for seg in segments:
+    groups: list[tuple[list[str], str, bool]] = []
+    for seg in (s.strip() for s in re.split(r"[，；]", f)):
+        if not seg:
+            continue
         if _DEADLINE_RE.match(seg):
             result.deadline = seg
             continue
@@ -270,28 +269,19 @@ def _parse_parenthetical(f: str) -> ClauseResult:
         if not m:
             pending.append(seg)
             continue
-        words = _role_words(m.group(0))
         names = seg[: m.start()].strip()
         if names:
             pending.append(names)
-        role = _role_from_words(words)
-        groups.append((pending, role))
+        groups.append((pending, _role_from_words(_role_words(m.group(0))), True))
         pending = []
-        if role == LEAD:
-            has_lead = True
     if pending:
-        # names with no role word after them: the clause is malformed, but the
-        # names are still the task's; keep them as responsible and say so
-        result.problems.append(f"单位条款“{f}”末尾的单位没有写明职责")
-        groups.append((pending, "share"))
-    carry: dict = {}  # a 省 written on the lead covers the departments after it
-    for names, role in groups:
-        if role == "share":
-            role = SUPPORT if has_lead else RESPONSIBLE
-        for chunk in names:
-            result.units += names_to_units(chunk, role, carry=carry)
-    _drop_duplicates(result)
-    return result
+        if default is None:
+            # names with no role word after them: the clause is malformed, but the
+            # names are still the task's; keep them as responsible and say so
+            result.problems.append(f"单位条款“{f}”末尾的单位没有写明职责")
+            default = SHARE
+        groups.append((pending, default, False))
+    return groups
 
 
 def _role_words(run: str) -> list[str]:
@@ -313,7 +303,7 @@ def _role_from_words(words: list[str]) -> str:
     for r in (LEAD, MONITOR, SUPPORT):
         if r in roles:
             return r
-    return "share"
+    return SHARE
 
 
 def _drop_duplicates(result: ClauseResult) -> None:
@@ -354,6 +344,8 @@ def _split_names(text: str) -> list[str]:
         if not p:
             continue
         p = _CLOSER_RE.sub("", p).strip()
+        if p.endswith("等") and _ORG_ENDINGS.search(p[:-1].rstrip("）)")):
+            p = p[:-1]  # X、Y等负责: a bare 等 closes the list
         if not p:
             continue
         m = _AND_CATEGORY_RE.match(p)
