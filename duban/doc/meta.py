@@ -13,19 +13,19 @@ from datetime import date
 
 from duban.doc.model import Document, ScheduleItem
 from duban.doc.outline import cn_to_int
+from duban.vocab_clauses import FIRST_LISTED_LEADS_RE
 
 DOC_NUMBER_RE = re.compile(r"([\u4e00-\u9fff]{1,10})\s*[〔\[［【(（]\s*(\d{4})\s*[〕\]］】)）]\s*(\d{1,4})\s*号")
 # Greedy: 关于印发…分解方案的通知 ends at 通知, not at 方案.
 TITLE_RE = re.compile(r"(关于.{4,80}(通知|方案|意见|安排|清单|分工|任务表|分解表))")
 _HEADER_RE = re.compile(r"^(.{2,30}?(人民政府|政府办公室|政府办公厅|办公室|办公厅|委员会))(文件)?$")
 DATE_RE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_CN_ZERO = "〇零○Ｏ０OΟ"
 _CN_DATE_RE = re.compile(
-    r"([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日"
+    rf"([{_CN_ZERO}一二三四五六七八九]{{4}})\s*年\s*([一二三四五六七八九十]{{1,3}})\s*月\s*([一二三四五六七八九十]{{1,3}})\s*日"
 )
 _RECIPIENTS_RE = re.compile(r"^(各.{2,200}|.{2,60}(人民政府|各部门|各单位|管委会).{0,200})[：:]$")
-_FIRST_LEADS_RE = re.compile(
-    r"(列|排|位)(在|于|居)?(第一|首)(位|个)?的?(单位|部门)?(为|是)牵头|第一(个|位)?(单位|部门)为牵头|首位(单位)?为牵头"
-)
+_FIRST_LEADS_RE = FIRST_LISTED_LEADS_RE
 
 # A due point inside a schedule sentence: 3月18日, 6月底, 2026年3月10日, 12月中旬
 _DUE_RE = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2}日|底|末|上旬|中旬|下旬)")
@@ -43,7 +43,7 @@ def read_date(text: str) -> date | None:
         return _safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     m = _CN_DATE_RE.search(text)
     if m:
-        year = int("".join(str(cn_to_int(c) if c not in "〇零" else 0) for c in m.group(1)))
+        year = int("".join(str(0 if c in _CN_ZERO else cn_to_int(c)) for c in m.group(1)))
         return _safe_date(year, cn_to_int(m.group(2)) or 0, cn_to_int(m.group(3)) or 0)
     return None
 

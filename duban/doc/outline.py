@@ -52,7 +52,7 @@ _MARKERS = {
     "cn": re.compile(rf"^([{_CN_NUM}]{{1,4}})[、.．]\s*(.*)$"),
     "pcn": re.compile(rf"^[（(]([{_CN_NUM}]{{1,4}})[）)]\s*[、.．]?\s*(.*)$"),
     # 1. / 1、 / 1． but not 5.5% or 2026.3
-    "num": re.compile(r"^(\d{1,3})(?:[、．]|\.(?!\d))\s*(.*)$"),
+    "num": re.compile(r"^(\d{1,3})\s*(?:[、．]|\.(?!\d))\s*(.*)$"),
     "pnum": re.compile(r"^[（(](\d{1,3})[）)]\s*(.*)$"),
 }
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
@@ -113,8 +113,13 @@ def build_outline(lines: list[str], start_kinds: dict[str, int] | None = None) -
     parent_at: dict[str, int] = {}
     preamble: list[str] = []
     items: list[Item] = []
+    previous_line = ""
     for line in lines:
         marker = match_marker(line) if line else None
+        if marker is None and line:
+            marker = _run_in_number(line, last, previous_line)
+        if line:
+            previous_line = line
         if marker and _accepts(marker, last, parent_at, items):
             last[marker.kind] = marker.number
             parent_at[marker.kind] = _outer_index(marker.kind, items)
@@ -126,6 +131,27 @@ def build_outline(lines: list[str], start_kinds: dict[str, int] | None = None) -
         else:
             preamble.append(line)
     return Outline(preamble, items)
+
+
+_RUN_IN = re.compile(r"^(\d{1,3})[.．](\d.*)$")
+# What a decimal's fraction runs into (5.5%, 2.18万亿元): a quantity, not the start of a task.
+_QUANTITY = re.compile(
+    r"^\d*\s*(%|％|‰|万|亿|千|百|倍|个百分点|元|吨|公里|千米|米|平方|亩|人|户|家|项|座|所|条|台|辆|场|次|度|斤|公斤|克|小时|天)"
+)
+
+
+def _run_in_number(line: str, last: dict[str, int], previous_line: str) -> Marker | None:
+    """``79.6月底前完成…`` after task 78: the expected next number ran into text that
+    starts with a digit.  Read as item 79 only when the previous line ended a sentence
+    or clause and what follows is not a quantity (``5.5%``)."""
+    m = _RUN_IN.match(line)
+    if not m or "num" not in last or int(m.group(1)) != last["num"] + 1:
+        return None
+    if not previous_line or previous_line[-1] not in "。；;）)":
+        return None
+    if _QUANTITY.match(m.group(2)):
+        return None
+    return Marker("num", int(m.group(1)), line[: len(m.group(1)) + 1], m.group(2))
 
 
 def _outer_index(kind: str, items: list[Item]) -> int:
