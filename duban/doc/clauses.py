@@ -114,7 +114,7 @@ _OWN_PLACE = re.compile(
     r"^((?!市场|市政工程|市政公用|市容|区域|县域)(省|市|县|区)|中国|国家|国网|人行|人民银行|中央|全国|河南|郑州|团|[\u4e00-\u9fff]{2,3}(省|市|县|区))"
 )
 # National bodies (部), companies, universities (but 省科学院 is the province's).
-_NO_PREFIX_ENDINGS = re.compile(r"(公司|集团|海关|银行|分行|证监局|金融监管局|调查队|调查总队|所|大学|(?<!科)学院|部)$")
+_NO_PREFIX_ENDINGS = re.compile(r"(公司|集团|海关|银行|分行|证监局|调查队|调查总队|所|大学|(?<!科)学院|部)$")
 _PREFIXES = ("省", "市", "县", "区")
 # Zones and lower governments are places of their own, not departments.
 _PLACE_BODY = re.compile(r"(示范区|开发区|高新区|新区|港区|园区|管委会|管理委员会|政府|办事处)")
@@ -397,6 +397,10 @@ def _distribute(names: list[str], carry: dict) -> list[tuple[str, str, bool]]:
             carry["prefix"] = level
         elif carry.get("prefix") and _takes_prefix(name):
             name = carry["prefix"] + name
+        elif is_collective(name) or _PLACE_BODY.search(name):
+            # 立山经济开发区，各街道，税务局: a place or a collective ends the run the
+            # prefix was written for
+            carry.pop("prefix", None)
         out.append((written, name, is_collective(name)))
     return out
 

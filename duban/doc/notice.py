@@ -256,10 +256,15 @@ def _document_start(lines: list[str]) -> int:
     """Skip a news summary or photo caption before the document proper: the
     document starts at its header, 文号 or title."""
     for i, line in enumerate(lines[:80]):
-        if TITLE_RE.search(line) or DOC_NUMBER_RE.search(line) or re.search(r"(人民政府|办公室|办公厅)文件$", line):
+        # a title may be wrapped over up to three lines
+        titled = "关于" in line and TITLE_RE.search("".join(lines[i : i + 3]))
+        if titled or DOC_NUMBER_RE.search(line) or re.search(r"(人民政府|办公室|办公厅)文件$", line):
             start = i
-            # the issuer's name on the line(s) just above the title belongs to it
-            while start > 0 and re.fullmatch(r".{2,30}(人民政府|办公室|办公厅|委员会)(文件)?", lines[start - 1]):
+            # the issuer's name (and a wrapped title) on the lines just above belong to it
+            while start > 0 and (
+                re.fullmatch(r".{2,30}(人民政府|办公室|办公厅|委员会)(文件)?", lines[start - 1])
+                or (not titled and start > i - 3 and re.search(r"关于|通知$", lines[start - 1]))
+            ):
                 start -= 1
             return start
     return 0
@@ -412,7 +417,7 @@ def _task_from_item(item: Item, extra: list[Item], path: list[str], doc: Documen
         if inline:
             task.text, inner = inline
             clauses.append(inner)
-    clauses += [line.strip("（）()") for line in labelled]
+    clauses += [_unbracket(line) for line in labelled]
     if clauses:
         task.clause = "；".join(clauses)
         result = parse_clause(task.clause, first_listed_leads=doc.first_listed_leads)
@@ -426,6 +431,20 @@ def _task_from_item(item: Item, extra: list[Item], path: list[str], doc: Documen
         if m:
             task.deadline = m.group(1)
     return task, after
+
+
+def _unbracket(line: str) -> str:
+    """（牵头单位：…） → 牵头单位：…; a name's own closing bracket stays."""
+    if line[:1] in "（(" and line[-1:] in "）)":
+        inner = line[1:-1]
+        depth = 0
+        for ch in inner:
+            depth += ch in "（("
+            depth -= ch in "）)"
+            if depth < 0:
+                return line
+        return inner
+    return line
 
 
 def _join(lines: list[str]) -> str:
