@@ -123,7 +123,12 @@ COLUMN_PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
     (MONITOR, re.compile(r"^监测")),
     (RESPONSIBLE, re.compile(r"^(责任|负责|主要责任|承办)(单位|部门)")),
     ("section", re.compile(r"^(类别|领域|板块|所属部分)$")),
-    ("text", re.compile(r"(工作任务|重点任务|任务内容|主要任务|工作内容|重点工作|目标任务|目标与任务|具体任务|工作目标|任务|事项)")),
+    (
+        "text",
+        re.compile(
+            r"(工作任务|重点任务|任务内容|主要任务|工作内容|重点工作|目标任务|目标与任务|具体任务|工作目标|任务|事项)"
+        ),
+    ),
 )
 
 

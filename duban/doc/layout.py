@@ -23,7 +23,7 @@ from duban.doc.model import LEAD, MONITOR, RESPONSIBLE, SUPPORT
 from duban.doc.normalise import clean, fold
 from duban.doc.outline import match_marker
 from duban.doc.source import Para, Source, Table
-from duban.vocab_clauses import DEADLINE, LEADER, column_meaning
+from duban.vocab_clauses import DEADLINE, LABEL_LINE_RE, LEADER, column_meaning
 
 # ---------------------------------------------------------------- one-line documents
 
@@ -35,7 +35,7 @@ _SPLIT_POINT = re.compile(
     r"(?=[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,3}\s*(?:[、．]|\.(?!\d)))"
 )
 _WHITESPACE_RUN = re.compile(r"[ \t\u00a0\u3000]{1,}")
-_LONG_LINE = 300
+_LONG_LINE = 120
 
 
 def split_run_on(lines: list[str]) -> list[str]:
@@ -93,7 +93,7 @@ def _split_at_items(line: str) -> list[str]:
 
 _UNIT_KEYS = (LEAD, RESPONSIBLE, SUPPORT, MONITOR)
 _CELL_SEP_PIPE = re.compile(r"\s*[|｜]\s*")
-_CELL_SEP_TAB = re.compile(r"\s*\t\s*")
+_CELL_SEP_TAB = re.compile(r"[ \u00a0\u3000]*\t[ \u00a0\u3000]*")
 _CELL_SEP_SPACE = re.compile(r"[ \u00a0\u3000]+")
 _ROW_NUMBER = re.compile(r"^\d{1,3}[.、．]?$")
 _HEADING = re.compile(r"^([一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十]{1,3}[）)])")
@@ -277,7 +277,9 @@ def _read_cell_lines(lines: list[str], i: int, keys: list[str]) -> FlatTable:
 
     def close() -> None:
         if current:
-            rows.append([clean(c) for c in _fit(current, keys, "")] if len(current) >= 2 else [clean(current[0])] * len(keys))
+            rows.append(
+                [clean(c) for c in _fit(current, keys, "")] if len(current) >= 2 else [clean(current[0])] * len(keys)
+            )
 
     while j < len(lines):
         s = lines[j].strip()
@@ -366,7 +368,7 @@ def chrome_fields(line: str) -> dict[str, str] | None:
     """The fields of a portal's metadata line (``索引号 … 发文日期 2023-01-03``), or None
     when the line is not one.  Values are cleaned text."""
     s = clean(line).lstrip(_BULLETS)
-    if not s:
+    if not s or LABEL_LINE_RE.match(s):
         return None
     spans = list(_FIELD_RE.finditer(s))
     if not spans or spans[0].start() != 0:

@@ -24,6 +24,9 @@ _CN_ZERO = "〇零○Ｏ０OΟ"
 _CN_DATE_RE = re.compile(
     rf"([{_CN_ZERO}一二三四五六七八九]{{4}})\s*年\s*([一二三四五六七八九十]{{1,3}})\s*月\s*([一二三四五六七八九十]{{1,3}})\s*日"
 )
+_ISSUER_IN_TEXT_RE = re.compile(
+    r"(?:^|[，。,；\s]|近日)((?:[\u4e00-\u9fff]{2,4}省)?[\u4e00-\u9fff]{2,6}(?:省|市|县|区)?人民政府(?:办公厅|办公室)?)(?:文件|印发|发布|下发)"
+)
 _RECIPIENTS_RE = re.compile(r"^(各.{2,200}|.{2,60}(人民政府|各部门|各单位|管委会).{0,200})[：:]$")
 _FIRST_LEADS_RE = FIRST_LISTED_LEADS_RE
 
@@ -80,8 +83,10 @@ def fill_metadata(doc: Document, preamble: list[str], tail: list[str]) -> None:
     doc.doc_number = read_doc_number(preamble)
     _read_title(doc, preamble)
     for line in preamble[:4]:
-        h = _HEADER_RE.match(line)
-        if h and not line.startswith("各"):
+        # 甬政办发[2006]64号2006年03月30日宁波市人民政府办公厅: the issuer after the number and date
+        bare = DATE_RE.sub("", DOC_NUMBER_RE.sub("", line)).strip()
+        h = _HEADER_RE.match(bare)
+        if h and not bare.startswith("各") and not re.search(r"\d", bare):
             doc.issuer = h.group(1)
             break
     for line in reversed(tail):
@@ -98,6 +103,12 @@ def fill_metadata(doc: Document, preamble: list[str], tail: list[str]) -> None:
         before = doc.title.split("关于", 1)[0]
         if before:
             doc.issuer = before
+    if doc.issuer is None:
+        # a page header spliced into the text (许昌市人民政府文件), or a news summary
+        # (近日，浙江省人民政府办公厅印发…的通知)
+        m = _ISSUER_IN_TEXT_RE.search(head_text)
+        if m:
+            doc.issuer = m.group(1)
     for line in preamble:
         if _RECIPIENTS_RE.match(line):
             doc.recipients = line.rstrip("：:")
@@ -125,7 +136,7 @@ def _read_title(doc: Document, preamble: list[str]) -> None:
             doc.title = text[: m.end()].strip()
             return
     for line in preamble[:6]:
-        if re.search(r"(通知|方案|意见|任务表|分解表)$", line) and len(line) < 80:
+        if re.search(r"(通知|方案|意见|任务表|分解表|任务分解|责任分解|任务分工)$", line) and len(line) < 80:
             doc.title = line
             return
 

@@ -20,6 +20,8 @@ _CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef“”‘’—…�
 # extraction artefact; whitespace between two Latin words is real.
 _SPACE_NEAR_CJK = re.compile(rf"(?<=[{_CJK}])[ \t\u00a0\u3000]+|[ \t\u00a0\u3000]+(?=[{_CJK}])")
 _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
+# 20 21 年, 1 . 严格: digits and their point spaced apart by a PDF-to-HTML conversion.
+_SPACED_DIGITS = re.compile(r"(?<=\d)[ \t\u00a0\u3000]+(?=\d)|(?<=\d)[ \t\u00a0\u3000]+(?=[.．、](?!\d))")
 
 _PAGE_MARKERS = [
     re.compile(r"^[—–\-－─·•]+\s*\d{1,4}\s*[—–\-－─·•]+$"),
@@ -52,6 +54,7 @@ def clean(text: str) -> str:
     """Readable text: NFC, extraction whitespace removed, runs of spaces collapsed."""
     text = unicodedata.normalize("NFC", text).replace("\ufeff", "").replace("\u200b", "")
     text = _SPACE_NEAR_CJK.sub("", text)
+    text = _SPACED_DIGITS.sub("", text)
     return _SPACES.sub(" ", text).strip()
 
 

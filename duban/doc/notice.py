@@ -176,12 +176,17 @@ def _best_reading(lines: list[str]):
     starts = [0] + [i + 1 for i, line in enumerate(lines[:-1]) if _DATE_LINE_RE.match(line)]
     best = None
     for start in starts[:6]:
-        outline = build_outline(lines[start:])
+        outline = build_outline(lines[start:], is_task_line=_ends_with_clause)
         kind = _task_kind(outline.items)
         score = sum(1 for g in _group(outline.items, kind) if not isinstance(g, Item) and _has_clause(g))
         if best is None or score >= best[0] and score > 0:
             best = (score, start, outline)
     return best[1], best[2]
+
+
+def _ends_with_clause(line: str) -> bool:
+    split = find_trailing_clause(line)
+    return bool(split and _ANY_ROLE.search(split[1]))
 
 
 def _fill_from_chrome(doc: Document, chrome: dict[str, str]) -> None:
@@ -318,7 +323,15 @@ def _has_clause(group: tuple[Item, list[Item]]) -> bool:
     if any(_LABEL_LINE_RE.match(line) for line in lines):
         return True
     text = "".join(lines)
-    return find_trailing_clause(text) is not None or _inline_label(text) is not None
+    if find_trailing_clause(text) is not None or _inline_label(text) is not None:
+        return True
+    # the clause may close an earlier line, the signature block following it
+    joined = ""
+    for line in lines[:-1]:
+        joined += line
+        if line.rstrip("。；;.，, ")[-1:] in clauses.CLOSE and find_trailing_clause(joined):
+            return True
+    return False
 
 
 def _split_tail(group: tuple[Item, list[Item]], doc: Document) -> list[str]:
@@ -330,7 +343,11 @@ def _split_tail(group: tuple[Item, list[Item]], doc: Document) -> list[str]:
     cut = len(lines)
     # after a closing unit clause (brackets or labelled lines), everything is the tail
     for i in range(len(lines) - 1, 0, -1):
-        if _LABEL_LINE_RE.match(lines[i - 1]) and not _LABEL_LINE_RE.match(lines[i]) and not _label_goes_on(lines[i - 1]):
+        if (
+            _LABEL_LINE_RE.match(lines[i - 1])
+            and not _LABEL_LINE_RE.match(lines[i])
+            and not _label_goes_on(lines[i - 1])
+        ):
             cut = i
             break
         if find_trailing_clause("".join(lines[:i])) and all(not _LABEL_LINE_RE.match(x) for x in lines[i:]):

@@ -100,13 +100,15 @@ class Outline:
     items: list[Item]
 
 
-def build_outline(lines: list[str], start_kinds: dict[str, int] | None = None) -> Outline:
+def build_outline(lines: list[str], start_kinds: dict[str, int] | None = None, is_task_line=None) -> Outline:
     """Split lines into a preamble and numbered items using sequence rules.
 
     Each kind keeps its own counter.  A marker of kind K numbered n opens a new
     item when n == last[K] + 1 (numbering that runs on), or when n == 1 and an
     outer kind has opened since the last K (numbering that restarts).  Any other
-    line continues the current item.
+    line continues the current item.  ``is_task_line`` (a line that ends with its
+    own unit clause) lets the numbering jump forward: a task numbered 4 after 2 is
+    still a task, and the gap is reported later.
     """
     last: dict[str, int] = dict(start_kinds or {})
     # the index of the outer item under which a kind last counted
@@ -120,7 +122,9 @@ def build_outline(lines: list[str], start_kinds: dict[str, int] | None = None) -
             marker = _run_in_number(line, last, previous_line)
         if line:
             previous_line = line
-        if marker and _accepts(marker, last, parent_at, items):
+        if marker and (
+            _accepts(marker, last, parent_at, items) or (is_task_line and _jumps(marker, last) and is_task_line(line))
+        ):
             last[marker.kind] = marker.number
             parent_at[marker.kind] = _outer_index(marker.kind, items)
             # deeper kinds restart under a new parent
@@ -161,6 +165,13 @@ def _outer_index(kind: str, items: list[Item]) -> int:
         if KINDS.index(items[i].kind) < depth:
             return i
     return -1
+
+
+def _jumps(marker: Marker, last: dict[str, int]) -> bool:
+    previous = last.get(marker.kind)
+    return (
+        marker.kind in ("num", "pcn", "pnum") and previous is not None and previous + 1 < marker.number <= previous + 10
+    )
 
 
 def _accepts(marker: Marker, last: dict[str, int], parent_at: dict[str, int], items: list[Item]) -> bool:
