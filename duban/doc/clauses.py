@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from duban.doc.model import LEAD, MONITOR, RESPONSIBLE, SUPPORT, UnitRef
 from duban.doc.normalise import fold, split_outside_brackets
@@ -130,6 +131,7 @@ class ClauseResult:
     problems: list[str] = field(default_factory=list)
 
 
+@lru_cache(maxsize=4096)
 def find_trailing_clause(text: str) -> tuple[str, str] | None:
     """Split ``task text（clause）`` into (text, clause) when the last bracketed
     group at the end is a unit or labelled clause.  Brackets may be full- or
@@ -360,6 +362,7 @@ def _normalise_name(name: str) -> str:
     return fold(name).replace(" ", "")
 
 
+@lru_cache(maxsize=8192)
 def is_collective(name: str) -> bool:
     """各镇人民政府, 市政府各部门, 市直有关部门, 区管国有企业: a group of units."""
     if name.startswith(("各", "相关", "有关")) or re.search(r"(各|有关|相关)(部门|单位)", name):
@@ -405,6 +408,7 @@ def _distribute(names: list[str], carry: dict) -> list[tuple[str, str, bool]]:
     return out
 
 
+@lru_cache(maxsize=8192)
 def _level_prefix(name: str) -> str | None:
     """省 in 省财政厅, 市 in 市财政局 — not 市 in 市场监管局 or 市政府办公室."""
     if name[:1] not in _PREFIXES or len(name) <= 2 or not _ORG_ENDINGS.search(name):
@@ -418,12 +422,14 @@ def _is_government(name: str) -> bool:
     return bool(re.match(r"^[省市县区](政府|委|人大|政协|人民政府|纪委)", name))
 
 
+@lru_cache(maxsize=8192)
 def _takes_prefix(name: str) -> bool:
     if is_collective(name) or _OWN_PLACE.match(name) or _NO_PREFIX_ENDINGS.search(name) or _PLACE_BODY.search(name):
         return False
     return bool(_ORG_ENDINGS.search(name)) and len(name) >= 2
 
 
+@lru_cache(maxsize=8192)
 def _place_suffix(name: str) -> str | None:
     for s in _PLACE_SUFFIXES:
         if name.endswith(s) and len(name) > len(s):
@@ -431,6 +437,7 @@ def _place_suffix(name: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=8192)
 def _is_bare_place(name: str) -> bool:
     """郑州, 洛阳, 济源示范区: a place with no organisation after it."""
     if is_collective(name) or len(name) > 8:

@@ -439,6 +439,12 @@ class Script:
     traditional: bool = False
     back: dict[str, str] = field(default_factory=dict)
 
+    def simplify(self, text: str) -> str:
+        if not self.traditional:
+            return text
+        converted = _t2s().convert(text)
+        return converted if len(converted) == len(text) else text
+
     def restore(self, text: str | None) -> str | None:
         if not self.traditional or not text:
             return text
@@ -446,6 +452,7 @@ class Script:
 
 
 _CONVERTER = None
+_CJK_CHAR = re.compile("[\u4e00-\u9fff]")
 
 
 def _t2s():
@@ -461,11 +468,13 @@ def detect_script(text: str) -> tuple[Script, str]:
     """(script, text in simplified characters).  A document counts as traditional when
     enough of its characters change; the conversion keeps every character in place."""
     sample = text[:20000]
-    cjk = sum(1 for ch in sample if "\u4e00" <= ch <= "\u9fff")
+    cjk = len(_CJK_CHAR.findall(sample))
     if cjk < 20:
         return Script(), text
     converter = _t2s()
     converted = converter.convert(sample)
+    if converted == sample:
+        return Script(), text
     if len(converted) != len(sample):
         converted = "".join(converter.convert(ch) if len(converter.convert(ch)) == 1 else ch for ch in sample)
     changed = sum(1 for a, b in zip(sample, converted) if a != b)

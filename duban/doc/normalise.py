@@ -58,18 +58,15 @@ def clean(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+_FOLD_ALL = dict(_FOLD)
+_FOLD_ALL.update({c: c - 0xFEE0 for lo, hi in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A)) for c in range(lo, hi + 1)})
+_FOLD_ALL[ord("％")] = "%"
+
+
 def fold(text: str) -> str:
     """Matching form: full-width brackets, colons, semicolons and commas; full-width
     digits and letters to ASCII."""
-    out = []
-    for ch in text:
-        code = ord(ch)
-        if 0xFF10 <= code <= 0xFF19 or 0xFF21 <= code <= 0xFF3A or 0xFF41 <= code <= 0xFF5A:
-            ch = chr(code - 0xFEE0)
-        elif ch == "％":
-            ch = "%"
-        out.append(ch)
-    return "".join(out).translate(_FOLD)
+    return text.translate(_FOLD_ALL)
 
 
 def is_page_marker(line: str) -> bool:

@@ -49,10 +49,10 @@ _DASH_HEADING_RE = re.compile(r"^[—－–-]{1,2}[^—]{2,40}$")
 
 def read_notice(source: Source, *, directory=None) -> Document:
     doc = Document(kind="notice", source=source.name or None)
+    original = source
     script, source = _simplified(source)
     source = with_flat_tables(source)
-    raw_lines = [clean(line) for line in source.lines()]
-    whole = "".join(raw_lines)
+    whole = clean(source.text().replace("\n", ""))
     table_tasks = _tasks_from_tables(source, doc)
     if table_tasks:
         preamble = clean_lines([b.text for b in source.blocks if isinstance(b, Para)])
@@ -71,7 +71,8 @@ def read_notice(source: Source, *, directory=None) -> Document:
         _check_against_itself(doc)
     else:
         _check_against(doc, directory)
-    _locate_unplaced(doc, raw_lines)
+    if doc.unplaced:
+        _locate_unplaced(doc, [clean(script.simplify(line)) for line in original.lines()])
     if script.traditional:
         _restore_script(doc, script)
     return doc
@@ -173,7 +174,11 @@ def _best_reading(lines: list[str]):
     (一、…二、…) and sign off before the plan begins again at 一、; each signature date
     is a place the numbering may restart.  The reading that finds the most tasks with
     units wins; on a tie the later start (the letter's points are not headings)."""
-    starts = [0] + [i + 1 for i, line in enumerate(lines[:-1]) if _DATE_LINE_RE.match(line)]
+    starts = [0] + [
+        i + 1
+        for i, line in enumerate(lines[:-1])
+        if _DATE_LINE_RE.match(line) and sum(1 for x in lines[i + 1 : i + 60] if match_marker(x)) >= 2
+    ]
     best = None
     for start in starts[:6]:
         outline = build_outline(lines[start:], is_task_line=_ends_with_clause)
