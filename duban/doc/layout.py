@@ -219,6 +219,37 @@ def _fit(cells: list[str], keys: list[str], joiner: str) -> list[str]:
     return cells + [""] * (k - len(cells))
 
 
+_DEADLINE_CELL = re.compile(
+    r"^((\d{4}年)?\d{1,2}月(\d{1,2}日|底|中旬|上旬|下旬|末)?(前|以前)?(完成)?|年底前(完成)?|年内(完成)?|持续推进|长期坚持|全年)$"
+)
+_ORG_CELL = re.compile(
+    r"(局|厅|委|办|室|会|院|校|所|队|中心|站|部|社|行|关|处|政府|公司|集团|单位|部门|各地|区|县|市)([、，,]|$)"
+)
+
+
+def _fit_by_content(cells: list[str], keys: list[str]) -> list[str]:
+    """One cell per line drops empty cells; put each remaining cell in the column its
+    content fits: a date in the deadline column, a person's name in the leader column,
+    units in the unit columns in order."""
+    out = [""] * len(keys)
+    rest = list(cells)
+    if "number" in keys and rest:
+        out[keys.index("number")] = rest.pop(0)
+    if "text" in keys and rest:
+        out[keys.index("text")] = rest.pop(0)
+    unit_columns = [i for i, k in enumerate(keys) if k in _UNIT_KEYS]
+    for cell in rest:
+        if DEADLINE in keys and _DEADLINE_CELL.match(cell) and not out[keys.index(DEADLINE)]:
+            out[keys.index(DEADLINE)] = cell
+        elif LEADER in keys and not _ORG_CELL.search(cell) and not out[keys.index(LEADER)]:
+            out[keys.index(LEADER)] = cell
+        else:
+            free = [i for i in unit_columns if not out[i]]
+            if free:
+                out[free[0]] = cell
+    return out
+
+
 def _header_row(keys: list[str]) -> list[str]:
     names = {
         "number": "序号",
@@ -276,10 +307,14 @@ def _read_cell_lines(lines: list[str], i: int, keys: list[str]) -> FlatTable:
     current: list[str] = []
 
     def close() -> None:
-        if current:
-            rows.append(
-                [clean(c) for c in _fit(current, keys, "")] if len(current) >= 2 else [clean(current[0])] * len(keys)
-            )
+        if not current:
+            return
+        if len(current) < 2:
+            rows.append([clean(current[0])] * len(keys))
+        elif len(current) < len(keys):
+            rows.append([clean(c) for c in _fit_by_content(current, keys)])
+        else:
+            rows.append([clean(c) for c in _fit(current, keys, "")])
 
     while j < len(lines):
         s = lines[j].strip()

@@ -283,12 +283,15 @@ def _document_start(lines: list[str]) -> int:
 def _task_kind(items: list[Item]) -> str | None:
     """The marker kind that numbers tasks: the one whose items most often end with
     a unit clause (counting deeper sub-items as part of the item)."""
-    best, best_score = None, 0
+    best, best_key = None, (0, 0.0)
     for kind in KINDS:
-        groups = _group(items, kind)
-        score = sum(1 for g in groups if not isinstance(g, Item) and _has_clause(g))
-        if score > best_score:
-            best, best_score = kind, score
+        groups = [g for g in _group(items, kind) if not isinstance(g, Item)]
+        score = sum(1 for g in groups if _has_clause(g))
+        # on a tie the kind whose items all carry a clause, then the deeper kind (一、
+        # heading over its single 1. task)
+        key = (score, score / len(groups) if groups else 0.0)
+        if score and key >= best_key:
+            best, best_key = kind, key
     if best:
         return best
     present = [k for k in KINDS if sum(1 for i in items if i.kind == k) >= 2]

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from duban.vocab_clauses import LABEL_LINE_RE, LABEL_RE
+
 _CN_DIGITS = {
     "〇": 0,
     "零": 0,
@@ -116,15 +118,18 @@ def build_outline(lines: list[str], start_kinds: dict[str, int] | None = None, i
     preamble: list[str] = []
     items: list[Item] = []
     previous_line = ""
+    opened = False  # the previous line opened an item (a heading just above)
     for line in lines:
         marker = match_marker(line) if line else None
         if marker is None and line:
-            marker = _run_in_number(line, last, previous_line)
+            marker = _run_in_number(line, last, previous_line, opened)
         if line:
             previous_line = line
+        opened = False
         if marker and (
             _accepts(marker, last, parent_at, items) or (is_task_line and _jumps(marker, last) and is_task_line(line))
         ):
+            opened = True
             last[marker.kind] = marker.number
             parent_at[marker.kind] = _outer_index(marker.kind, items)
             # deeper kinds restart under a new parent
@@ -144,17 +149,32 @@ _QUANTITY = re.compile(
 )
 
 
-def _run_in_number(line: str, last: dict[str, int], previous_line: str) -> Marker | None:
+_DECIMAL_START = re.compile(r"^\d+\.\d")
+# 79.6月底前 / 12.2026年: a number running into a date is never a decimal.
+_DATE_START = re.compile(r"^\d{1,4}\s*(月|年|日|季度)")
+
+
+def _ends_item(line: str) -> bool:
+    """The line closes a task: a sentence or clause end, or a labelled clause."""
+    return bool(line) and (line[-1] in "。；;）)" or bool(LABEL_LINE_RE.match(line)) or bool(LABEL_RE.search(line)))
+
+
+def _run_in_number(line: str, last: dict[str, int], previous_line: str, opened: bool) -> Marker | None:
     """``79.6月底前完成…`` after task 78: the expected next number ran into text that
     starts with a digit.  Read as item 79 only when the previous line ended a sentence
-    or clause and what follows is not a quantity (``5.5%``)."""
+    or clause (or was a heading, for item 1) and what follows is not a quantity (``5.5%``)."""
     m = _RUN_IN.match(line)
-    if not m or "num" not in last or int(m.group(1)) != last["num"] + 1:
+    if not m:
         return None
-    if not previous_line or previous_line[-1] not in "。；;）)":
+    n = int(m.group(1))
+    if n == 1 and opened:
+        pass  # the first item under a heading
+    elif "num" not in last or n != last["num"] + 1:
         return None
-    if _QUANTITY.match(m.group(2)):
+    elif not _DATE_START.match(m.group(2)) and not _ends_item(previous_line) and not opened:
         return None
+    if _QUANTITY.match(m.group(2)) and not _DECIMAL_START.match(m.group(2)):
+        return None  # 5.5%: a decimal (but 2.2.5万吨 is item 2 whose text starts 2.5万吨)
     return Marker("num", int(m.group(1)), line[: len(m.group(1)) + 1], m.group(2))
 
 
