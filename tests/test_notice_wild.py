@@ -355,3 +355,17 @@ def test_more_tasks_after_the_last_is_a_warning():
     assert len(doc.tasks) == 2
     assert any("7." in w for w in doc.warnings)
     assert [u["text"] for u in doc.unplaced] == ["7.另一份通知的任务。"]
+
+
+def test_gap_warning_names_the_missing_numbers():
+    lines = HEAD + ["一、任务", "1.甲。（财政局负责）", "2.乙。（商务局负责）", "5.戊。（商务局负责）"]
+    doc = parse(lines + SIGN)
+    assert [t.number for t in doc.tasks] == ["1", "2", "5"]
+    assert "任务编号不连续：第2项之后是第5项，缺第3、4项" in doc.warnings
+
+
+def test_a_swallowed_task_is_reported():
+    # task 3 written on the same short line as task 2: read as one task, and said so
+    lines = HEAD + ["一、任务", "1.甲。（财政局负责）", "2.乙。（商务局负责）3、丙。（财政局负责）"]
+    doc = parse(lines + SIGN)
+    assert any("第2项的文字中似乎还含有第3项" in w for w in doc.warnings)

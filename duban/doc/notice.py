@@ -663,10 +663,37 @@ def _finish(doc: Document) -> None:
         if task.number.isdigit():
             n = int(task.number)
             if previous and n != previous + 1 and n != 1:
-                doc.warn(f"任务编号不连续：第{previous}项之后是第{n}项")
+                missing = list(range(previous + 1, n)) if previous < n else []
+                gap = f"，缺第{_numbers(missing)}项" if missing else ""
+                doc.warn(f"任务编号不连续：第{previous}项之后是第{n}项{gap}")
             previous = n
+    _check_swallowed(doc)
     if not doc.tasks:
         doc.warn("没有找到编号的任务")
+
+
+# A number inside a task's text where a task could begin: after a sentence or a clause.
+_INNER_NUMBER_RE = re.compile(r"(?:^|[。；;）)])\s*(\d{1,3})\s*(?:[、．]|\.(?!\d))")
+
+
+def _check_swallowed(doc: Document) -> None:
+    """The conservation check run on every parse: a task whose text holds the number
+    of the task that should follow it (``…。（X负责）79.6月底前…``) has swallowed it."""
+    numbers = {t.number for t in doc.tasks}
+    for task in doc.tasks:
+        if not task.number.isdigit():
+            continue
+        want = int(task.number) + 1
+        for m in _INNER_NUMBER_RE.finditer(task.text):
+            if int(m.group(1)) == want and str(want) not in numbers:
+                doc.warn(f"第{task.number}项的文字中似乎还含有第{want}项，请核对：“{_short(task.text[m.start() :])}”")
+                break
+
+
+def _numbers(ns: list[int]) -> str:
+    if len(ns) > 3:
+        return f"{ns[0]}—{ns[-1]}"
+    return "、".join(str(n) for n in ns)
 
 
 def _short(text: str, n: int = 30) -> str:
