@@ -120,7 +120,7 @@ _PREFIXES = ("省", "市", "县", "区")
 # Zones and lower governments are places of their own, not departments.
 _PLACE_BODY = re.compile(r"(示范区|开发区|高新区|新区|港区|园区|管委会|管理委员会|政府|办事处)")
 # Words that begin with a level character without being a level prefix.
-_NOT_LEVEL = ("市场", "市政工程", "市政公用", "市容", "区块链", "县域", "区域")
+_NOT_LEVEL = ("市场", "市政工程", "市政公用", "市容", "区块链", "县域", "区域", "区管", "市管", "县管", "省管")
 
 
 @dataclass
@@ -370,6 +370,25 @@ def is_collective(name: str) -> bool:
     return name in _CATEGORIES or name.endswith(("国有企业", "县（市、区）政府", "县（市、区）人民政府"))
 
 
+def distributes_over(previous: str, name: str) -> bool:
+    """True when a list written ``previous、name`` would read ``name`` with the
+    qualifier of ``previous`` (各镇人民政府、区管国有企业 → 各区管国有企业): a writer
+    that means the bare category separates the two with ``，``."""
+    qualifier = next((q for q in _QUALIFIERS if previous.startswith(q)), None)
+    return bool(qualifier) and name in _CATEGORIES and is_collective(previous)
+
+
+def join_names(names: list[str]) -> str:
+    """Names written as one list the reader reads back name for name: ``、`` between
+    them, ``，`` where a 各 would otherwise cover the next category."""
+    out = ""
+    for i, name in enumerate(names):
+        if i:
+            out += "，" if distributes_over(names[i - 1], name) else "、"
+        out += name
+    return out
+
+
 def _distribute(names: list[str], carry: dict) -> list[tuple[str, str, bool]]:
     """Apply the shared 省/市 prefix, the shared place suffix and 各 across a list."""
     out: list[tuple[str, str, bool]] = []
@@ -413,8 +432,8 @@ def _level_prefix(name: str) -> str | None:
     """省 in 省财政厅, 市 in 市财政局 — not 市 in 市场监管局 or 市政府办公室."""
     if name[:1] not in _PREFIXES or len(name) <= 2 or not _ORG_ENDINGS.search(name):
         return None
-    if name.startswith(_NOT_LEVEL) or _is_government(name):
-        return None
+    if name.startswith(_NOT_LEVEL) or _is_government(name) or is_collective(name):
+        return None  # 区管国有企业 is a group the district manages, not a district body
     return name[0]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import tempfile
 
+from duban.doc.clauses import join_names
 from duban.doc.model import LEAD, MONITOR, RESPONSIBLE, SUPPORT, Document, Task
 from duban.vocab_clauses import (
     WRITE_DEADLINE,
@@ -22,7 +23,7 @@ ROLE_NAMES = {LEAD: "牵头", RESPONSIBLE: "负责", SUPPORT: "配合", MONITOR:
 
 
 def units_text(task: Task, *roles: str) -> str:
-    return "、".join(u.name for u in task.units if u.role in roles)
+    return join_names([u.name for u in task.units if u.role in roles])
 
 
 def to_markdown(doc: Document) -> str:

@@ -30,7 +30,7 @@ from duban.doc.model import LEAD, MONITOR, RESPONSIBLE, SUPPORT, Document, Task
 from duban.doc.normalise import clean, clean_lines, fold
 from duban.doc.outline import KINDS, Item, build_outline, match_marker
 from duban.doc.source import Para, Source, Table
-from duban.vocab_clauses import LABEL_LINE_RE, LABEL_RE, ROLE_WORDS
+from duban.vocab_clauses import LABEL_LINE_RE, LABEL_RE, ROLE_WORDS, column_meaning
 
 _LABEL_LINE_RE = LABEL_LINE_RE
 _SIGNATURE_RE = re.compile(
@@ -485,29 +485,16 @@ def _join(lines: list[str]) -> str:
 
 # ---------------------------------------------------------------- tables
 
-_COLUMNS = {
-    "number": re.compile(r"^(序号|编号|序|No\.?)$"),
-    "text": re.compile(r"(工作任务|重点任务|任务内容|主要任务|工作内容|重点工作|目标任务|具体任务|任务)"),
-    "lead": re.compile(r"(牵头单位|牵头部门|主责单位)"),
-    "responsible": re.compile(r"^(责任单位|责任部门|主要责任单位)$"),
-    "support": re.compile(r"(配合单位|配合部门|协办单位|参与单位|协同单位|责任单位[（(]配合[）)])"),
-    "deadline": re.compile(r"(完成时限|完成时间|时间节点|时限)"),
-    "leader": re.compile(r"(牵头领导|分管领导|责任领导|市级领导|省级领导|包联领导)"),
-    "section": re.compile(r"^(类别|领域|板块|所属部分)$"),
-}
-
 
 def _header_map(row: list[str]) -> dict[str, int] | None:
+    """Column keys of a header row, read with the one vocabulary (duban.vocab_clauses)."""
     cells = [fold(clean(c)).replace(" ", "") for c in row]
     found: dict[str, int] = {}
     for i, cell in enumerate(cells):
-        if not cell:
-            continue
-        for key in ("number", "lead", "support", "responsible", "deadline", "leader", "section", "text"):
-            if key not in found and _COLUMNS[key].search(cell):
-                found[key] = i
-                break
-    if "text" in found and ("lead" in found or "responsible" in found or "support" in found):
+        key = column_meaning(cell) if cell and len(cell) <= 16 else None
+        if key and key not in found:
+            found[key] = i
+    if "text" in found and any(k in found for k in (LEAD, RESPONSIBLE, SUPPORT, MONITOR)):
         return found
     return None
 
@@ -548,10 +535,9 @@ def _sub_header(cells: list[str], columns: dict[str, int]) -> bool:
     labels = {}
     for i, cell in enumerate(cells):
         f = fold(cell).replace(" ", "")
-        for key in ("lead", "support", "responsible", "deadline", "leader"):
-            if f and _COLUMNS[key].search(f):
-                labels[key] = i
-                break
+        key = column_meaning(f) if f else None
+        if key in (LEAD, SUPPORT, RESPONSIBLE, MONITOR, "deadline", "leader"):
+            labels[key] = i
     if not labels or any(re.search(r"\d", c) for c in cells):
         return False
     if "lead" in labels and columns.get("responsible") == labels["lead"]:
@@ -565,7 +551,7 @@ def _task_from_row(cells, columns, sections, first_leads, ordinal: int) -> Task 
     distinct = {c for c in cells if c}
     text = cells[columns["text"]]
     number = cells[columns["number"]] if "number" in columns else ""
-    no_units = not any(cells[columns[k]] for k in ("lead", "responsible", "support") if k in columns)
+    no_units = not any(cells[columns[k]] for k in (LEAD, RESPONSIBLE, SUPPORT, MONITOR) if k in columns)
     if len(distinct) == 1 or (no_units and not number.rstrip(".．、").isdigit()):
         # a section row: one text spanning the table, or a heading numbered 一 / （一）
         if len(distinct) == 1:
@@ -584,7 +570,12 @@ def _task_from_row(cells, columns, sections, first_leads, ordinal: int) -> Task 
     section = list(sections)
     if "section" in columns and cells[columns["section"]]:
         # a 类别 column instead of section rows; merged cells repeat it on every row
-        section = [*sections[:1], cells[columns["section"]]] if sections else [cells[columns["section"]]]
+        cell = cells[columns["section"]]
+        parts = [x.strip() for x in cell.split("/") if x.strip()]
+        if len(parts) > 1 and all(match_marker(x) for x in parts):
+            section = parts  # duban's own task table: 二、重点工作 / （一）扩大有效投资
+        else:
+            section = [*sections[:1], cell] if sections else [cell]
     task = Task(number=number or str(ordinal), section=section, text=text)
     units = []
     lead_cell = cells[columns["lead"]] if "lead" in columns else ""
@@ -604,6 +595,8 @@ def _task_from_row(cells, columns, sections, first_leads, ordinal: int) -> Task 
         units += cell_units
     if support_cell:
         units += _cell_units(support_cell, SUPPORT, carry)
+    if MONITOR in columns and cells[columns[MONITOR]]:
+        units += _cell_units(cells[columns[MONITOR]], MONITOR, carry)
     if not units:
         split = find_trailing_clause(text)
         if split:

@@ -15,6 +15,7 @@ The words come from ``duban.vocab_clauses``, the table the parser reads with.
 
 from __future__ import annotations
 
+from duban.doc.clauses import join_names
 from duban.doc.model import LEAD, MONITOR, RESPONSIBLE, SUPPORT, Task, UnitRef
 from duban.vocab_clauses import (
     WRITE_DEADLINE,
@@ -40,7 +41,7 @@ def unit_name(unit: UnitRef) -> str:
 
 
 def _names(units: list[UnitRef]) -> str:
-    return "、".join(unit_name(u) for u in units)
+    return join_names([unit_name(u) for u in units])
 
 
 def unit_clause(task: Task, *, deadline: bool = False) -> str:
