@@ -10,6 +10,8 @@ and nothing may be left unplaced.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -179,21 +181,33 @@ def notice(draw):
     return text, expected
 
 
+@lru_cache(maxsize=1)
+def _s2t():
+    import opencc
+
+    return opencc.OpenCC("s2t")
+
+
+def _traditional(text):
+    return _s2t().convert(text)
+
+
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(notice())
-def test_generated_notice_reads_back(case):
+@given(notice(), st.booleans())
+def test_generated_notice_reads_back(case, traditional):
     text, expected = case
-    doc = parse_source(Source.from_text(text, name="generated.txt"))
+    t = _traditional if traditional else (lambda x: x)
+    doc = parse_source(Source.from_text(t(text), name="generated.txt"))
     assert doc.unplaced == [], text
     assert [t.number for t in doc.tasks] == [e[0] for e in expected], text
     for task, (_number, spec, heading) in zip(doc.tasks, expected, strict=True):
-        assert task.text.rstrip("。") == spec["text"], text
-        assert [(u.name, u.role) for u in task.units] == spec["roles"], text
-        assert task.leaders == ([spec["leader"]] if spec["leader"] else []), text
-        assert task.deadline == spec["deadline"], text
-        assert task.section == [heading], text
-    assert doc.doc_number == "某政〔2024〕7号"
-    assert doc.issuer == "某市人民政府"
+        assert task.text.rstrip("。") == t(spec["text"]), text
+        assert [(u.name, u.role) for u in task.units] == [(t(n), r) for n, r in spec["roles"]], text
+        assert task.leaders == ([t(spec["leader"])] if spec["leader"] else []), text
+        assert task.deadline == (t(spec["deadline"]) if spec["deadline"] else None), text
+        assert task.section == [t(heading)], text
+    assert doc.doc_number == t("某政〔2024〕7号")
+    assert doc.issuer == t("某市人民政府")
 
 
 @st.composite

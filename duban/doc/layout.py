@@ -148,8 +148,13 @@ def _header(line: str) -> tuple[str, list[str]] | None:
     return None
 
 
+def _could_be_header_cell(cell: str) -> bool:
+    """A header cell is a short label: no colon, no sentence end, no item number."""
+    return len(cell) <= 16 and not re.search(r"[：:。；]", cell) and match_marker(clean(cell)) is None
+
+
 def _header_keys(cells: list[str]) -> list[str] | None:
-    if len(cells) < 2 or any(len(c) > 16 for c in cells):
+    if len(cells) < 2 or not all(_could_be_header_cell(c) for c in cells):
         return None
     keys = [column_meaning(fold(c).replace(" ", "")) or "" for c in cells]
     if "text" not in keys or not any(k in _UNIT_KEYS for k in keys) or keys.count("") > 1:
@@ -166,7 +171,7 @@ def _header_cells_per_line(lines: list[str], i: int) -> list[str] | None:
         if not s:
             j += 1
             continue
-        key = column_meaning(fold(s).replace(" ", "")) if len(s) <= 16 else None
+        key = column_meaning(fold(s).replace(" ", "")) if _could_be_header_cell(s) else None
         if not key:
             break
         keys.append(key)

@@ -106,6 +106,9 @@ def detect_script_with(script, text: str) -> str:
 def _restore_script(doc: Document, script) -> None:
     r = script.restore
     doc.title, doc.issuer, doc.recipients = r(doc.title), r(doc.issuer), r(doc.recipients)
+    doc.doc_number = r(doc.doc_number)
+    for item in doc.schedule:
+        item.rule = r(item.rule)
     for task in doc.tasks:
         task.text = r(task.text)
         task.section = [r(x) for x in task.section]
