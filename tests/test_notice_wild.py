@@ -369,3 +369,23 @@ def test_a_swallowed_task_is_reported():
     lines = HEAD + ["一、任务", "1.甲。（财政局负责）", "2.乙。（商务局负责）3、丙。（财政局负责）"]
     doc = parse(lines + SIGN)
     assert any("第2项的文字中似乎还含有第3项" in w for w in doc.warnings)
+
+
+def test_role_marked_in_brackets_after_a_name():
+    doc = parse(
+        HEAD
+        + [
+            "一、任务",
+            "1.稳定增长。",
+            "责任单位：市发改委（牵头）、市财政局、市商务局",
+            "2.扩大开放。（市商务局（牵头）、市外办按职责分工负责）",
+        ]
+        + SIGN
+    )
+    assert units(doc.tasks[0]) == [("市发改委", "lead"), ("市财政局", "support"), ("市商务局", "support")]
+    assert units(doc.tasks[1]) == [("市商务局", "lead"), ("市外办", "support")]
+    table = Source(
+        blocks=[Para(x) for x in HEAD]
+        + [Table([["序号", "重点任务", "责任单位"], ["1", "稳定增长", "市发改委（牵头）、市财政局"]])]
+    )
+    assert units(parse_source(table).tasks[0]) == [("市发改委", "lead"), ("市财政局", "support")]

@@ -226,6 +226,12 @@ def parse_clause(inner: str, *, first_listed_leads: bool = False, role: str | No
             r = SUPPORT  # 责任单位 after a 牵头单位 are the ones who contribute
         for chunk in names:
             result.units += names_to_units(chunk, r, carry=carry)
+    if not has_lead and any(u.role == LEAD for u in result.units):
+        # a lead marked in brackets (市发改委（牵头）、市财政局): the others support
+        has_lead = True
+        for u in result.units:
+            if u.role == RESPONSIBLE:
+                u.role = SUPPORT
     if first_listed_leads and not has_lead:
         primary = [u for u in result.units if u.role == RESPONSIBLE]
         if primary:
@@ -329,12 +335,35 @@ def names_to_units(text: str, role: str, *, carry: dict | None = None) -> list[U
     names = _split_names(text)
     out: list[UnitRef] = []
     for written, name, collective in _distribute(names, {} if carry is None else carry):
+        unit_role = role
+        mark = _ROLE_MARK_RE.search(name)
+        if mark:
+            # 市发改委（牵头）: the unit's role written in brackets after its name
+            word = mark.group(1)
+            unit_role = _ROLE_OF.get(word) or _LABELS.get(word) or role
+            unit_role = RESPONSIBLE if unit_role == SHARE else unit_role
+            name = name[: mark.start()]
+            written = written[: len(written) - len(mark.group(0))] if written.endswith(mark.group(0)) else written
         alias = None
         m = re.match(r"^(.+?)（(.+)）$", name)
         if m and not re.search(r"（[市县区、]+）", name) and _ORG_ENDINGS.search(m.group(1)):
             alias = m.group(2)
-        out.append(UnitRef(name=name, role=role, written=written, alias=alias, collective=collective))
+        out.append(UnitRef(name=name, role=unit_role, written=written, alias=alias, collective=collective))
     return out
+
+
+_ROLE_MARK_RE = re.compile(
+    "（("
+    + "|".join(
+        re.escape(w)
+        for w in sorted(
+            {w for w, _ in ROLE_WORDS} | {k for k, v in LABELS.items() if v in (LEAD, RESPONSIBLE, SUPPORT, MONITOR)},
+            key=len,
+            reverse=True,
+        )
+    )
+    + ")）$"
+)
 
 
 def _split_names(text: str) -> list[str]:

@@ -607,6 +607,10 @@ def _task_from_row(cells, columns, sections, first_leads, ordinal: int) -> Task 
             units = parse_clause(task.clause).units
     else:
         task.clause = "；".join(c for c in (lead_cell, resp_cell, support_cell) if c)
+    if any(u.role == LEAD for u in units):
+        for u in units:
+            if u.role == RESPONSIBLE:
+                u.role = SUPPORT  # 市发改委（牵头）、市财政局 in one cell: the others support
     seen = set()
     task.units = [u for u in units if not (u.name in seen or seen.add(u.name))]
     if "deadline" in columns and cells[columns["deadline"]]:
