@@ -389,3 +389,20 @@ def test_role_marked_in_brackets_after_a_name():
         + [Table([["序号", "重点任务", "责任单位"], ["1", "稳定增长", "市发改委（牵头）、市财政局"]])]
     )
     assert units(parse_source(table).tasks[0]) == [("市发改委", "lead"), ("市财政局", "support")]
+
+
+def test_points_numbered_yi_shi():
+    doc = parse(
+        HEAD
+        + [
+            "一、扩大需求",
+            "一是发放消费券。（商务局负责）",
+            "二是办好展会。（商务局、财政局按职责分工负责）",
+            "二、深化改革",
+            "一是改革国企。（国资委牵头，财政局配合）",
+        ]
+        + SIGN
+    )
+    assert [t.number for t in doc.tasks] == ["1", "2", "1"]
+    assert [t.section for t in doc.tasks] == [["一、扩大需求"], ["一、扩大需求"], ["二、深化改革"]]
+    assert units(doc.tasks[2]) == [("国资委", "lead"), ("财政局", "support")]

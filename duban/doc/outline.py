@@ -1,7 +1,7 @@
 """Numbered headings and items, and the sequence rules that tell them from text.
 
 Official documents number their levels ``一、`` > ``（一）`` > ``1.``/``1、`` >
-``（1）``.  A line that merely starts with a number (``5.5%以内…`` after a
+``（1）`` > ``一是``.  A line that merely starts with a number (``5.5%以内…`` after a
 line break, ``2026年…``) is not an item: a marker is accepted only when its
 number continues the sequence of its kind — the next number, or 1 again
 after a new parent heading.
@@ -49,13 +49,15 @@ def cn_to_int(s: str) -> int | None:
 
 
 # Marker kinds, outermost first. Each pattern captures (number, rest).
-KINDS = ("cn", "pcn", "num", "pnum")
+KINDS = ("cn", "pcn", "num", "pnum", "shi")
 _MARKERS = {
     "cn": re.compile(rf"^([{_CN_NUM}]{{1,4}})[、.．]\s*(.*)$"),
     "pcn": re.compile(rf"^[（(]([{_CN_NUM}]{{1,4}})[）)]\s*[、.．]?\s*(.*)$"),
     # 1. / 1、 / 1． but not 5.5% or 2026.3
     "num": re.compile(r"^(\d{1,3})\s*(?:[、．]|\.(?!\d))\s*(.*)$"),
     "pnum": re.compile(r"^[（(](\d{1,3})[）)]\s*(.*)$"),
+    # 一是…二是…: points numbered in words, the innermost level
+    "shi": re.compile(rf"^([{_CN_NUM}]{{1,3}})是\s*(.+)$"),
 }
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
