@@ -134,6 +134,7 @@ NUMBERING = {
     "wide": lambda n: f"{chr(0xFF10 + n) if n < 10 else n}．",
     "spaced": lambda n: f"{n} . ",
     "paren_cn": lambda n: f"（{_cn(n)}）",
+    "yi_shi": lambda n: f"{_cn(n)}是",
 }
 
 
@@ -142,7 +143,7 @@ def notice(draw):
     sections = draw(st.lists(st.lists(task_spec(), min_size=1, max_size=4), min_size=1, max_size=3))
     style = draw(st.sampled_from(sorted(NUMBERING)))
     restart = draw(st.booleans()) and style != "paren_cn"
-    layout = draw(st.sampled_from(["lines", "blank_lines", "indented"]))
+    layout = draw(st.sampled_from(["lines", "blank_lines", "indented", "one_line"]))
     chrome = draw(st.booleans())
     news = draw(st.booleans())
     lines: list[str] = []
@@ -163,16 +164,21 @@ def notice(draw):
     ]
     expected = []
     n = 0
+    single = True  # every task on one line: the page may then run them all together
     for s, specs in enumerate(sections, start=1):
         lines.append(f"{_cn(s)}、第{_cn(s)}方面重点工作")
         if restart:
             n = 0
         for spec in specs:
             n += 1
-            lines += _task_lines(NUMBERING[style](n), spec)
+            written = _task_lines(NUMBERING[style](n), spec)
+            single = single and len(written) == 1 and spec["form"] in ("words", "paren_labels")
+            lines += written
             expected.append((str(n), spec, f"{_cn(s)}、第{_cn(s)}方面重点工作"))
     lines += ["某市人民政府", "2024年3月1日"]
-    if layout == "blank_lines":
+    if layout == "one_line" and single and style in ("dot", "dun", "paren_cn"):
+        text = " ".join(lines)
+    elif layout == "blank_lines":
         text = "\n\n".join(lines)
     elif layout == "indented":
         text = "\n".join("  " + x for x in lines)

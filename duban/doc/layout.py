@@ -34,6 +34,7 @@ _SPLIT_POINT = re.compile(
     r"(?:[ \t\u00a0\u3000]+|(?<=[。；;）)！？]))"
     r"(?=[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,3}\s*(?:[、．]|\.(?!\d)))"
 )
+_AFTER_END = re.compile(r"(?<=[。；;）)])[ \t\u00a0\u3000]+")
 _WHITESPACE_RUN = re.compile(r"[ \t\u00a0\u3000]{1,}")
 _LONG_LINE = 120
 
@@ -75,7 +76,7 @@ def _split_at_items(line: str) -> list[str]:
     for mk in markers:
         if mk:
             kind, n = mk
-            if n - 1 in seen.get(kind, set()):
+            if n == 1 or n - 1 in seen.get(kind, set()):
                 runs += 1
             seen.setdefault(kind, set()).add(n)
     if runs < 2:
@@ -86,7 +87,14 @@ def _split_at_items(line: str) -> list[str]:
             pieces.append(line[last:p])
             last = p
     pieces.append(line[last:])
-    return [p for p in (x.strip() for x in pieces) if p]
+    out = []
+    for piece in pieces[:1]:
+        out.append(piece)
+    for piece in pieces[1:]:
+        # what follows an item's closing clause or sentence after a space (the
+        # signature of a one-line page) is a line of its own
+        out.extend(_AFTER_END.split(piece))
+    return [p for p in (x.strip() for x in out) if p]
 
 
 # ---------------------------------------------------------------- flattened tables
