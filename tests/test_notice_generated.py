@@ -227,7 +227,7 @@ def flat_table(draw):
             max_size=6,
         )
     )
-    layout = draw(st.sampled_from(["tabs", "pipes", "cells"]))
+    layout = draw(st.sampled_from(["tabs", "pipes", "cells", "spaces"]))
     header = ["序号", "工作任务", "牵头单位", "责任单位", "分管领导", "完成时限"]
     lines = ["某市人民政府办公室关于印发2024年重点工作任务分工的通知", "某政办〔2024〕2号"]
     cells_rows = [header]
@@ -240,6 +240,8 @@ def flat_table(draw):
             lines.append("\t".join(cells))
         elif layout == "pipes":
             lines.append("| " + " | ".join(cells) + " |")
+        elif layout == "spaces":
+            lines.append("  ".join(c for c in cells if c))
         else:
             lines += [c for c in cells if c]
     return "\n".join(lines), rows, layout
@@ -258,8 +260,9 @@ def test_generated_flattened_table_reads_back(case):
             (n, "lead" if r == "lead" else ("support" if any(x == "lead" for _, x in roles) else "responsible"))
             for n, r in roles
         ]
-        if layout == "cells" and not any(r == "lead" for _, r in roles):
-            # one cell per line cannot show an empty 牵头单位 cell: the first unit cell is read as the lead column
+        if layout in ("cells", "spaces") and not any(r == "lead" for _, r in roles):
+            # a layout that drops empty cells cannot show an empty 牵头单位 cell: the first unit cell is read as
+            # the lead column
             continue
         assert [(u.name, u.role) for u in task.units] == want, text
         assert task.leaders == [leader]

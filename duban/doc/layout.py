@@ -295,7 +295,10 @@ def _read_rows(lines: list[str], i: int, sep: str, keys: list[str]) -> FlatTable
         if _HEADING.match(s) and (len(cells) == 1 or sep == " "):
             rows.append([clean(s)] * k)  # a section row spanning the table
         elif numbered and _ROW_NUMBER.match(first) and len(cells) >= 2:
-            rows.append([clean(c) for c in _fit(cells, keys, " " if sep == " " else "")])
+            if sep == " " and len(cells) < k:
+                rows.append([clean(c) for c in _fit_by_content(cells, keys)])  # empty cells left no gap
+            else:
+                rows.append([clean(c) for c in _fit(cells, keys, " " if sep == " " else "")])
         elif not numbered and len(cells) >= 2:
             rows.append([clean(c) for c in _fit(cells, keys, " " if sep == " " else "")])
         elif len(rows) > 1 and rows[-1][0] != rows[-1][-1]:
