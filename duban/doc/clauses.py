@@ -131,17 +131,23 @@ class ClauseResult:
     problems: list[str] = field(default_factory=list)
 
 
-@lru_cache(maxsize=4096)
 def find_trailing_clause(text: str) -> tuple[str, str] | None:
+    """Split ``task text（clause）`` into (text, clause); see ``_trailing_clause``.
+    Short texts (every task is one) are remembered, since the parser asks twice."""
+    return _cached_trailing_clause(text) if len(text) <= 4000 else _trailing_clause(text)
+
+
+@lru_cache(maxsize=4096)
+def _cached_trailing_clause(text: str) -> tuple[str, str] | None:
+    return _trailing_clause(text)
+
+
+def _trailing_clause(text: str) -> tuple[str, str] | None:
     """Split ``task text（clause）`` into (text, clause) when the last bracketed
     group at the end is a unit or labelled clause.  Brackets may be full- or
     half-width and mixed (``（…)``); inner brackets (``市政府办公室（国防动员办公室）``)
     nest."""
-    s = text.rstrip()
-    tail = ""
-    while s and s[-1] in "。；;.，,":
-        tail = s[-1] + tail
-        s = s[:-1].rstrip()
+    s = text.rstrip().rstrip("。；;.，, \t\u3000")
     if not s or s[-1] not in CLOSE:
         return None
     depth = 0

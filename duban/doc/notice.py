@@ -243,26 +243,41 @@ def _unplace(doc: Document, text: str, why: str) -> None:
 
 
 def _locate_unplaced(doc: Document, raw_lines: list[str]) -> None:
-    """Give each unplaced text the input line it starts on, and warn about it."""
-    position = 0
+    """Give each unplaced text the input line it starts on, and warn about it.  A line
+    is found by its text (the first unused line that reads the same); a text the
+    layout split off a longer line is looked for inside the lines, within a bounded
+    amount of work."""
+    by_text: dict[str, list[int]] = {}
+    for i in range(len(raw_lines) - 1, -1, -1):
+        by_text.setdefault(raw_lines[i].replace(" ", ""), []).append(i)
+    budget = 2_000_000  # characters searched for texts that are not whole lines
+    squeezed = None
     for entry in doc.unplaced:
-        key = entry["text"][:12]
-        found = None
-        for i in range(position, len(raw_lines)):
-            if key and key in raw_lines[i].replace(" ", ""):
-                found = i
-                break
-        if found is None:
-            for i in range(0, len(raw_lines)):
-                if key and key in raw_lines[i].replace(" ", ""):
+        text = entry["text"].replace(" ", "")
+        found = by_text[text].pop() if by_text.get(text) else None
+        if found is None and budget > 0:
+            squeezed = squeezed or [line.replace(" ", "") for line in raw_lines]
+            key = text[:12]
+            for i, line in enumerate(squeezed):
+                budget -= len(line)
+                if key and key in line:
                     found = i
+                    break
+                if budget <= 0:
                     break
         if found is not None:
             entry["line"] = found + 1
-            position = found
+    for n, entry in enumerate(doc.unplaced):
         why = entry.pop("why", "未能归入任何部分")
-        where = f"第{entry['line']}行" if entry["line"] else "一行文字"
-        doc.warn(f"{where}{why}，未读入：“{_short(entry['text'])}”")
+        if n < _UNPLACED_WARNINGS:
+            where = f"第{entry['line']}行" if entry["line"] else "一行文字"
+            doc.warn(f"{where}{why}，未读入：“{_short(entry['text'])}”")
+    if len(doc.unplaced) > _UNPLACED_WARNINGS:
+        doc.warn(f"另有{len(doc.unplaced) - _UNPLACED_WARNINGS}行未读入，见 unplaced 列表")
+
+
+# Unplaced lines each get a warning up to this many; the JSON lists them all.
+_UNPLACED_WARNINGS = 50
 
 
 def _document_start(lines: list[str]) -> int:
@@ -337,12 +352,19 @@ def _has_clause(group: tuple[Item, list[Item]]) -> bool:
     if find_trailing_clause(text) is not None or _inline_label(text) is not None:
         return True
     # the clause may close an earlier line, the signature block following it
-    joined = ""
-    for line in lines[:-1]:
-        joined += line
-        if line.rstrip("。；;.，, ")[-1:] in clauses.CLOSE and find_trailing_clause(joined):
-            return True
-    return False
+    return any(_clause_closes(lines, i) for i in range(1, len(lines)))
+
+
+# A unit clause spans at most this many physical lines; looking no further back
+# keeps every check linear in the length of the text.
+_CLAUSE_WINDOW = 30
+
+
+def _clause_closes(lines: list[str], i: int) -> tuple[str, str] | None:
+    """The (tail of the text, clause) when the text of ``lines[:i]`` ends with a unit clause."""
+    if not i or lines[i - 1].rstrip("。；;.，, ")[-1:] not in clauses.CLOSE:
+        return None
+    return find_trailing_clause("".join(lines[max(0, i - _CLAUSE_WINDOW) : i]))
 
 
 def _split_tail(group: tuple[Item, list[Item]], doc: Document) -> list[str]:
@@ -353,7 +375,9 @@ def _split_tail(group: tuple[Item, list[Item]], doc: Document) -> list[str]:
     lines = holder.lines
     cut = len(lines)
     # after a closing unit clause (brackets or labelled lines), everything is the tail
+    labels_after = False  # a labelled line among lines[i:]
     for i in range(len(lines) - 1, 0, -1):
+        labels_after = labels_after or bool(_LABEL_LINE_RE.match(lines[i]))
         if (
             _LABEL_LINE_RE.match(lines[i - 1])
             and not _LABEL_LINE_RE.match(lines[i])
@@ -361,7 +385,7 @@ def _split_tail(group: tuple[Item, list[Item]], doc: Document) -> list[str]:
         ):
             cut = i
             break
-        if find_trailing_clause("".join(lines[:i])) and all(not _LABEL_LINE_RE.match(x) for x in lines[i:]):
+        if not labels_after and _clause_closes(lines, i):
             cut = i
             break
     if cut == len(lines):
@@ -406,7 +430,7 @@ def _split_task_lines(lines: list[str]) -> tuple[list[str], list[str], list[str]
         else:
             text.append(line)
             if i + 1 < len(lines) and not _LABEL_LINE_RE.match(lines[i + 1]):
-                split = find_trailing_clause("".join(text))
+                split = _clause_closes(text, len(text))
                 if split and _ANY_ROLE.search(split[1]) and _ends_here(lines[i + 1]):
                     closed = True
     return text, labelled, after
