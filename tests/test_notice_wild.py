@@ -406,3 +406,23 @@ def test_points_numbered_yi_shi():
     assert [t.number for t in doc.tasks] == ["1", "2", "1"]
     assert [t.section for t in doc.tasks] == [["一、扩大需求"], ["一、扩大需求"], ["二、深化改革"]]
     assert units(doc.tasks[2]) == [("国资委", "lead"), ("财政局", "support")]
+
+
+def test_more_leader_and_role_labels():
+    doc = parse(
+        HEAD
+        + [
+            "一、任务",
+            "1.稳定增长。",
+            "分管副市长：王五",
+            "牵头单位：市发改委",
+            "配合责任单位：市财政局",
+            "2.扩大开放。（市商务局牵头，市外办协同配合）",
+            "3.抓好落实。（市商务局、市外办按职责分工落实）",
+        ]
+        + SIGN
+    )
+    assert doc.tasks[0].leaders == ["王五"]
+    assert units(doc.tasks[0]) == [("市发改委", "lead"), ("市财政局", "support")]
+    assert units(doc.tasks[1]) == [("市商务局", "lead"), ("市外办", "support")]
+    assert units(doc.tasks[2]) == [("市商务局", "responsible"), ("市外办", "responsible")]
