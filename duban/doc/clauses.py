@@ -171,7 +171,7 @@ def is_unit_clause(inner: str) -> bool:
         return False
     if _LABEL_RE.search(f):
         return True
-    if re.search(r"(负责|牵头|监测|配合)[^，、；]{0,8}$", f) or re.search(r"(牵头|负责)[，；]", f):
+    if re.search(r"(负责|牵头|监测|配合|分工落实)[^，、；]{0,8}$", f) or re.search(r"(牵头|负责)[，；]", f):
         return True
     return is_bare_unit_list(f)
 
