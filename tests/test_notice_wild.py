@@ -426,3 +426,21 @@ def test_more_leader_and_role_labels():
     assert units(doc.tasks[0]) == [("市发改委", "lead"), ("市财政局", "support")]
     assert units(doc.tasks[1]) == [("市商务局", "lead"), ("市外办", "support")]
     assert units(doc.tasks[2]) == [("市商务局", "responsible"), ("市外办", "responsible")]
+
+
+def test_covering_letter_signature_date_is_not_a_report_due():
+    lines = HEAD[:4] + [
+        "一、各单位于2024年1月15日前将工作方案报区政府办公室。",
+        "二、每季度末报送进展情况。",
+        "某区人民政府办公室",
+        "2024年1月3日",
+        "2024年区《政府工作报告》确定的主要目标任务责任分解方案",
+        "一、主要预期目标",
+        "（一）地区生产总值增长7%以上",
+        "责任单位：区发展和改革局",
+    ]
+    doc = parse(lines)
+    assert doc.date == date(2024, 1, 3)
+    assert [(s.what, s.due) for s in doc.schedule] == [("plan", date(2024, 1, 15)), ("progress", None)]
+    assert [t.section for t in doc.tasks] == [["一、主要预期目标"]]
+    assert units(doc.tasks[0]) == [("区发展和改革局", "responsible")]

@@ -114,7 +114,12 @@ def fill_metadata(doc: Document, preamble: list[str], tail: list[str]) -> None:
             doc.recipients = line.rstrip("：:")
             break
     doc.year = _read_year(doc, head_text)
-    body = "".join(line for line in preamble if line != doc.title)
+    # the signature's date is the document's, never a due date
+    body = "".join(
+        line
+        for line in preamble
+        if line != doc.title and not DATE_RE.fullmatch(line.strip()) and not _CN_DATE_RE.fullmatch(line.strip())
+    )
     doc.first_listed_leads = says_first_listed_leads(body)
     doc.schedule = read_schedule(body, doc.year or (doc.date.year if doc.date else None))
 
