@@ -27,6 +27,8 @@ _CN_DATE_RE = re.compile(
 _ISSUER_IN_TEXT_RE = re.compile(
     r"(?:^|[，。,；\s]|近日)((?:[\u4e00-\u9fff]{2,4}省)?[\u4e00-\u9fff]{2,6}(?:省|市|县|区)?人民政府(?:办公厅|办公室)?)(?:文件|印发|发布|下发)"
 )
+# 立山经济开发区，各街道办事处，各区直部门，各有关单位：
+_RECIPIENT_LIST_RE = re.compile(r"^[^。；]{2,60}[，,、]各[^。；]{2,120}(部门|单位|机构|办事处|政府|管委会)[：:]$")
 _RECIPIENTS_RE = re.compile(r"^(各.{2,200}|.{2,60}(人民政府|各部门|各单位|管委会).{0,200})[：:]$")
 _FIRST_LEADS_RE = FIRST_LISTED_LEADS_RE
 
@@ -110,7 +112,7 @@ def fill_metadata(doc: Document, preamble: list[str], tail: list[str]) -> None:
         if m:
             doc.issuer = m.group(1)
     for line in preamble:
-        if _RECIPIENTS_RE.match(line):
+        if _RECIPIENTS_RE.match(line) or _RECIPIENT_LIST_RE.match(line) and "如下" not in line:
             doc.recipients = line.rstrip("：:")
             break
     doc.year = _read_year(doc, head_text)
