@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from duban.doc.model import LEAD, MONITOR, RESPONSIBLE, SUPPORT
 from duban.doc.normalise import clean, fold
-from duban.doc.outline import match_marker
+from duban.doc.outline import _DATE_START, _QUANTITY, match_marker
 from duban.doc.source import Para, Source, Table
 from duban.vocab_clauses import DEADLINE, LABEL_LINE_RE, LEADER, column_meaning
 
@@ -31,10 +31,13 @@ _SPLIT_KINDS = ("cn", "pcn", "num")
 # Where an item may begin inside a long line: after whitespace, or after the end of a
 # sentence or clause.
 _SPLIT_POINT = re.compile(
-    r"(?:[ \t\u00a0\u3000]+|(?<=[。；;）)！？]))"
-    r"(?=[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,3}\s*(?:[、．]|\.(?!\d)))"
+    r"(?:[ \t\u00a0\u3000]+|(?<=[。；;）)\]】〕！？]))"
+    r"(?=[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,3}\s*[、．.])"
 )
-_AFTER_END = re.compile(r"(?<=[。；;）)])[ \t\u00a0\u3000]+")
+_AFTER_END = re.compile(r"(?<=[。；;）)\]】〕])[ \t\u00a0\u3000]+")
+# 2.6月底前… inside a one-line page: the expected next number running into a digit
+_RUN_IN_POINT = re.compile(r"^(\d{1,3})[.．](\d)")
+_CLAUSE_END = "）)]】〕"
 _WHITESPACE_RUN = re.compile(r"[ \t\u00a0\u3000]{1,}")
 _LONG_LINE = 120
 
@@ -67,9 +70,16 @@ def _split_at_items(line: str) -> list[str]:
     if len(points) < 2:
         return [line]
     markers = []
+    last_num = 0
     for p in points:
-        m = match_marker(clean(line[p : p + 12]))
-        markers.append((m.kind, m.number) if m and m.kind in _SPLIT_KINDS else None)
+        piece = clean(line[p : p + 12])
+        m = match_marker(piece)
+        mk = (m.kind, m.number) if m and m.kind in _SPLIT_KINDS else None
+        if mk is None:
+            mk = _run_in_split(piece, last_num, line[:p].rstrip())
+        if mk and mk[0] == "num":
+            last_num = mk[1]
+        markers.append(mk)
     # numbers running on within the line are what make this a run-on document
     seen: dict[str, set[int]] = {}
     runs = 0
@@ -92,9 +102,27 @@ def _split_at_items(line: str) -> list[str]:
         out.append(piece)
     for piece in pieces[1:]:
         # what follows an item's closing clause or sentence after a space (the
-        # signature of a one-line page) is a line of its own
-        out.extend(_AFTER_END.split(piece))
+        # signature of a one-line page) is a line of its own, and its short
+        # space-separated runs (issuer, date) are lines of their own too
+        first, *rest = _AFTER_END.split(piece)
+        out.append(first)
+        for after in rest:
+            runs = _WHITESPACE_RUN.split(after.strip())
+            out.extend(runs if all(len(r) <= 40 for r in runs) else [after])
     return [p for p in (x.strip() for x in out) if p]
+
+
+def _run_in_split(piece: str, last_num: int, before: str) -> tuple[str, int] | None:
+    """``2.6月底前完成…`` after item 1 on a one-line page: the expected next number wins
+    over a decimal when it follows a closing clause or runs into a date; a bare
+    quantity (``5.5%``) after a sentence is still a decimal."""
+    m = _RUN_IN_POINT.match(piece)
+    if not m or int(m.group(1)) != last_num + 1:
+        return None
+    rest = piece[m.end(1) + 1 :]
+    if before[-1:] in _CLAUSE_END or _DATE_START.match(rest) or not _QUANTITY.match(rest):
+        return ("num", int(m.group(1)))
+    return None
 
 
 # ---------------------------------------------------------------- flattened tables

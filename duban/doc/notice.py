@@ -421,7 +421,7 @@ def _split_task_lines(lines: list[str]) -> tuple[list[str], list[str], list[str]
         elif _LABEL_LINE_RE.match(line):
             labelled.append(line)
         elif labelled:
-            if _label_goes_on(labelled[-1]):
+            if _label_goes_on(labelled[-1]) and not _DASH_HEADING_RE.match(line) and not match_marker(line):
                 labelled[-1] += line
             else:
                 after.append(line)
@@ -432,6 +432,10 @@ def _split_task_lines(lines: list[str]) -> tuple[list[str], list[str], list[str]
             if i + 1 < len(lines) and not _LABEL_LINE_RE.match(lines[i + 1]):
                 split = _clause_closes(text, len(text))
                 if split and _ANY_ROLE.search(split[1]) and _ends_here(lines[i + 1]):
+                    closed = True
+                # 1.任务。责任单位：X、Y then a line break before ——在…上: the inline
+                # labelled clause ends at the break; a sub-heading is never a unit name
+                elif _INLINE_LABEL_RE.search(line) and _DASH_HEADING_RE.match(lines[i + 1]):
                     closed = True
     return text, labelled, after
 

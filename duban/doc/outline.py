@@ -124,7 +124,7 @@ def build_outline(lines: list[str], start_kinds: dict[str, int] | None = None, i
     for line in lines:
         marker = match_marker(line) if line else None
         if marker is None and line:
-            marker = _run_in_number(line, last, previous_line, opened)
+            marker = _run_in_number(line, last, previous_line, opened, is_task_line)
         if line:
             previous_line = line
         opened = False
@@ -161,10 +161,13 @@ def _ends_item(line: str) -> bool:
     return bool(line) and (line[-1] in "。；;）)" or bool(LABEL_LINE_RE.match(line)) or bool(LABEL_RE.search(line)))
 
 
-def _run_in_number(line: str, last: dict[str, int], previous_line: str, opened: bool) -> Marker | None:
+def _run_in_number(line: str, last: dict[str, int], previous_line: str, opened: bool, is_task_line=None) -> Marker | None:
     """``79.6月底前完成…`` after task 78: the expected next number ran into text that
     starts with a digit.  Read as item 79 only when the previous line ended a sentence
-    or clause (or was a heading, for item 1) and what follows is not a quantity (``5.5%``)."""
+    or clause (or was a heading, for item 1) and what follows is not a quantity (``5.5%``).
+    The expected number wins over a quantity (``4.10%以上…`` after task 3) when a unit
+    clause closed the task before it, or the task before ended its sentence and the line
+    carries its own clause: a closed task is not continued by a decimal."""
     m = _RUN_IN.match(line)
     if not m:
         return None
@@ -175,7 +178,11 @@ def _run_in_number(line: str, last: dict[str, int], previous_line: str, opened: 
         return None
     elif not _DATE_START.match(m.group(2)) and not _ends_item(previous_line) and not opened:
         return None
-    if _QUANTITY.match(m.group(2)) and not _DECIMAL_START.match(m.group(2)):
+    closed = bool(is_task_line) and (
+        is_task_line(previous_line) or (_ends_item(previous_line) and is_task_line(line))
+    )
+    expected = n == last.get("num", 0) + 1 or (n == 1 and opened)
+    if _QUANTITY.match(m.group(2)) and not _DECIMAL_START.match(m.group(2)) and not (expected and closed):
         return None  # 5.5%: a decimal (but 2.2.5万吨 is item 2 whose text starts 2.5万吨)
     return Marker("num", int(m.group(1)), line[: len(m.group(1)) + 1], m.group(2))
 
