@@ -10,6 +10,7 @@ and nothing may be left unplaced.
 
 from __future__ import annotations
 
+from datetime import date
 from functools import lru_cache
 
 from hypothesis import HealthCheck, given, settings
@@ -44,7 +45,16 @@ TEXTS = [
     "2.5万吨粮食储备落实到位",
     "优化营商环境，提升政务服务效能",
     "加强生态环境保护",
+    # texts that begin with digits: after a number they read like decimals or dates
+    # (4.10%以上…, 5.6月底前…, 8.2022年底前…), and the expected number must win
+    "10%以上增长规上工业增加值",
+    "12月底前实现行政村5G网络全覆盖",
+    "2022年底前建成智慧城市平台",
+    "10个重点镇完成规划编制",
+    "3个以上重大项目开工建设",
+    "5.5%左右的城镇调查失业率控制目标落实",
 ]
+SUB_HEADINGS = ["——在扩大有效投资上", "——在保障改善民生上", "——在深化改革开放上"]
 BRACKETS = [("（", "）"), ("(", ")"), ("[", "]"), ("【", "】"), ("〔", "〕")]
 CN = "一二三四五六七八九十"
 
@@ -101,6 +111,16 @@ def task_spec(draw):
     }
 
 
+@st.composite
+def one_line_task_spec(draw):
+    """A task written on one line: its clause (and any leader or deadline) in brackets."""
+    spec = draw(task_spec())
+    spec["form"] = draw(st.sampled_from(["words", "paren_labels"]))
+    if spec["form"] == "words":
+        spec["leader"] = spec["deadline"] = None
+    return spec
+
+
 def _task_lines(label: str, spec) -> list[str]:
     text, roles = spec["text"], spec["roles"]
     o, c = spec["bracket"]
@@ -139,11 +159,13 @@ NUMBERING = {
 
 
 @st.composite
-def notice(draw):
-    sections = draw(st.lists(st.lists(task_spec(), min_size=1, max_size=4), min_size=1, max_size=3))
-    style = draw(st.sampled_from(sorted(NUMBERING)))
+def notice(draw, one_line: bool = False):
+    """A notice; ``one_line``: the whole page on one line, every clause in brackets."""
+    spec = one_line_task_spec() if one_line else task_spec()
+    sections = draw(st.lists(st.lists(spec, min_size=1, max_size=4), min_size=1, max_size=3))
+    style = draw(st.sampled_from(["dot", "dun", "paren_cn"] if one_line else sorted(NUMBERING)))
     restart = draw(st.booleans()) and style != "paren_cn"
-    layout = draw(st.sampled_from(["lines", "blank_lines", "indented", "one_line"]))
+    layout = "one_line" if one_line else draw(st.sampled_from(["lines", "blank_lines", "indented", "one_line"]))
     chrome = draw(st.booleans())
     news = draw(st.booleans())
     lines: list[str] = []
@@ -156,8 +178,14 @@ def notice(draw):
             "发布机构：某市人民政府",
             "【打印】 【关闭】",
         ]
+    # the issuer in the title, or only in the signature (关于印发…的通知 … 某市人民政府办公室)
+    issuer_in_title = draw(st.booleans())
+    signer = "某市人民政府" if issuer_in_title else draw(st.sampled_from(["某市人民政府", "某市人民政府办公室"]))
+    signed = draw(st.sampled_from(["2024年3月1日", "二○二四年三月一日", "二〇二四年三月一日"]))
+    # em-dash sub-headings (——在…上) under a heading, after labelled lines or clauses
+    dashed = not one_line and draw(st.booleans())
     lines += [
-        "某市人民政府关于明确2024年重点工作责任单位的通知",
+        ("某市人民政府" if issuer_in_title else "") + "关于明确2024年重点工作责任单位的通知",
         "某政〔2024〕7号",
         "各县（区）人民政府，市人民政府各部门：",
         "现将2024年重点工作任务予以分解，请认真贯彻落实。",
@@ -169,13 +197,21 @@ def notice(draw):
         lines.append(f"{_cn(s)}、第{_cn(s)}方面重点工作")
         if restart:
             n = 0
-        for spec in specs:
+        heading = f"{_cn(s)}、第{_cn(s)}方面重点工作"
+        path = [heading]
+        for i, spec in enumerate(specs):
+            if dashed and (i == 0 or draw(st.booleans())):
+                sub = SUB_HEADINGS[(len(path) + i) % len(SUB_HEADINGS)] if i else SUB_HEADINGS[0]
+                if i == 0 or sub != path[-1]:
+                    lines.append(sub)
+                    path = [heading, sub]
+                    single = False
             n += 1
             written = _task_lines(NUMBERING[style](n), spec)
             single = single and len(written) == 1 and spec["form"] in ("words", "paren_labels")
             lines += written
-            expected.append((str(n), spec, f"{_cn(s)}、第{_cn(s)}方面重点工作"))
-    lines += ["某市人民政府", "2024年3月1日"]
+            expected.append((str(n), spec, list(path)))
+    lines += [signer, signed]
     if layout == "one_line" and single and style in ("dot", "dun", "paren_cn"):
         text = " ".join(lines)
     elif layout == "blank_lines":
@@ -184,7 +220,7 @@ def notice(draw):
         text = "\n".join("  " + x for x in lines)
     else:
         text = "\n".join(lines)
-    return text, expected
+    return text, expected, ("某市人民政府" if issuer_in_title else signer)
 
 
 @lru_cache(maxsize=1)
@@ -201,19 +237,29 @@ def _traditional(text):
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(notice(), st.booleans())
 def test_generated_notice_reads_back(case, traditional):
-    text, expected = case
+    text, expected, issuer = case
     t = _traditional if traditional else (lambda x: x)
     doc = parse_source(Source.from_text(t(text), name="generated.txt"))
     assert doc.unplaced == [], text
     assert [t.number for t in doc.tasks] == [e[0] for e in expected], text
-    for task, (_number, spec, heading) in zip(doc.tasks, expected, strict=True):
+    for task, (_number, spec, path) in zip(doc.tasks, expected, strict=True):
         assert task.text.rstrip("。") == t(spec["text"]), text
         assert [(u.name, u.role) for u in task.units] == [(t(n), r) for n, r in spec["roles"]], text
         assert task.leaders == ([t(spec["leader"])] if spec["leader"] else []), text
         assert task.deadline == (t(spec["deadline"]) if spec["deadline"] else None), text
-        assert task.section == [t(heading)], text
+        assert task.section == [t(x) for x in path], text
     assert doc.doc_number == t("某政〔2024〕7号")
-    assert doc.issuer == t("某市人民政府")
+    assert doc.issuer == t(issuer), text
+    assert doc.date == date(2024, 3, 1), text
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(notice(one_line=True))
+def test_generated_one_line_notice_reads_back(case):
+    """A whole page on one line (a web repost): tasks split where the expected number
+    begins — also ``2.6月底前…`` and after a ``[…]`` or ``【…】`` clause — and the
+    signature at the end dates the notice."""
+    test_generated_notice_reads_back.hypothesis.inner_test(case, False)
 
 
 @st.composite

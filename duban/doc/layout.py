@@ -70,15 +70,16 @@ def _split_at_items(line: str) -> list[str]:
     if len(points) < 2:
         return [line]
     markers = []
-    last_num = 0
+    last_num, after_heading = 0, False
     for p in points:
         piece = clean(line[p : p + 12])
         m = match_marker(piece)
         mk = (m.kind, m.number) if m and m.kind in _SPLIT_KINDS else None
         if mk is None:
-            mk = _run_in_split(piece, last_num, line[:p].rstrip())
-        if mk and mk[0] == "num":
-            last_num = mk[1]
+            mk = _run_in_split(piece, last_num, after_heading, line[:p].rstrip())
+        if mk:
+            after_heading = mk[0] != "num"
+            last_num = mk[1] if mk[0] == "num" else last_num
         markers.append(mk)
     # numbers running on within the line are what make this a run-on document
     seen: dict[str, set[int]] = {}
@@ -112,15 +113,18 @@ def _split_at_items(line: str) -> list[str]:
     return [p for p in (x.strip() for x in out) if p]
 
 
-def _run_in_split(piece: str, last_num: int, before: str) -> tuple[str, int] | None:
+def _run_in_split(piece: str, last_num: int, after_heading: bool, before: str) -> tuple[str, int] | None:
     """``2.6月底前完成…`` after item 1 on a one-line page: the expected next number wins
-    over a decimal when it follows a closing clause or runs into a date; a bare
-    quantity (``5.5%``) after a sentence is still a decimal."""
+    over a decimal when it follows a closing clause (also ``（…）。``) or a heading or runs into a
+    date; a bare quantity (``5.5%``) after a sentence is still a decimal."""
     m = _RUN_IN_POINT.match(piece)
-    if not m or int(m.group(1)) != last_num + 1:
+    if not m:
+        return None
+    n = int(m.group(1))
+    if n != last_num + 1 and not (n == 1 and after_heading):
         return None
     rest = piece[m.end(1) + 1 :]
-    if before[-1:] in _CLAUSE_END or _DATE_START.match(rest) or not _QUANTITY.match(rest):
+    if after_heading or before.rstrip("。")[-1:] in _CLAUSE_END or _DATE_START.match(rest) or not _QUANTITY.match(rest):
         return ("num", int(m.group(1)))
     return None
 

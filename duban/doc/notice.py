@@ -28,7 +28,7 @@ from duban.doc.meta import (
 )
 from duban.doc.model import LEAD, MONITOR, RESPONSIBLE, SUPPORT, Document, Task
 from duban.doc.normalise import clean, clean_lines, fold
-from duban.doc.outline import KINDS, Item, build_outline, match_marker
+from duban.doc.outline import DASH_HEADING_RE, KINDS, Item, build_outline, match_marker
 from duban.doc.source import Para, Source, Table
 from duban.vocab_clauses import LABEL_LINE_RE, LABEL_RE, ROLE_WORDS, column_meaning
 
@@ -43,8 +43,7 @@ _DEADLINE_TEXT_RE = re.compile(
 _DATE_LINE_RE = re.compile(
     r"^((\d{4})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[〇零○一二三四五六七八九]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日)$"
 )
-# ——在稳增长上: a sub-heading under the current heading.
-_DASH_HEADING_RE = re.compile(r"^[—－–-]{1,2}[^—]{2,40}$")
+_DASH_HEADING_RE = DASH_HEADING_RE
 
 
 def read_notice(source: Source, *, directory=None) -> Document:

@@ -121,12 +121,17 @@ def build_outline(lines: list[str], start_kinds: dict[str, int] | None = None, i
     items: list[Item] = []
     previous_line = ""
     opened = False  # the previous line opened an item (a heading just above)
+    dash_above = False  # the previous line was a sub-heading (——在…上)
     for line in lines:
         marker = match_marker(line) if line else None
         if marker is None and line:
-            marker = _run_in_number(line, last, previous_line, opened, is_task_line)
+            heading_above = dash_above or (opened and KINDS.index(items[-1].kind) < KINDS.index("num"))
+            marker = _run_in_number(line, last, previous_line, opened or dash_above, is_task_line, heading_above)
         if line:
             previous_line = line
+        # a sub-heading (——在…上) is a heading too: item 1 may follow it
+        if line:
+            dash_above = bool(DASH_HEADING_RE.match(line)) and line[-1] not in "。；;"
         opened = False
         if marker and (
             _accepts(marker, last, parent_at, items) or (is_task_line and _jumps(marker, last) and is_task_line(line))
@@ -144,6 +149,8 @@ def build_outline(lines: list[str], start_kinds: dict[str, int] | None = None, i
     return Outline(preamble, items)
 
 
+# ——在稳增长上: a sub-heading under the current heading.
+DASH_HEADING_RE = re.compile(r"^[—－–-]{1,2}[^—]{2,40}$")
 _RUN_IN = re.compile(r"^(\d{1,3})[.．](\d.*)$")
 # What a decimal's fraction runs into (5.5%, 2.18万亿元): a quantity, not the start of a task.
 _QUANTITY = re.compile(
@@ -161,13 +168,16 @@ def _ends_item(line: str) -> bool:
     return bool(line) and (line[-1] in "。；;）)" or bool(LABEL_LINE_RE.match(line)) or bool(LABEL_RE.search(line)))
 
 
-def _run_in_number(line: str, last: dict[str, int], previous_line: str, opened: bool, is_task_line=None) -> Marker | None:
+def _run_in_number(
+    line: str, last: dict[str, int], previous_line: str, opened: bool, is_task_line=None, heading_above: bool = False
+) -> Marker | None:
     """``79.6月底前完成…`` after task 78: the expected next number ran into text that
     starts with a digit.  Read as item 79 only when the previous line ended a sentence
     or clause (or was a heading, for item 1) and what follows is not a quantity (``5.5%``).
     The expected number wins over a quantity (``4.10%以上…`` after task 3) when a unit
-    clause closed the task before it, or the task before ended its sentence and the line
-    carries its own clause: a closed task is not continued by a decimal."""
+    clause or labelled line closed the task before it, or that task ended its sentence
+    and the line carries its own clause, or a heading is just above: a closed
+    task is not continued by a decimal."""
     m = _RUN_IN.match(line)
     if not m:
         return None
@@ -178,8 +188,11 @@ def _run_in_number(line: str, last: dict[str, int], previous_line: str, opened: 
         return None
     elif not _DATE_START.match(m.group(2)) and not _ends_item(previous_line) and not opened:
         return None
-    closed = bool(is_task_line) and (
-        is_task_line(previous_line) or (_ends_item(previous_line) and is_task_line(line))
+    closed = (
+        heading_above
+        or bool(LABEL_LINE_RE.match(previous_line) or LABEL_RE.search(previous_line))
+        or bool(is_task_line)
+        and (is_task_line(previous_line) or (_ends_item(previous_line) and is_task_line(line)))
     )
     expected = n == last.get("num", 0) + 1 or (n == 1 and opened)
     if _QUANTITY.match(m.group(2)) and not _DECIMAL_START.match(m.group(2)) and not (expected and closed):
