@@ -76,7 +76,7 @@ def _split_at_items(line: str) -> list[str]:
         m = match_marker(piece)
         mk = (m.kind, m.number) if m and m.kind in _SPLIT_KINDS else None
         if mk is None:
-            mk = _run_in_split(piece, last_num, after_heading, line[:p].rstrip())
+            mk = _run_in_split(piece, last_num, after_heading, line[max(0, p - 40) : p].rstrip())
         if mk:
             after_heading = mk[0] != "num"
             last_num = mk[1] if mk[0] == "num" else last_num
