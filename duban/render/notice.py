@@ -82,11 +82,7 @@ def task_paragraph(task) -> str:
     text = task.text.strip()
     if text and text[-1] not in _SENTENCE_END:
         text += "。"
-    clause = unit_clause(task)
-    if task.deadline and clause:
-        clause = clause[:-1] + f"；完成时限：{task.deadline}）"
-    elif task.deadline:
-        clause = f"（完成时限：{task.deadline}）"
+    clause = unit_clause(task, deadline=True)
     return f"{task.number}. {text}{clause}"
 
 
