@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from duban import vocab
+from duban.doc.model import UnitRef
 from duban.errors import DubanError, InputError
 from duban.web import audit
 from duban.web.models import Assignment, Government, Plan, ReportingRound, Section, Task, Unit
@@ -111,6 +112,20 @@ def government_named(name: str, level: str = "city") -> Government:
     return government
 
 
+def _assignment(task: Task, index: UnitIndex, ref: UnitRef, order: int) -> Assignment:
+    """A parsed or suggested unit of ``task`` as an Assignment, matched against the directory."""
+    match = index.resolve(ref.name, ref.alias)
+    return Assignment(
+        task=task,
+        unit=match.unit,
+        unit_name=(match.unit.name if match.unit else ref.name)[:120],
+        role=ref.role,
+        match=match.kind,
+        written=(ref.written or ref.name)[:200],
+        order=order,
+    )
+
+
 @transaction.atomic
 def import_document(document, government: Government, year: int, user=None) -> Plan:
     """Store a parsed notice as a draft plan, every unit matched to the directory."""
@@ -147,19 +162,7 @@ def import_document(document, government: Government, year: int, user=None) -> P
             order=order,
             candidates=list(item.candidates),
         )
-        for n, ref in enumerate(item.units):
-            match = index.resolve(ref.name, ref.alias)
-            assignments.append(
-                Assignment(
-                    task=task,
-                    unit=match.unit,
-                    unit_name=(match.unit.name if match.unit else ref.name)[:120],
-                    role=ref.role,
-                    match=match.kind,
-                    written=(ref.written or ref.name)[:200],
-                    order=n,
-                )
-            )
+        assignments += [_assignment(task, index, ref, n) for n, ref in enumerate(item.units)]
     Assignment.objects.bulk_create(assignments)
     audit.record(user, "导入通知", plan, after={"tasks": len(document.tasks), "source": plan.source_name})
     return plan
@@ -203,19 +206,7 @@ def rerank_unreviewed(plan: Plan, user=None) -> int:
     rows = []
     for task, suggestion in zip(pending, suggestions):
         task.candidates = [c.to_json() for c in suggestion.candidates]
-        for n, ref in enumerate(suggestion.units):
-            match = index.resolve(ref.name)
-            rows.append(
-                Assignment(
-                    task=task,
-                    unit=match.unit,
-                    unit_name=(match.unit.name if match.unit else ref.name)[:120],
-                    role=ref.role,
-                    match=match.kind,
-                    written=ref.name[:200],
-                    order=n,
-                )
-            )
+        rows += [_assignment(task, index, ref, n) for n, ref in enumerate(suggestion.units)]
     Assignment.objects.bulk_create(rows)
     Task.objects.bulk_update(pending, ["candidates"])
     audit.record(user, "按修正重新推荐责任单位", plan, after={"tasks": len(pending), "reviewed": len(reviewed)})
