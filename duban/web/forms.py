@@ -17,6 +17,7 @@ from datetime import date
 from django import forms
 from django.contrib.auth.validators import UnicodeUsernameValidator
 
+from duban.errors import DubanError
 from duban.web.models import (
     ROLES,
     UNIT_KINDS,
@@ -24,7 +25,10 @@ from duban.web.models import (
     Inspection,
     Membership,
     ProgressReport,
+    ReportingRound,
+    Section,
 )
+from duban.web.services.amend import clean_unit_rows
 from duban.web.services.reports import number
 
 # A year a notice can be for: the people's republic's plans, not typos like 99999999999.
@@ -574,3 +578,101 @@ class ReportPushForm(DubanForm):
     def changes(self) -> dict:
         """Only what the body carries: a push that leaves out a field keeps the stored value."""
         return {k: self.cleaned_data[k] for k in self.EDITABLE if k in self.data}
+
+
+# --- the round's steps: a ledger's sign-off and acceptance, a milestone change on a locked ledger,
+# issuing a bulletin --------------------------------------------------------------------------------
+
+LEDGER_STEPS = [
+    ("send", "提交负责人签批"),
+    ("approve", "签批"),
+    ("head_return", "退回经办人"),
+    ("accept", "审核通过（锁定）"),
+    ("office_return", "退回修改"),
+]
+
+
+class LedgerStepForm(DubanForm):
+    action = forms.ChoiceField(label="操作", choices=LEDGER_STEPS, error_messages=_choices_error("台账操作"))
+    version = Whole(label="版本", min_value=0, error_messages={"invalid": "无效，请刷新后重试"})
+    comment = Text(label="意见", max_length=2000)
+
+
+class MilestoneChangeForm(DubanForm):
+    milestone = Whole(label="节点", error_messages={"invalid": "请从台账中选择", "required": "请从台账中选择"})
+    new_due = Day(label="新的时序节点", required=False)
+    undo_done = forms.BooleanField(label="取消完成", required=False)
+    reason = Text(label="变更理由", required=True, max_length=2000)
+
+
+class BulletinIssueForm(DubanForm):
+    version = Whole(label="版本", min_value=1, error_messages={"invalid": "无效，请刷新后重试"})
+
+
+# --- amending a plan: the review page of a draft and the amend page of a published plan ----------------
+
+
+class AmendmentForm(DubanForm):
+    """Every change: the reason (required on a published plan, by the service) and the version seen."""
+
+    reason = forms.CharField(label="修订原因", required=False, max_length=500)
+    version = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+
+
+class TaskTextForm(AmendmentForm):
+    text = forms.CharField(label="任务内容", max_length=20000, strip=False)
+    deadline = forms.CharField(label="完成时限", required=False, max_length=100)
+
+
+class MoveForm(AmendmentForm):
+    section = forms.ModelChoiceField(label="移到", queryset=Section.objects.none())
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["section"].queryset = plan.sections.all()
+        self.fields["section"].error_messages["invalid_choice"] = "所选标题不在本计划中"
+
+
+class UnitsForm(AmendmentForm):
+    """The repeated ``unit``/``role`` inputs of the units editor, cleaned into (name, role) rows;
+    or ``lead`` alone: one click on a suggested candidate makes it the task's lead."""
+
+    lead = forms.CharField(required=False, max_length=120)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("lead"):
+            data["rows"] = []
+            return data
+        names, roles = self.data.getlist("unit"), self.data.getlist("role")
+        try:
+            data["rows"] = clean_unit_rows(list(zip(names, roles)))
+        except DubanError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return data
+
+
+class PlanHeaderForm(AmendmentForm):
+    title = forms.CharField(label="标题", max_length=300)
+    doc_number = forms.CharField(label="文号", required=False, max_length=100)
+    seen_title = forms.CharField(required=False, max_length=300)
+    seen_doc_number = forms.CharField(required=False, max_length=100)
+
+
+class RoundForm(AmendmentForm):
+    kind = forms.ChoiceField(label="类型", choices=ReportingRound.KINDS, error_messages=_choices_error("轮次类型"))
+    title = forms.CharField(label="名称", max_length=100)
+    due = Day(label="截止日期", required=True)
+    seen_kind = forms.CharField(required=False, max_length=16)
+    seen_title = forms.CharField(required=False, max_length=100)
+    seen_due = forms.CharField(required=False, max_length=10)
+
+
+class ChangeRequestForm(DubanForm):
+    """A unit's 延期 or 调整 request: the new 完成时限, task text or units (one a line: 商务局 牵头)."""
+
+    kind = forms.ChoiceField(label="类型", choices=ChangeRequest.KINDS)
+    reason = forms.CharField(label="理由", max_length=2000)
+    new_deadline = forms.CharField(label="申请的完成时限", required=False, max_length=100)
+    new_text = forms.CharField(label="调整后的任务内容", required=False, max_length=20000)
+    new_units = forms.CharField(label="调整后的责任单位", required=False, max_length=5000)

@@ -10,7 +10,6 @@ Inputs go through the forms below; writes are ``duban.web.services.amend``.
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,92 +19,20 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from duban.errors import DubanError
-from duban.web.forms import _choices_error
-from duban.web.models import ROLES, ChangeRequest, ReportingRound, Section, Task
+from duban.web.forms import (
+    AmendmentForm,
+    MoveForm,
+    PlanHeaderForm,
+    RoundForm,
+    TaskTextForm,
+    UnitsForm,
+)
+from duban.web.models import ROLES, ReportingRound, Task
 from duban.web.services import amend
 from duban.web.views.common import page
 from duban.web.views.task_rows import task_rows, units_cell
 
 REVISIONS_SHOWN = 30
-
-
-# --- forms ------------------------------------------------------------------------------------------
-
-
-class _Amendment(forms.Form):
-    """Every change: the reason (required on a published plan, by the service) and the version seen."""
-
-    reason = forms.CharField(label="修订原因", required=False, max_length=500)
-    version = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
-
-
-class TaskTextForm(_Amendment):
-    text = forms.CharField(label="任务内容", max_length=20000, strip=False)
-    deadline = forms.CharField(label="完成时限", required=False, max_length=100)
-
-
-class MoveForm(_Amendment):
-    section = forms.ModelChoiceField(label="移到", queryset=Section.objects.none())
-
-    def __init__(self, *args, plan, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["section"].queryset = plan.sections.all()
-        self.fields["section"].error_messages["invalid_choice"] = "所选标题不在本计划中"
-
-
-class UnitsForm(_Amendment):
-    """The repeated ``unit``/``role`` inputs of the units editor, cleaned into (name, role) rows;
-    or ``lead`` alone: one click on a suggested candidate makes it the task's lead."""
-
-    lead = forms.CharField(required=False, max_length=120)
-
-    def clean(self):
-        data = super().clean()
-        if data.get("lead"):
-            data["rows"] = []
-            return data
-        names, roles = self.data.getlist("unit"), self.data.getlist("role")
-        try:
-            data["rows"] = amend.clean_unit_rows(list(zip(names, roles)))
-        except DubanError as exc:
-            raise forms.ValidationError(str(exc)) from exc
-        return data
-
-
-class PlanHeaderForm(_Amendment):
-    title = forms.CharField(label="标题", max_length=300)
-    doc_number = forms.CharField(label="文号", required=False, max_length=100)
-    seen_title = forms.CharField(required=False, max_length=300)
-    seen_doc_number = forms.CharField(required=False, max_length=100)
-
-
-class RoundForm(_Amendment):
-    kind = forms.ChoiceField(label="类型", choices=ReportingRound.KINDS, error_messages=_choices_error("轮次类型"))
-    title = forms.CharField(label="名称", max_length=100)
-    due = forms.DateField(label="截止日期", error_messages={"invalid": "日期格式不对，请用 2026-06-30 这样的格式"})
-    seen_kind = forms.CharField(required=False, max_length=16)
-    seen_title = forms.CharField(required=False, max_length=100)
-    seen_due = forms.CharField(required=False, max_length=10)
-
-
-class ChangeRequestForm(forms.Form):
-    """A unit's 延期 or 调整 request: the new 完成时限, task text or units (one a line: 商务局 牵头)."""
-
-    kind = forms.ChoiceField(label="类型", choices=ChangeRequest.KINDS)
-    reason = forms.CharField(label="理由", max_length=2000)
-    new_deadline = forms.CharField(label="申请的完成时限", required=False, max_length=100)
-    new_text = forms.CharField(label="调整后的任务内容", required=False, max_length=20000)
-    new_units = forms.CharField(label="调整后的责任单位", required=False, max_length=5000)
-
-    def first_error(self) -> str:
-        return _first_error(self)
-
-
-def _first_error(form: forms.Form) -> str:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else None
-        return f"{label}：{errors[0]}" if label else errors[0]
-    return "输入有误"
 
 
 # --- context and fragments ----------------------------------------------------------------------------
@@ -225,7 +152,7 @@ def plan_header(request, plan_id):
     form = PlanHeaderForm(request.POST)
     try:
         if not form.is_valid():
-            raise DubanError(_first_error(form))
+            raise DubanError(form.first_error())
         d = form.cleaned_data
         revision = amend.edit_plan(
             plan,
@@ -269,14 +196,14 @@ def task_edit(request, plan_id, task_id):
     if request.method != "POST":
         return _back(request, plan, f"#task-{task.pk}")
     action = request.POST.get("action")
-    forms_by_action = {"text": TaskTextForm, "merge": _Amendment, "move": MoveForm}
+    forms_by_action = {"text": TaskTextForm, "merge": AmendmentForm, "move": MoveForm}
     try:
         if action not in forms_by_action:
             raise DubanError("未知操作")
         form_class = forms_by_action[action]
         form = form_class(request.POST, plan=plan) if form_class is MoveForm else form_class(request.POST)
         if not form.is_valid():
-            raise DubanError(_first_error(form))
+            raise DubanError(form.first_error())
         d = form.cleaned_data
         common = {"version": d["version"], "reason": d["reason"], "user": request.user}
         if action == "text":
@@ -339,7 +266,7 @@ def task_units(request, plan_id, task_id):
     form = UnitsForm(request.POST)
     try:
         if not form.is_valid():
-            raise DubanError(_first_error(form))
+            raise DubanError(form.first_error())
         d = form.cleaned_data
         rows = d["rows"]
         if d["lead"]:  # the candidate leads; the units already there support it
@@ -395,15 +322,15 @@ def rounds(request, plan_id):
             if rnd is None:
                 raise amend.StaleEdit("这个报送轮次已被删除，请刷新页面")
         if action == "delete":
-            form = _Amendment(request.POST)
+            form = AmendmentForm(request.POST)
             if not form.is_valid():
-                raise DubanError(_first_error(form))
+                raise DubanError(form.first_error())
             amend.delete_round(rnd, reason=form.cleaned_data["reason"], user=request.user)
             note = "报送轮次已删除"
         elif action in ("edit", "add"):
             form = RoundForm(request.POST)
             if not form.is_valid():
-                raise DubanError(_first_error(form))
+                raise DubanError(form.first_error())
             d = form.cleaned_data
             fields = {"kind": d["kind"], "title": d["title"], "due": d["due"], "reason": d["reason"]}
             if action == "add":

@@ -332,11 +332,11 @@ def bulletin(request, plan_id, round_id):
 def _issue(request, plan, rnd, doc, st):
     """印发 the latest saved version: numbered, its figures frozen, published to units and leaders."""
     from duban.render.summary import round_summary
-    from duban.web.round_forms import BulletinIssueForm, first_error
+    from duban.web.forms import BulletinIssueForm
 
     form = BulletinIssueForm(request.POST)
     if not form.is_valid():
-        messages.error(request, first_error(form))
+        messages.error(request, form.first_error())
         return redirect("bulletin", plan.pk, rnd.pk)
     summary = round_summary(doc, st.data)
     figures = {

@@ -9,7 +9,15 @@ from django.views.decorators.http import require_POST
 
 from duban import vocab
 from duban.errors import DubanError
-from duban.web.forms import AttachmentForm, ContributionForm, LedgerForm, ReportForm
+from duban.web.forms import (
+    AttachmentForm,
+    ChangeRequestForm,
+    ContributionForm,
+    LedgerForm,
+    LedgerStepForm,
+    MilestoneChangeForm,
+    ReportForm,
+)
 from duban.web.jobs.uploads import refused_size_sentence
 from duban.web.models import (
     Attachment,
@@ -22,13 +30,11 @@ from duban.web.models import (
     Unit,
     Urge,
 )
-from duban.web.round_forms import LedgerStepForm, MilestoneChangeForm, first_error
 from duban.web.services import amend as amend_service
 from duban.web.services import ledgers as ledger_service
 from duban.web.services import reports as report_service
 from duban.web.services import workspace as workspace_service
 from duban.web.services.overview import overview
-from duban.web.views.amend import ChangeRequestForm
 from duban.web.views.common import page, today
 
 ROLE_TITLES = {key: f"{label}任务" for key, label in vocab.ROLES.labels.items()}
@@ -229,7 +235,7 @@ def ledger_step(request, ledger_id):
     ledger = _own_or_overseen_ledger(actor, ledger_id)
     form = LedgerStepForm(request.POST)
     if not form.is_valid():
-        messages.error(request, first_error(form))
+        messages.error(request, form.first_error())
         return redirect("task_detail", ledger.task_id)
     action, version, comment = form.cleaned_data["action"], form.cleaned_data["version"], form.cleaned_data["comment"]
     head = actor.role == "unit_head" and ledger.unit_id == actor.unit_id
@@ -268,7 +274,7 @@ def milestone_change(request, ledger_id):
     actor.require(actor.is_unit and ledger.unit_id == actor.unit_id, "只有本单位可以申请节点变更")
     form = MilestoneChangeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, first_error(form))
+        messages.error(request, form.first_error())
         return redirect("task_detail", ledger.task_id)
     milestone = ledger.milestones.filter(pk=form.cleaned_data["milestone"]).first()
     if milestone is None:
