@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from duban.errors import DubanError
@@ -34,11 +35,11 @@ from duban.web.services.overview import STATUS_ORDER, overview
 from duban.web.views.common import page, today
 
 # The dashboard lists this many late reports (missing ones first) and lagging tasks; the rest are one click away.
-LATE_SHOWN = 100
+LATE_SHOWN = 50
 # Pages of the dashboard's lists: a screenful each, so a 6,000-task plan renders what a 300-task one does.
 TASKS_PER_PAGE = 100
-UNITS_PER_PAGE = 40
-SECTIONS_PER_PAGE = 40
+UNITS_PER_PAGE = 20
+SECTIONS_PER_PAGE = 20
 
 
 def _overseen_plan(actor, plan_id, why: str = "没有权限"):
@@ -118,6 +119,7 @@ def dashboard(request, plan_id):
             "late_hidden": 0 if show_all_late else max(0, len(data.late) - LATE_SHOWN),
             "today": today(),
             "read_only": not actor.is_office,
+            "urge_url": reverse("urge", args=[plan.pk]),
         },
     )
 
