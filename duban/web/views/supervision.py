@@ -99,6 +99,7 @@ def dashboard(request, plan_id):
     sections = [(sec, _bars(c), sum(c.values())) for sec, c in data.by_section.items()]
     units = [(name, [(st, c.get(st, 0)) for st in STATUS_ORDER], sum(c.values())) for name, c in data.by_unit.items()]
     query = request.GET.copy()
+    returned = data.returned
     return render(
         request,
         "duban/dashboard.html",
@@ -117,6 +118,8 @@ def dashboard(request, plan_id):
             "lagging": data.lagging if show_all_lagging else data.lagging[:LATE_SHOWN],
             "lagging_hidden": 0 if show_all_lagging else max(0, len(data.lagging) - LATE_SHOWN),
             "late_hidden": 0 if show_all_late else max(0, len(data.late) - LATE_SHOWN),
+            "returned": returned[:LATE_SHOWN],
+            "returned_count": len(returned),
             "today": today(),
             "read_only": not actor.is_office,
             "urge_url": reverse("urge", args=[plan.pk]),
