@@ -147,9 +147,7 @@ def dashboard_section(request, plan_id, section_id):
         raise Http404
     chosen = DashboardFilterForm(request.GET).filters()
     rows = _page(overview(plan, today(), tasks).rows, chosen["page"], TASKS_PER_PAGE)
-    return render(
-        request, "duban/partials/section_tasks.html", {"plan": plan, "rows": rows, "section_id": section_id}
-    )
+    return render(request, "duban/partials/section_tasks.html", {"plan": plan, "rows": rows, "section_id": section_id})
 
 
 @require_POST
@@ -269,9 +267,7 @@ def change_decide(request, change_id):
         messages.error(request, form.first_error())
         return redirect("changes", cr.task.plan_id)
     try:
-        ledger_service.decide(
-            cr, form.cleaned_data["decision"], form.cleaned_data["comment"], user=request.user
-        )
+        ledger_service.decide(cr, form.cleaned_data["decision"], form.cleaned_data["comment"], user=request.user)
     except DubanError as exc:
         messages.error(request, str(exc))
         return redirect("changes", cr.task.plan_id)
