@@ -33,6 +33,19 @@ COMMANDS = {
     "token": "为账号签发 API 令牌（只读或报送，带有效期），令牌只显示一次",
 }
 
+# Subcommands that read files a user gives: each takes --max-mb (duban.limits' file size for this run).
+FILE_COMMANDS = {"parse", "directory", "draft", "suggest", "import", "eval"}
+
+
+def add_max_mb(p) -> None:
+    p.add_argument(
+        "--max-mb",
+        type=float,
+        metavar="MB",
+        help="本次运行的输入文件大小上限（MB，默认 50，文本 10；见 docs/limits.md）",
+    )
+
+
 # Subcommands whose name is a Python keyword live under another module name.
 MODULES = {"import": "import_notice"}
 
@@ -50,6 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
             continue  # not built yet
         p = sub.add_parser(name, help=help_text, description=help_text)
         module.add_arguments(p)
+        if name in FILE_COMMANDS:
+            add_max_mb(p)
         p.set_defaults(_run=module.run)
     return parser
 
@@ -60,6 +75,24 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "_run", None):
         parser.print_help()
         return 2
+    from duban.limits import ENV
+
+    # --max-mb raises the size limits of an input file (any file, text, HTML) for this run.
+    names = [ENV[n] for n in ("file_bytes", "text_bytes", "html_bytes")]
+    before = {n: os.environ.get(n) for n in names}
+    if getattr(args, "max_mb", None) is not None:
+        os.environ.update({n: str(args.max_mb) for n in names})  # read by every loader of this run
+    try:
+        return _run(args, parser)
+    finally:
+        for n, value in before.items():
+            if value is None:
+                os.environ.pop(n, None)
+            else:
+                os.environ[n] = value
+
+
+def _run(args, parser) -> int:
     try:
         return int(args._run(args) or 0)
     except DubanError as exc:

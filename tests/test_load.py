@@ -14,6 +14,7 @@ import pytest
 from duban.doc.load import DEFAULT_MAX_BYTES, MB, load, load_bytes, sniff
 from duban.doc.source import Para, Source, Table
 from duban.errors import InputError
+from duban.limits import Limits
 from tests.conftest import corpus_file
 
 LINES = [
@@ -125,7 +126,10 @@ def test_stdin_is_read_when_path_is_dash(monkeypatch):
 
 def test_stdin_over_the_limit_is_refused(monkeypatch):
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"x" * 2000)))
-    with pytest.raises(InputError, match="stdin：文件超过大小上限 1000 字节"):
+    with pytest.raises(
+        InputError,
+        match=r"stdin：文件大小 1001 字节，超过上限 1000 字节，未处理（如确需处理，可用 --max-mb 或环境变量 DUBAN_MAX_FILE_MB 调高上限）",
+    ):
         load("-", max_bytes=1000)
 
 
@@ -173,9 +177,9 @@ def test_file_without_any_text(data, name):
 def test_file_over_the_limit_names_the_limit(tmp_path):
     assert DEFAULT_MAX_BYTES == 50 * MB
     path = write(tmp_path, "big.txt", b"a" * (MB + 1))
-    with pytest.raises(InputError, match=r"big.txt：文件大小 1 MB，超过上限 1 MB"):
+    with pytest.raises(InputError, match=r"big.txt：文件大小 1048577 字节，超过上限 1 MB，未处理"):
         load(path, max_bytes=MB)
-    with pytest.raises(InputError, match="超过大小上限 50 MB"):
+    with pytest.raises(InputError, match="超过上限 50 MB，未处理"):
         load_bytes(b"a" * (DEFAULT_MAX_BYTES + 1), "big.txt")
     assert paras(load(path, max_bytes=2 * MB)) == ["a" * (MB + 1)]
 
@@ -433,13 +437,25 @@ def zip_bomb(member_bytes: int) -> bytes:
 def test_zip_bomb_by_ratio_is_refused_before_opening():
     data = zip_bomb(4 * MB)
     assert len(data) < 10_000  # ~1000:1
-    with pytest.raises(InputError, match="bomb.docx：压缩比异常.*拒绝打开"):
+    with pytest.raises(
+        InputError,
+        match=r"bomb.docx：压缩比（word/document.xml） \d+ 倍，超过上限 100 倍，可能是压缩炸弹，未处理.*DUBAN_MAX_ZIP_RATIO",
+    ):
         load_bytes(data, "bomb.docx")
 
 
 def test_zip_bomb_by_declared_size_is_refused_before_opening():
-    with pytest.raises(InputError, match="bomb.docx：解压后大小 2 MB 超过上限 1 MB，拒绝打开"):
-        load_bytes(zip_bomb(2 * MB), "bomb.docx", max_unzipped_bytes=1 * MB)
+    with pytest.raises(InputError, match="bomb.docx：压缩文件解压后大小 2 MB，超过上限 1 MB，可能是压缩炸弹，未处理"):
+        load_bytes(zip_bomb(2 * MB), "bomb.docx", limits=Limits(unzipped_bytes=1 * MB))
+
+
+def test_a_limit_is_raised_by_its_environment_variable(monkeypatch):
+    monkeypatch.setenv("DUBAN_MAX_UNZIPPED_MB", "1")
+    with pytest.raises(InputError, match="超过上限 1 MB"):
+        load_bytes(zip_bomb(2 * MB), "bomb.docx")
+    monkeypatch.setenv("DUBAN_MAX_UNZIPPED_MB", "many")
+    with pytest.raises(InputError, match="环境变量 DUBAN_MAX_UNZIPPED_MB 应为数字：many"):
+        load_bytes(zip_bomb(2 * MB), "bomb.docx")
 
 
 def test_ordinary_docx_passes_the_bomb_checks(tmp_path):
@@ -511,7 +527,10 @@ def test_xlsx_with_a_value_at_the_far_corner_is_refused_not_expanded(tmp_path):
     workbook.active["XFD1048576"] = "角落"
     workbook.active.title = "表一"
     workbook.save(tmp_path / "huge.xlsx")
-    with pytest.raises(InputError, match="huge.xlsx：工作表“表一”过大（1048576 行 × 16384 列），无法读取"):
+    with pytest.raises(
+        InputError,
+        match="huge.xlsx：表格单元格数（工作表“表一”，1048576 行 × 16384 列） 17179869184 个，超过上限 200000 个",
+    ):
         load(tmp_path / "huge.xlsx")
 
 

@@ -63,7 +63,11 @@ def run(args) -> int:
     report = parse_file(args.report, kind="report")
     if report.kind != "report" or not (report.areas or report.targets):
         raise NotADocumentError(f"{args.report}：没有找到年度重点工作部分，无法起草任务分解通知。")
-    draft = draft_units(decompose(report), inputs)
+    draft = decompose(report)
+    from duban.limits import check
+
+    check("plan_tasks", len(draft.tasks), args.report)  # before the suggester, the costly part
+    draft = draft_units(draft, inputs)
     emit(draft, args)
     return 0
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import sys
 
-DEFAULT_MAX_MB = 50
-
 
 def add_arguments(p) -> None:
     p.add_argument("file", help="通知或工作报告：.txt .docx .xlsx .pdf .html，或 - 读取标准输入")
@@ -16,7 +14,6 @@ def add_arguments(p) -> None:
     out.add_argument("--xlsx", metavar="OUT", help="写入任务分解表 .xlsx")
     p.add_argument("--kind", choices=["notice", "report"], help="不自动判断，按此类型读取")
     p.add_argument("--directory", metavar="DIR.yaml", help="按单位名录核对单位名称")
-    p.add_argument("--max-mb", type=float, default=DEFAULT_MAX_MB, help=f"文件大小上限（MB，默认 {DEFAULT_MAX_MB}）")
 
 
 def run(args) -> int:
@@ -27,7 +24,7 @@ def run(args) -> int:
         from duban.doc.directory import UnitDirectory
 
         directory = UnitDirectory.from_yaml(args.directory)
-    doc = parse_file(args.file, kind=args.kind, directory=directory, max_bytes=int(args.max_mb * 1024 * 1024))
+    doc = parse_file(args.file, kind=args.kind, directory=directory)  # --max-mb: duban.cli, for every command
     if args.json:
         json.dump(doc.to_json(), sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")

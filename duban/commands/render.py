@@ -33,6 +33,9 @@ def add_arguments(p) -> None:
             )
             c.add_argument("--government", metavar="NAME", help="改为读取网页应用中已存储的计划：政府名称")
             c.add_argument("--year", type=int, metavar="Y", help="与 --government 一起：年度")
+        from duban.cli import add_max_mb
+
+        add_max_mb(c)
         return c
 
     c = command("notice", "生成通知公文（.docx，GB/T 9704-2012 版式）")
@@ -84,21 +87,35 @@ def add_arguments(p) -> None:
 
 
 def _read_json(path: str, what: str):
+    from duban.limits import check_file_size, current
+
+    limit = current().file_bytes
     try:
-        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+        if path == "-":
+            text = sys.stdin.read(limit + 1)
+        else:
+            check_file_size(Path(path).stat().st_size, path, option=None)
+            text = Path(path).read_text(encoding="utf-8")
+        check_file_size(len(text), path, option=None)
     except FileNotFoundError as exc:
         raise InputError(f"找不到{what}文件：{path}") from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"无法读取{what}文件 {path}：{exc}") from exc
     try:
         return json.loads(text)
+    except RecursionError:
+        raise InputError(f"{what}文件 {path} 的 JSON 嵌套层数过深，不是 duban 生成的文件") from None
     except ValueError as exc:
         raise InputError(f"{what}文件 {path} 不是有效的 JSON（第{exc.lineno}行）") from exc
 
 
 def _load_json(path: str, what: str, from_json):
     """A plan or round from its JSON file; a value out of shape or a missing field is the input's fault."""
+    from duban.limits import check
+
     data = _read_json(path, what)
+    if isinstance(data, dict) and isinstance(data.get("tasks"), list):
+        check("plan_tasks", len(data["tasks"]), path)
     try:
         return from_json(data)
     except (ValueError, KeyError, TypeError) as exc:
@@ -130,13 +147,20 @@ def load_plan(args):
             raise DubanError("使用 --government 时须同时给出 --year")
         if args.plan:
             raise DubanError("PLAN.json 和 --government 只能二选一")
-        return _web().plan_document(args.government, args.year)
+        from duban.limits import check
+
+        doc = _web().plan_document(args.government, args.year)
+        check("plan_tasks", len(doc.tasks), f"{args.government} {args.year} 年计划")
+        return doc
     if not args.plan:
         raise DubanError("请给出计划文件 PLAN.json，或用 --government NAME --year Y 读取已存储的计划")
     if args.plan != "-" and not args.plan.lower().endswith(".json"):
         from duban.doc import parse_file
+        from duban.limits import check
 
-        return parse_file(args.plan)
+        doc = parse_file(args.plan)
+        check("plan_tasks", len(doc.tasks), args.plan)
+        return doc
     return _load_json(args.plan, "计划", Document.from_json)
 
 

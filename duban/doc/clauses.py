@@ -18,58 +18,29 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from duban.doc.model import LEAD, MONITOR, RESPONSIBLE, SUPPORT, UnitRef
 from duban.doc.normalise import fold, split_outside_brackets
+from duban.vocab_clauses import (
+    CLAUSE,
+    DEADLINE,
+    FIRST_LISTED_NOTE_RE,
+    LABEL_RE,
+    LABELS,
+    LEADER,
+    ROLE_WORDS,
+    SHARE,
+)
 
-OPEN, CLOSE = "（(", "）)"
+OPEN, CLOSE = "（([【〔", "）)]】〕"
 
-# Role words at the end of a group, longest first.
-_ROLE_WORDS = [
-    ("按职责分工负责", "share"),
-    ("按照职责分工负责", "share"),
-    ("按职责负责", "share"),
-    ("分别负责", "share"),
-    ("共同负责", "share"),
-    ("牵头负责", LEAD),
-    ("牵头落实", LEAD),
-    ("牵头", LEAD),
-    ("配合落实", SUPPORT),
-    ("协助", SUPPORT),
-    ("配合", SUPPORT),
-    ("参与", SUPPORT),
-    ("监测", MONITOR),
-    ("负责落实", "share"),
-    ("负责", "share"),
-    ("落实", "share"),
-]
+_ROLE_WORDS = ROLE_WORDS
 _ROLE_RE = re.compile("(" + "|".join(re.escape(w) for w, _ in _ROLE_WORDS) + ")+$")
 _ROLE_OF = dict(_ROLE_WORDS)
-
-_LABELS = {
-    "牵头单位": LEAD,
-    "牵头部门": LEAD,
-    "主责单位": LEAD,
-    "责任单位": RESPONSIBLE,
-    "责任部门": RESPONSIBLE,
-    "主要责任单位": RESPONSIBLE,
-    "配合单位": SUPPORT,
-    "配合部门": SUPPORT,
-    "协办单位": SUPPORT,
-    "参与单位": SUPPORT,
-    "协同单位": SUPPORT,
-    "监测单位": MONITOR,
-    "完成时限": "deadline",
-    "完成时间": "deadline",
-    "时间节点": "deadline",
-    "时限要求": "deadline",
-    "牵头领导": "leader",
-    "责任领导": "leader",
-    "分管领导": "leader",
-    "市级领导": "leader",
-    "省级领导": "leader",
-}
-_LABEL_RE = re.compile("(" + "|".join(sorted(_LABELS, key=len, reverse=True)) + r")\s*[：:]")
+_ANY_ROLE_RE = re.compile("|".join(re.escape(w) for w, _ in _ROLE_WORDS))
+_LABELS = LABELS
+_LABEL_RE = LABEL_RE
 
 _DEADLINE_RE = re.compile(
     r"^(?:(?:\d{4}年)?\d{1,2}月(?:\d{1,2}日|底|中旬|上旬|下旬|末)?(?:前|以前|之前)?(?:完成|启动|建成)?"
@@ -144,12 +115,12 @@ _OWN_PLACE = re.compile(
     r"^((?!市场|市政工程|市政公用|市容|区域|县域)(省|市|县|区)|中国|国家|国网|人行|人民银行|中央|全国|河南|郑州|团|[\u4e00-\u9fff]{2,3}(省|市|县|区))"
 )
 # National bodies (部), companies, universities (but 省科学院 is the province's).
-_NO_PREFIX_ENDINGS = re.compile(r"(公司|集团|海关|银行|分行|证监局|金融监管局|调查队|调查总队|所|大学|(?<!科)学院|部)$")
+_NO_PREFIX_ENDINGS = re.compile(r"(公司|集团|海关|银行|分行|证监局|调查队|调查总队|所|大学|(?<!科)学院|部)$")
 _PREFIXES = ("省", "市", "县", "区")
 # Zones and lower governments are places of their own, not departments.
 _PLACE_BODY = re.compile(r"(示范区|开发区|高新区|新区|港区|园区|管委会|管理委员会|政府|办事处)")
 # Words that begin with a level character without being a level prefix.
-_NOT_LEVEL = ("市场", "市政工程", "市政公用", "市容", "区块链", "县域", "区域")
+_NOT_LEVEL = ("市场", "市政工程", "市政公用", "市容", "区块链", "县域", "区域", "区管", "市管", "县管", "省管")
 
 
 @dataclass
@@ -161,15 +132,22 @@ class ClauseResult:
 
 
 def find_trailing_clause(text: str) -> tuple[str, str] | None:
+    """Split ``task text（clause）`` into (text, clause); see ``_trailing_clause``.
+    Short texts (every task is one) are remembered, since the parser asks twice."""
+    return _cached_trailing_clause(text) if len(text) <= 4000 else _trailing_clause(text)
+
+
+@lru_cache(maxsize=4096)
+def _cached_trailing_clause(text: str) -> tuple[str, str] | None:
+    return _trailing_clause(text)
+
+
+def _trailing_clause(text: str) -> tuple[str, str] | None:
     """Split ``task text（clause）`` into (text, clause) when the last bracketed
     group at the end is a unit or labelled clause.  Brackets may be full- or
     half-width and mixed (``（…)``); inner brackets (``市政府办公室（国防动员办公室）``)
     nest."""
-    s = text.rstrip()
-    tail = ""
-    while s and s[-1] in "。；;.，,":
-        tail = s[-1] + tail
-        s = s[:-1].rstrip()
+    s = text.rstrip().rstrip("。；;.，, \t\u3000")
     if not s or s[-1] not in CLOSE:
         return None
     depth = 0
@@ -188,10 +166,12 @@ def find_trailing_clause(text: str) -> tuple[str, str] | None:
 
 
 def is_unit_clause(inner: str) -> bool:
-    f = fold(inner)
+    f = strip_first_listed_note(fold(inner))[0]
+    if not f:
+        return False
     if _LABEL_RE.search(f):
         return True
-    if re.search(r"(负责|牵头|监测|配合)[^，、；]{0,8}$", f) or re.search(r"(牵头|负责)[，；]", f):
+    if re.search(r"(负责|牵头|监测|配合|分工落实)[^，、；]{0,8}$", f) or re.search(r"(牵头|负责)[，；]", f):
         return True
     return is_bare_unit_list(f)
 
@@ -201,74 +181,101 @@ def is_bare_unit_list(f: str) -> bool:
     preamble that the first-listed unit leads writes its clauses this way.  Every
     item must read as an organisation, so ``（含高新区、经开区）`` is not one."""
     names = [n for n in re.split(r"[、，；]", f) if n]
-    if not names or any(len(n) > 24 for n in names) or f.startswith(("含", "包括", "其中")):
+    if not names or any(len(n) > 24 for n in names) or f.startswith(("含", "包括", "其中", "即", "如")):
+        return False
+    if len(names) == 1 and names[0] in ("单位", "部门", "机构"):
         return False
     return all(_ORG_ENDINGS.search(re.sub(r"（[^）]*）$", "", n)) or is_collective(n) for n in names)
 
 
-def parse_clause(inner: str, *, first_listed_leads: bool = False) -> ClauseResult:
-    """Read a clause's inner text (without its brackets)."""
-    f = fold(inner).strip()
-    label = _LABEL_RE.search(f)
-    if label:
-        result = parse_labelled(f, first_listed_leads=first_listed_leads)
-        # ``（A牵头，B按职责分工负责；完成时限：6月底前）``: the units are written before the first label.
-        before = f[: label.start()].strip().strip("；;，, ")
-        if before and not result.units:
-            result.units = _parse_parenthetical(before).units
-        return result
-    if not re.search(r"负责|牵头|监测|配合|参与|协助|落实", f) and is_bare_unit_list(f):
-        return parse_labelled("责任单位：" + f, first_listed_leads=first_listed_leads)
-    return _parse_parenthetical(f)
+def strip_first_listed_note(f: str) -> tuple[str, bool]:
+    """Remove a note that the first-listed unit leads (``（除标注为“牵头”单位外，列第一位的为
+    牵头或汇总单位，下同）``) from a folded clause; True when there was one."""
+    out, n = FIRST_LISTED_NOTE_RE.subn("", f)
+    if not n:
+        return f, False
+    return out.strip().strip("，；。").strip(), True
 
 
-def parse_labelled(text: str, *, first_listed_leads: bool = False) -> ClauseResult:
-    """``牵头单位：A；配合单位：B、C；完成时限：6月底前``."""
+def parse_clause(inner: str, *, first_listed_leads: bool = False, role: str | None = None) -> ClauseResult:
+    """Read a clause's inner text (without its brackets) in any of its forms:
+    role words (``A牵头，B、C按职责分工负责``), labels (``牵头单位：A；配合单位：B``), a
+    mixture (``A负责；完成时限：6月底前``), a bare list (``市发改委``), or a labelled value
+    with role words (``部门分工：A牵头，各地配合``).  ``role`` is the role of names that
+    carry no role word (a 责任单位 column or line); without it they are a bare list."""
+    f, noted = strip_first_listed_note(fold(inner).strip())
+    first_listed_leads = first_listed_leads or noted
     result = ClauseResult()
-    f = fold(text)
-    spans = list(_LABEL_RE.finditer(f))
-    parts: dict[str, list[str]] = {}
-    for i, m in enumerate(spans):
-        end = spans[i + 1].start() if i + 1 < len(spans) else len(f)
-        value = f[m.end() : end].strip().strip("；，。 ")
-        parts.setdefault(_LABELS[m.group(1)], []).append(value)
-    leads = [v for v in parts.get(LEAD, []) if v]
-    responsible = [v for v in parts.get(RESPONSIBLE, []) if v]
-    supports = [v for v in parts.get(SUPPORT, []) if v]
-    monitors = [v for v in parts.get(MONITOR, []) if v]
-    if leads:
-        for v in leads:
-            result.units += names_to_units(v, LEAD)
-        # 责任单位 after a 牵头单位 are the ones who contribute
-        for v in responsible + supports:
-            result.units += names_to_units(v, SUPPORT)
-    else:
-        for v in responsible:
-            units = names_to_units(v, RESPONSIBLE)
-            if first_listed_leads and units:
-                units[0].role = LEAD
-                for u in units[1:]:
-                    u.role = SUPPORT
-            result.units += units
-        for v in supports:
-            result.units += names_to_units(v, SUPPORT)
-    for v in monitors:
-        result.units += names_to_units(v, MONITOR)
-    if parts.get("deadline"):
-        result.deadline = "；".join(v for v in parts["deadline"] if v) or None
-    for v in parts.get("leader", []):
-        result.leaders += [n for n in re.split(r"[、，]", v) if n]
+    groups: list[tuple[list[str], str, bool]] = []  # (name chunks, role, from a role word)
+    pieces = _label_pieces(f)
+    bare = role is None and len(pieces) == 1 and pieces[0][0] is None and not _ANY_ROLE_RE.search(f)
+    if bare and is_bare_unit_list(f):
+        role = RESPONSIBLE
+    for meaning, value in pieces:
+        value = value.strip().strip("；，。 ")
+        if not value:
+            continue
+        if meaning == DEADLINE:
+            result.deadline = "；".join(x for x in (result.deadline, value) if x)
+        elif meaning == LEADER:
+            result.leaders += [n for n in re.split(r"[、，；\s]+", value) if n]
+        elif meaning in (None, CLAUSE):
+            groups += _role_groups(value, role, result)
+        else:
+            groups += _role_groups(value, meaning, result)
+    has_lead = any(r == LEAD for _, r, _ in groups)
+    carry: dict = {}  # a 省 written on the lead covers the departments after it
+    for names, r, _ in groups:
+        if r == SHARE:
+            r = SUPPORT if has_lead else RESPONSIBLE
+        elif r == RESPONSIBLE and has_lead:
+            r = SUPPORT  # 责任单位 after a 牵头单位 are the ones who contribute
+        for chunk in names:
+            result.units += names_to_units(chunk, r, carry=carry)
+    if not has_lead and any(u.role == LEAD for u in result.units):
+        # a lead marked in brackets (市发改委（牵头）、市财政局): the others support
+        has_lead = True
+        for u in result.units:
+            if u.role == RESPONSIBLE:
+                u.role = SUPPORT
+    if first_listed_leads and not has_lead:
+        primary = [u for u in result.units if u.role == RESPONSIBLE]
+        if primary:
+            primary[0].role = LEAD
+            for u in primary[1:]:
+                u.role = SUPPORT
     _drop_duplicates(result)
     return result
 
 
-def _parse_parenthetical(f: str) -> ClauseResult:
-    result = ClauseResult()
+def parse_labelled(text: str, *, first_listed_leads: bool = False) -> ClauseResult:
+    """``牵头单位：A；配合单位：B、C；完成时限：6月底前`` (one reader for every form)."""
+    return parse_clause(text, first_listed_leads=first_listed_leads)
+
+
+def _label_pieces(f: str) -> list[tuple[str | None, str]]:
+    """Split a clause at its labels: the text before the first label has no label."""
+    spans = list(_LABEL_RE.finditer(f))
+    if not spans:
+        return [(None, f)]
+    pieces: list[tuple[str | None, str]] = []
+    if f[: spans[0].start()].strip("；，。 "):
+        pieces.append((None, f[: spans[0].start()]))
+    for i, m in enumerate(spans):
+        end = spans[i + 1].start() if i + 1 < len(spans) else len(f)
+        pieces.append((_LABELS[m.group(1)], f[m.end() : end]))
+    return pieces
+
+
+def _role_groups(f: str, default: str | None, result: ClauseResult) -> list[tuple[list[str], str, bool]]:
+    """``A牵头，B、C按职责分工负责`` → groups of names with the role their words give.
+    Names after the last role word take ``default``; with no default they are kept as
+    responsible and the clause is reported."""
     pending: list[str] = []  # groups waiting for their role word
-    has_lead = False
-    segments = [s.strip() for s in re.split(r"[，；]", f) if s.strip()]
-    groups: list[tuple[list[str], str]] = []
-    for seg in segments:
+    groups: list[tuple[list[str], str, bool]] = []
+    for seg in (s.strip() for s in re.split(r"[，；]", f)):
+        if not seg:
+            continue
         if _DEADLINE_RE.match(seg):
             result.deadline = seg
             continue
@@ -276,28 +283,19 @@ def _parse_parenthetical(f: str) -> ClauseResult:
         if not m:
             pending.append(seg)
             continue
-        words = _role_words(m.group(0))
         names = seg[: m.start()].strip()
         if names:
             pending.append(names)
-        role = _role_from_words(words)
-        groups.append((pending, role))
+        groups.append((pending, _role_from_words(_role_words(m.group(0))), True))
         pending = []
-        if role == LEAD:
-            has_lead = True
     if pending:
-        # names with no role word after them: the clause is malformed, but the
-        # names are still the task's; keep them as responsible and say so
-        result.problems.append(f"单位条款“{f}”末尾的单位没有写明职责")
-        groups.append((pending, "share"))
-    carry: dict = {}  # a 省 written on the lead covers the departments after it
-    for names, role in groups:
-        if role == "share":
-            role = SUPPORT if has_lead else RESPONSIBLE
-        for chunk in names:
-            result.units += names_to_units(chunk, role, carry=carry)
-    _drop_duplicates(result)
-    return result
+        if default is None:
+            # names with no role word after them: the clause is malformed, but the
+            # names are still the task's; keep them as responsible and say so
+            result.problems.append(f"单位条款“{f}”末尾的单位没有写明职责")
+            default = SHARE
+        groups.append((pending, default, False))
+    return groups
 
 
 def _role_words(run: str) -> list[str]:
@@ -319,7 +317,7 @@ def _role_from_words(words: list[str]) -> str:
     for r in (LEAD, MONITOR, SUPPORT):
         if r in roles:
             return r
-    return "share"
+    return SHARE
 
 
 def _drop_duplicates(result: ClauseResult) -> None:
@@ -343,12 +341,35 @@ def names_to_units(text: str, role: str, *, carry: dict | None = None) -> list[U
     names = _split_names(text)
     out: list[UnitRef] = []
     for written, name, collective in _distribute(names, {} if carry is None else carry):
+        unit_role = role
+        mark = _ROLE_MARK_RE.search(name)
+        if mark:
+            # 市发改委（牵头）: the unit's role written in brackets after its name
+            word = mark.group(1)
+            unit_role = _ROLE_OF.get(word) or _LABELS.get(word) or role
+            unit_role = RESPONSIBLE if unit_role == SHARE else unit_role
+            name = name[: mark.start()]
+            written = written[: len(written) - len(mark.group(0))] if written.endswith(mark.group(0)) else written
         alias = None
         m = re.match(r"^(.+?)（(.+)）$", name)
         if m and not re.search(r"（[市县区、]+）", name) and _ORG_ENDINGS.search(m.group(1)):
             alias = m.group(2)
-        out.append(UnitRef(name=name, role=role, written=written, alias=alias, collective=collective))
+        out.append(UnitRef(name=name, role=unit_role, written=written, alias=alias, collective=collective))
     return out
+
+
+_ROLE_MARK_RE = re.compile(
+    "（("
+    + "|".join(
+        re.escape(w)
+        for w in sorted(
+            {w for w, _ in ROLE_WORDS} | {k for k, v in LABELS.items() if v in (LEAD, RESPONSIBLE, SUPPORT, MONITOR)},
+            key=len,
+            reverse=True,
+        )
+    )
+    + ")）$"
+)
 
 
 def _split_names(text: str) -> list[str]:
@@ -360,6 +381,8 @@ def _split_names(text: str) -> list[str]:
         if not p:
             continue
         p = _CLOSER_RE.sub("", p).strip()
+        if p.endswith("等") and _ORG_ENDINGS.search(p[:-1].rstrip("）)")):
+            p = p[:-1]  # X、Y等负责: a bare 等 closes the list
         if not p:
             continue
         m = _AND_CATEGORY_RE.match(p)
@@ -374,11 +397,31 @@ def _normalise_name(name: str) -> str:
     return fold(name).replace(" ", "")
 
 
+@lru_cache(maxsize=8192)
 def is_collective(name: str) -> bool:
     """各镇人民政府, 市政府各部门, 市直有关部门, 区管国有企业: a group of units."""
     if name.startswith(("各", "相关", "有关")) or re.search(r"(各|有关|相关)(部门|单位)", name):
         return True
     return name in _CATEGORIES or name.endswith(("国有企业", "县（市、区）政府", "县（市、区）人民政府"))
+
+
+def distributes_over(previous: str, name: str) -> bool:
+    """True when a list written ``previous、name`` would read ``name`` with the
+    qualifier of ``previous`` (各镇人民政府、区管国有企业 → 各区管国有企业): a writer
+    that means the bare category separates the two with ``，``."""
+    qualifier = next((q for q in _QUALIFIERS if previous.startswith(q)), None)
+    return bool(qualifier) and name in _CATEGORIES and is_collective(previous)
+
+
+def join_names(names: list[str]) -> str:
+    """Names written as one list the reader reads back name for name: ``、`` between
+    them, ``，`` where a 各 would otherwise cover the next category."""
+    out = ""
+    for i, name in enumerate(names):
+        if i:
+            out += "，" if distributes_over(names[i - 1], name) else "、"
+        out += name
+    return out
 
 
 def _distribute(names: list[str], carry: dict) -> list[tuple[str, str, bool]]:
@@ -411,16 +454,21 @@ def _distribute(names: list[str], carry: dict) -> list[tuple[str, str, bool]]:
             carry["prefix"] = level
         elif carry.get("prefix") and _takes_prefix(name):
             name = carry["prefix"] + name
+        elif is_collective(name) or _PLACE_BODY.search(name):
+            # 立山经济开发区，各街道，税务局: a place or a collective ends the run the
+            # prefix was written for
+            carry.pop("prefix", None)
         out.append((written, name, is_collective(name)))
     return out
 
 
+@lru_cache(maxsize=8192)
 def _level_prefix(name: str) -> str | None:
     """省 in 省财政厅, 市 in 市财政局 — not 市 in 市场监管局 or 市政府办公室."""
     if name[:1] not in _PREFIXES or len(name) <= 2 or not _ORG_ENDINGS.search(name):
         return None
-    if name.startswith(_NOT_LEVEL) or _is_government(name):
-        return None
+    if name.startswith(_NOT_LEVEL) or _is_government(name) or is_collective(name):
+        return None  # 区管国有企业 is a group the district manages, not a district body
     return name[0]
 
 
@@ -428,12 +476,14 @@ def _is_government(name: str) -> bool:
     return bool(re.match(r"^[省市县区](政府|委|人大|政协|人民政府|纪委)", name))
 
 
+@lru_cache(maxsize=8192)
 def _takes_prefix(name: str) -> bool:
     if is_collective(name) or _OWN_PLACE.match(name) or _NO_PREFIX_ENDINGS.search(name) or _PLACE_BODY.search(name):
         return False
     return bool(_ORG_ENDINGS.search(name)) and len(name) >= 2
 
 
+@lru_cache(maxsize=8192)
 def _place_suffix(name: str) -> str | None:
     for s in _PLACE_SUFFIXES:
         if name.endswith(s) and len(name) > len(s):
@@ -441,6 +491,7 @@ def _place_suffix(name: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=8192)
 def _is_bare_place(name: str) -> bool:
     """郑州, 洛阳, 济源示范区: a place with no organisation after it."""
     if is_collective(name) or len(name) > 8:

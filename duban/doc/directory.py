@@ -251,6 +251,9 @@ class UnitDirectory:
             path = Path(path_or_text)
             source = str(path)
             try:
+                from duban.limits import check
+
+                check("text_bytes", path.stat().st_size, str(path), option="--max-mb")
                 text = path.read_text(encoding="utf-8")
             except FileNotFoundError:
                 raise DubanError(f"找不到单位名录文件 {path}") from None
@@ -267,6 +270,8 @@ class UnitDirectory:
         try:
             root = yaml.compose(text, Loader=yaml.SafeLoader)
             data = yaml.safe_load(text)
+        except RecursionError:
+            raise DubanError(f"{where} 不是有效的单位名录（嵌套层数过深）") from None
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = f"第 {mark.line + 1} 行：" if mark is not None else ""

@@ -10,13 +10,21 @@ import os
 import tempfile
 
 from duban import vocab
+from duban.doc.clauses import join_names
 from duban.doc.model import LEAD, MONITOR, RESPONSIBLE, SUPPORT, Document, Task
+from duban.vocab_clauses import (
+    WRITE_DEADLINE,
+    WRITE_LEAD_LABEL,
+    WRITE_MONITOR_LABEL,
+    WRITE_RESPONSIBLE_LABEL,
+    WRITE_SUPPORT_LABEL,
+)
 
 ROLE_NAMES = vocab.ROLES.labels
 
 
 def units_text(task: Task, *roles: str) -> str:
-    return "、".join(u.name for u in task.units if u.role in roles)
+    return join_names([u.name for u in task.units if u.role in roles])
 
 
 def to_markdown(doc: Document) -> str:
@@ -44,7 +52,7 @@ def to_markdown(doc: Document) -> str:
             if names:
                 out.append(f"   - {ROLE_NAMES[role]}：{names}")
         if task.deadline:
-            out.append(f"   - 完成时限：{task.deadline}")
+            out.append(f"   - {WRITE_DEADLINE}：{task.deadline}")
         out.append("")
     if doc.kind == "report":
         out += ["## 主要预期目标", ""] + [f"- {t.text}" for t in doc.targets] + [""]
@@ -55,7 +63,18 @@ def to_markdown(doc: Document) -> str:
     return "\n".join(out)
 
 
-HEADER = ["序号", "所属部分", "重点工作任务", "牵头单位", "责任单位", "配合单位", "监测单位", "完成时限", "指标"]
+# The column labels are the parser's own (duban.vocab_clauses), so the table reads back.
+HEADER = [
+    "序号",
+    "所属部分",
+    "重点工作任务",
+    WRITE_LEAD_LABEL,
+    WRITE_RESPONSIBLE_LABEL,
+    WRITE_SUPPORT_LABEL,
+    WRITE_MONITOR_LABEL,
+    WRITE_DEADLINE,
+    "指标",
+]
 
 
 def task_rows(doc: Document) -> list[list[str]]:

@@ -139,7 +139,7 @@ _NAME_AFTER_VERB_RE = re.compile(
 # 等 that is part of a word, not the end of a list.
 _DENG_RE = re.compile(r"(?<![高中初平同均对])等(?![级次])")
 # A unit of time after 个 makes a duration, not a count: 3 个月, 5 个工作日.
-_DURATION_AFTER_RE = re.compile(r"^(?:月|工作日|小时|季度|年|星期)")
+_DURATION_AFTER_RE = re.compile(r"(?:月|工作日|小时|季度|年|星期)")
 # A task's own number when the caller passes the whole line: "23. 组织实施…".
 _TASK_NUMBER_RE = re.compile(r"(?:[0-9]+\s*[.、]|[（(][一二三四五六七八九十0-9]+[）)])\s*")
 _CJK_RE = re.compile(r"[\u4e00-\u9fff]")
@@ -261,6 +261,15 @@ def _region_start(text: str, pos: int, floor: int) -> int:
     return i
 
 
+def _ends_with_di(text: str, pos: int) -> bool:
+    """``text[:pos].rstrip().endswith("第")`` without copying the text before every figure
+    (that copy made a long task's indicators quadratic in its length)."""
+    i = pos
+    while i > 0 and text[i - 1].isspace():
+        i -= 1
+    return i > 0 and text[i - 1] == "第"
+
+
 def find_indicators(text: str) -> list[Indicator]:
     """Every figure with a unit in ``text``, in order, as ``Indicator``s."""
     norm = text.translate(_NORMALISE)
@@ -271,13 +280,13 @@ def find_indicators(text: str) -> list[Indicator]:
         before_char = norm[start - 1] if start else ""
         if before_char and (before_char.isascii() and (before_char.isalnum() or before_char in "_.{}/:,")):
             continue  # PM2.5, PM_{2.5}, V2.0, 12:30
-        if norm[:start].rstrip().endswith("第"):
+        if _ends_with_di(norm, start):
             continue  # 第20届
         after_num = norm[m.end("num") : m.end("num") + 1]
         if after_num.isascii() and after_num.isalpha():
             continue  # 5G
         unit = m.group("unit")
-        if unit.endswith("个") and _DURATION_AFTER_RE.match(norm[end:]):
+        if unit.endswith("个") and _DURATION_AFTER_RE.match(norm, end):
             continue
         unit1 = m.group("unit1")
         if unit1 and unit1 != unit:

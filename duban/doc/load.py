@@ -47,14 +47,12 @@ from duban.doc.loaders.text import decode_text, looks_like_text, read_csv, read_
 from duban.doc.loaders.word import read_docx
 from duban.doc.source import Source
 from duban.errors import InputError
+from duban.limits import MB, Limits, check, check_file_size, check_zip
+from duban.limits import current as current_limits
 
-MB = 1024 * 1024
-DEFAULT_MAX_BYTES = 50 * MB
-# A .docx or .xlsx that inflates beyond this, or at a higher ratio, is refused
-# before any library opens it: real notices are a few MB at most.
-MAX_UNZIPPED_BYTES = 200 * MB
-MAX_ZIP_RATIO = 100
-MAX_ZIP_MEMBERS = 10_000
+# The budgets (file size, unzipped size, zip ratio and members, PDF pages, table cells) live
+# in duban.limits, the one table every entry point reads.
+DEFAULT_MAX_BYTES = Limits().file_bytes
 
 FORMAT_NAMES = {
     "docx": "Word 文档",
@@ -76,20 +74,19 @@ LEGACY_EXTENSIONS = {
 }
 
 
-def load(path: str | os.PathLike, *, max_bytes: int | None = None) -> Source:
+def load(path: str | os.PathLike, *, max_bytes: int | None = None, limits: Limits | None = None) -> Source:
     """Read a file (or ``"-"`` for standard input) into a ``Source``."""
-    limit = DEFAULT_MAX_BYTES if max_bytes is None else max_bytes
+    limits = _limits(limits, max_bytes)
     if str(path) == "-":
-        data = sys.stdin.buffer.read(limit + 1)
-        return load_bytes(data, "stdin", max_bytes=limit)
+        data = sys.stdin.buffer.read(limits.file_bytes + 1)
+        return load_bytes(data, "stdin", limits=limits)
     path = Path(path)
     name = path.name
     try:
         size = path.stat().st_size
         if path.is_dir():
             raise InputError(f"{path}：这是一个文件夹，不是文件")
-        if size > limit:
-            raise InputError(f"{name}：文件大小 {_size(size)}，超过上限 {_size(limit)}")
+        check_file_size(size, name, limits)
         data = path.read_bytes()
     except FileNotFoundError:
         raise InputError(f"找不到文件：{path}") from None
@@ -97,28 +94,25 @@ def load(path: str | os.PathLike, *, max_bytes: int | None = None) -> Source:
         raise InputError(f"{path}：没有读取这个文件的权限") from None
     except OSError as exc:
         raise InputError(f"{path}：无法读取（{exc.strerror or exc}）") from None
-    return load_bytes(data, name, max_bytes=limit)
+    return load_bytes(data, name, limits=limits)
 
 
-def load_bytes(
-    data: bytes,
-    name: str,
-    *,
-    max_bytes: int | None = None,
-    max_unzipped_bytes: int = MAX_UNZIPPED_BYTES,
-    max_zip_ratio: float = MAX_ZIP_RATIO,
-) -> Source:
+def _limits(limits: Limits | None, max_bytes: int | None) -> Limits:
+    limits = limits or current_limits()
+    return limits if max_bytes is None else Limits(**{**limits.__dict__, "file_bytes": max_bytes})
+
+
+def load_bytes(data: bytes, name: str, *, max_bytes: int | None = None, limits: Limits | None = None) -> Source:
     """Read an in-memory file (an upload) named ``name`` into a ``Source``."""
-    limit = DEFAULT_MAX_BYTES if max_bytes is None else max_bytes
-    if len(data) > limit:
-        raise InputError(f"{name}：文件超过大小上限 {_size(limit)}")
+    limits = _limits(limits, max_bytes)
+    check_file_size(len(data), name, limits)
     if not data.strip():
         raise InputError(f"{name}：文件是空的")
     ext = Path(name).suffix.lower()
     if ext in LEGACY_EXTENSIONS and not data.startswith((b"PK\x03\x04", b"%PDF")):
         raise InputError(f"{name}：{LEGACY_EXTENSIONS[ext]}")
 
-    fmt = sniff(data, name, max_unzipped_bytes=max_unzipped_bytes, max_zip_ratio=max_zip_ratio)
+    fmt = sniff(data, name, limits=limits)
     expected = STRICT_EXTENSIONS.get(ext)
     if expected and fmt != expected:
         if fmt in ("docx", "xlsx", "pdf", "html"):
@@ -129,13 +123,18 @@ def load_bytes(
     if fmt == "txt" and ext == ".csv":
         fmt = "csv"
 
+    if fmt == "html":
+        check("html_bytes", len(data), name, limits, option="--max-mb")
+    elif fmt in ("txt", "csv"):
+        check("text_bytes", len(data), name, limits, option="--max-mb")
     reader = _READERS[fmt]
     try:
-        source = reader(data, name)
+        source = reader(data, name, limits=limits) if fmt in _BUDGETED else reader(data, name)
     except InputError:
         raise
     except Exception as exc:  # a library choking on a file it accepted: still the file's fault
         raise InputError(f"{name}：{FORMAT_NAMES[fmt]}已损坏或无法解析（{type(exc).__name__}）") from exc
+    check("table_cells", sum(len(row) for table in source.tables for row in table.rows), name, limits)
     if not source.text().strip():
         raise InputError(f"{name}：文件中没有文字")
     source.name = name
@@ -149,16 +148,14 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 HTML_START = re.compile(r"<(?:!doctype\s+html|html|head|body|meta|p|div|table|br|h[1-6]|span|title)\b", re.I)
 
 
-def sniff(
-    data: bytes, name: str = "", *, max_unzipped_bytes: int = MAX_UNZIPPED_BYTES, max_zip_ratio: float = MAX_ZIP_RATIO
-) -> str:
+def sniff(data: bytes, name: str = "", *, limits: Limits | None = None) -> str:
     """The format of ``data``: docx | xlsx | pdf | html | txt; raises InputError for
     formats we recognise but do not read (images, old Office, encrypted Office)."""
     head = data[:1024]
     if b"%PDF-" in head:
         return "pdf"
     if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-        return _sniff_zip(data, name, max_unzipped_bytes, max_zip_ratio)
+        return _sniff_zip(data, name, limits or current_limits())
     if data.startswith(OLE_MAGIC):
         if "EncryptedPackage".encode("utf-16-le") in data:
             raise InputError(f"{name}：文件设置了打开密码，请先在 Word 或 Excel 中取消密码后再试")
@@ -175,26 +172,13 @@ def sniff(
     return "txt"
 
 
-def _sniff_zip(data: bytes, name: str, max_unzipped: int, max_ratio: float) -> str:
+def _sniff_zip(data: bytes, name: str, limits: Limits) -> str:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
+            check_zip(zf, name, limits)
     except (zipfile.BadZipFile, ValueError, OSError, NotImplementedError, EOFError):
         raise InputError(f"{name}：文件已损坏或不完整（压缩结构无法读取）") from None
-    if len(infos) > MAX_ZIP_MEMBERS:
-        raise InputError(f"{name}：压缩包内文件数异常（{len(infos)} 个），拒绝打开")
-    total = sum(i.file_size for i in infos)
-    packed = sum(i.compress_size for i in infos)
-    if total > max_unzipped:
-        raise InputError(
-            f"{name}：解压后大小 {_size(total)} 超过上限 {_size(max_unzipped)}，拒绝打开（可能是压缩炸弹）"
-        )
-    for info in infos:
-        # Tiny members compress absurdly well (empty XML parts); only big ones matter.
-        if info.file_size > 1 * MB and info.file_size > max_ratio * max(info.compress_size, 1):
-            raise InputError(f"{name}：压缩比异常（{info.filename} 超过 {max_ratio:g} 倍），拒绝打开（可能是压缩炸弹）")
-    if total > 1 * MB and total > max_ratio * max(packed, 1):
-        raise InputError(f"{name}：压缩比异常（超过 {max_ratio:g} 倍），拒绝打开（可能是压缩炸弹）")
     names = {i.filename for i in infos}
     if "word/document.xml" in names:
         return "docx"
@@ -225,14 +209,8 @@ def _join(chinese: str, term: str) -> str:
     return f"{chinese} {term}" if term[:1].isascii() else chinese + term
 
 
-def _size(n: int) -> str:
-    if n >= MB:
-        return f"{n / MB:.4g} MB"
-    if n >= 1024:
-        return f"{n / 1024:.4g} KB"
-    return f"{n} 字节"
-
-
+# Readers that check a budget of their own before the expensive part (PDF pages, sheet cells).
+_BUDGETED = ("pdf", "xlsx", "csv")
 _READERS = {
     "txt": read_text,
     "csv": read_csv,

@@ -13,19 +13,24 @@ from datetime import date
 
 from duban.doc.model import Document, ScheduleItem
 from duban.doc.outline import cn_to_int
+from duban.vocab_clauses import FIRST_LISTED_LEADS_RE
 
 DOC_NUMBER_RE = re.compile(r"([\u4e00-\u9fff]{1,10})\s*[〔\[［【(（]\s*(\d{4})\s*[〕\]］】)）]\s*(\d{1,4})\s*号")
 # Greedy: 关于印发…分解方案的通知 ends at 通知, not at 方案.
 TITLE_RE = re.compile(r"(关于.{4,80}(通知|方案|意见|安排|清单|分工|任务表|分解表))")
 _HEADER_RE = re.compile(r"^(.{2,30}?(人民政府|政府办公室|政府办公厅|办公室|办公厅|委员会))(文件)?$")
 DATE_RE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_CN_ZERO = "〇零○Ｏ０OΟ"
 _CN_DATE_RE = re.compile(
-    r"([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日"
+    rf"([{_CN_ZERO}一二三四五六七八九]{{4}})\s*年\s*([一二三四五六七八九十]{{1,3}})\s*月\s*([一二三四五六七八九十]{{1,3}})\s*日"
 )
+_ISSUER_IN_TEXT_RE = re.compile(
+    r"(?:^|[，。,；\s]|近日)((?:[\u4e00-\u9fff]{2,4}省)?[\u4e00-\u9fff]{2,6}(?:省|市|县|区)?人民政府(?:办公厅|办公室)?)(?:文件|印发|发布|下发)"
+)
+# 立山经济开发区，各街道办事处，各区直部门，各有关单位：
+_RECIPIENT_LIST_RE = re.compile(r"^[^。；]{2,60}[，,、]各[^。；]{2,120}(部门|单位|机构|办事处|政府|管委会)[：:]$")
 _RECIPIENTS_RE = re.compile(r"^(各.{2,200}|.{2,60}(人民政府|各部门|各单位|管委会).{0,200})[：:]$")
-_FIRST_LEADS_RE = re.compile(
-    r"(列|排|位)(在|于|居)?(第一|首)(位|个)?的?(单位|部门)?(为|是)牵头|第一(个|位)?(单位|部门)为牵头|首位(单位)?为牵头"
-)
+_FIRST_LEADS_RE = FIRST_LISTED_LEADS_RE
 
 # A due point inside a schedule sentence: 3月18日, 6月底, 2026年3月10日, 12月中旬
 _DUE_RE = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2}日|底|末|上旬|中旬|下旬)")
@@ -43,7 +48,7 @@ def read_date(text: str) -> date | None:
         return _safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     m = _CN_DATE_RE.search(text)
     if m:
-        year = int("".join(str(cn_to_int(c) if c not in "〇零" else 0) for c in m.group(1)))
+        year = int("".join(str(0 if c in _CN_ZERO else cn_to_int(c)) for c in m.group(1)))
         return _safe_date(year, cn_to_int(m.group(2)) or 0, cn_to_int(m.group(3)) or 0)
     return None
 
@@ -80,8 +85,10 @@ def fill_metadata(doc: Document, preamble: list[str], tail: list[str]) -> None:
     doc.doc_number = read_doc_number(preamble)
     _read_title(doc, preamble)
     for line in preamble[:4]:
-        h = _HEADER_RE.match(line)
-        if h and not line.startswith("各"):
+        # 甬政办发[2006]64号2006年03月30日宁波市人民政府办公厅: the issuer after the number and date
+        bare = DATE_RE.sub("", DOC_NUMBER_RE.sub("", line)).strip()
+        h = _HEADER_RE.match(bare)
+        if h and not bare.startswith("各") and not re.search(r"\d", bare):
             doc.issuer = h.group(1)
             break
     for line in reversed(tail):
@@ -98,12 +105,23 @@ def fill_metadata(doc: Document, preamble: list[str], tail: list[str]) -> None:
         before = doc.title.split("关于", 1)[0]
         if before:
             doc.issuer = before
+    if doc.issuer is None:
+        # a page header spliced into the text (许昌市人民政府文件), or a news summary
+        # (近日，浙江省人民政府办公厅印发…的通知)
+        m = _ISSUER_IN_TEXT_RE.search(head_text)
+        if m:
+            doc.issuer = m.group(1)
     for line in preamble:
-        if _RECIPIENTS_RE.match(line):
+        if _RECIPIENTS_RE.match(line) or _RECIPIENT_LIST_RE.match(line) and "如下" not in line:
             doc.recipients = line.rstrip("：:")
             break
     doc.year = _read_year(doc, head_text)
-    body = "".join(line for line in preamble if line != doc.title)
+    # the signature's date is the document's, never a due date
+    body = "".join(
+        line
+        for line in preamble
+        if line != doc.title and not DATE_RE.fullmatch(line.strip()) and not _CN_DATE_RE.fullmatch(line.strip())
+    )
     doc.first_listed_leads = says_first_listed_leads(body)
     doc.schedule = read_schedule(body, doc.year or (doc.date.year if doc.date else None))
 
@@ -125,7 +143,7 @@ def _read_title(doc: Document, preamble: list[str]) -> None:
             doc.title = text[: m.end()].strip()
             return
     for line in preamble[:6]:
-        if re.search(r"(通知|方案|意见|任务表|分解表)$", line) and len(line) < 80:
+        if re.search(r"(通知|方案|意见|任务表|分解表|任务分解|责任分解|任务分工)$", line) and len(line) < 80:
             doc.title = line
             return
 

@@ -230,6 +230,8 @@ class Document:
     # True when the preamble says the first-listed unit leads (列第一位的为牵头单位).
     first_listed_leads: bool = False
     source: str | None = None  # file name it was read from
+    # Lines of the input the parser could not place, each also a warning: {"line": n, "text": …}.
+    unplaced: list[dict] = field(default_factory=list)
 
     def warn(self, message: str) -> None:
         if message not in self.warnings:
@@ -258,6 +260,7 @@ class Document:
             "first_listed_leads": self.first_listed_leads,
             "tasks": [t.to_json() for t in self.tasks],
             "warnings": list(self.warnings),
+            "unplaced": [dict(u) for u in self.unplaced],
         }
         if self.kind == "report":
             out["targets"] = [t.to_json() for t in self.targets]
@@ -289,6 +292,7 @@ class Document:
             warnings=list(data.get("warnings") or []),
             first_listed_leads=bool(data.get("first_listed_leads", False)),
             source=data.get("source"),
+            unplaced=[dict(u) for u in data.get("unplaced") or [] if isinstance(u, dict)],
         )
         for a in data.get("areas") or []:
             doc.areas.append(

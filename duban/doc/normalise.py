@@ -20,6 +20,8 @@ _CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef“”‘’—…�
 # extraction artefact; whitespace between two Latin words is real.
 _SPACE_NEAR_CJK = re.compile(rf"(?<=[{_CJK}])[ \t\u00a0\u3000]+|[ \t\u00a0\u3000]+(?=[{_CJK}])")
 _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
+# 20 21 年, 1 . 严格: digits and their point spaced apart by a PDF-to-HTML conversion.
+_SPACED_DIGITS = re.compile(r"(?<=\d)[ \t\u00a0\u3000]+(?=\d)|(?<=\d)[ \t\u00a0\u3000]+(?=[.．、](?!\d))")
 
 _PAGE_MARKERS = [
     re.compile(r"^[—–\-－─·•]+\s*\d{1,4}\s*[—–\-－─·•]+$"),
@@ -52,21 +54,19 @@ def clean(text: str) -> str:
     """Readable text: NFC, extraction whitespace removed, runs of spaces collapsed."""
     text = unicodedata.normalize("NFC", text).replace("\ufeff", "").replace("\u200b", "")
     text = _SPACE_NEAR_CJK.sub("", text)
+    text = _SPACED_DIGITS.sub("", text)
     return _SPACES.sub(" ", text).strip()
+
+
+_FOLD_ALL = dict(_FOLD)
+_FOLD_ALL.update({c: c - 0xFEE0 for lo, hi in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A)) for c in range(lo, hi + 1)})
+_FOLD_ALL[ord("％")] = "%"
 
 
 def fold(text: str) -> str:
     """Matching form: full-width brackets, colons, semicolons and commas; full-width
     digits and letters to ASCII."""
-    out = []
-    for ch in text:
-        code = ord(ch)
-        if 0xFF10 <= code <= 0xFF19 or 0xFF21 <= code <= 0xFF3A or 0xFF41 <= code <= 0xFF5A:
-            ch = chr(code - 0xFEE0)
-        elif ch == "％":
-            ch = "%"
-        out.append(ch)
-    return "".join(out).translate(_FOLD)
+    return text.translate(_FOLD_ALL)
 
 
 def is_page_marker(line: str) -> bool:

@@ -35,10 +35,9 @@ from __future__ import annotations
 import re
 
 from duban.doc.indicators import find_indicators
+from duban.doc.loaders.word_numbering import chinese_number
 from duban.doc.model import Document, Paragraph, Task
 from duban.doc.normalise import clean, split_outside_brackets
-
-CN_NUMERALS = "零一二三四五六七八九"
 
 # Verbs by which a report commits the government to do something.
 ACTION_VERBS = (
@@ -197,14 +196,6 @@ def _close(text: str) -> str:
     """A task text carries its own final 。, as in a notice."""
     text = text.strip().rstrip("，,；;：:、")
     return text if text.endswith(("。", "！", "？")) else text + "。"
-
-
-def chinese_number(n: int) -> str:
-    """1 → 一, 11 → 十一, 34 → 三十四 (the numbers headings use)."""
-    if n < 10:
-        return CN_NUMERALS[n]
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else CN_NUMERALS[tens]) + "十" + (CN_NUMERALS[ones] if ones else "")
 
 
 def _draft_title(report: Document) -> str:

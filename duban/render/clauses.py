@@ -8,12 +8,25 @@ rendered notice back to the same units and roles:
 - ``（X牵头，Y、Z按职责分工负责）``       a lead and its supporting units
 - ``（X牵头负责）``                       a lead with no supporting units
 - ``…，M监测）``                          a monitoring unit after any of these
+- ``…；完成时限：6月底前）``              the deadline, when the task has one
+
+The words come from ``duban.vocab_clauses``, the table the parser reads with.
 """
 
 from __future__ import annotations
 
 from duban import vocab
+from duban.doc.clauses import join_names
 from duban.doc.model import LEAD, MONITOR, RESPONSIBLE, SUPPORT, Task, UnitRef
+from duban.vocab_clauses import (
+    WRITE_DEADLINE,
+    WRITE_LEAD,
+    WRITE_LEAD_ALONE,
+    WRITE_MONITOR,
+    WRITE_ONE,
+    WRITE_SHARE,
+    WRITE_SUPPORT,
+)
 
 
 def unit_name(unit: UnitRef) -> str:
@@ -29,11 +42,12 @@ def unit_name(unit: UnitRef) -> str:
 
 
 def _names(units: list[UnitRef]) -> str:
-    return "、".join(unit_name(u) for u in units)
+    return join_names([unit_name(u) for u in units])
 
 
-def unit_clause(task: Task) -> str:
-    """The bracketed clause for ``task``, or "" when it names no unit."""
+def unit_clause(task: Task, *, deadline: bool = False) -> str:
+    """The bracketed clause for ``task``, or "" when it names no unit (and, with
+    ``deadline``, has no deadline either)."""
     leads = task.units_in(LEAD)
     responsible = task.units_in(RESPONSIBLE)
     supports = task.units_in(SUPPORT)
@@ -41,22 +55,23 @@ def unit_clause(task: Task) -> str:
     parts: list[str] = []
     if leads:
         if supports or responsible:
-            parts.append(f"{_names(leads)}牵头")
-            parts.append(f"{_names(supports + responsible)}按职责分工负责")
+            parts.append(f"{_names(leads)}{WRITE_LEAD}")
+            parts.append(f"{_names(supports + responsible)}{WRITE_SHARE}")
         else:
-            parts.append(f"{_names(leads)}牵头负责")
+            parts.append(f"{_names(leads)}{WRITE_LEAD_ALONE}")
     elif responsible:
-        verb = "负责" if len(responsible) == 1 else "按职责分工负责"
+        verb = WRITE_ONE if len(responsible) == 1 else WRITE_SHARE
         parts.append(f"{_names(responsible)}{verb}")
         if supports:
-            parts.append(f"{_names(supports)}配合")
+            parts.append(f"{_names(supports)}{WRITE_SUPPORT}")
     elif supports:
-        parts.append(f"{_names(supports)}按职责分工负责")
+        parts.append(f"{_names(supports)}{WRITE_SHARE}")
     if monitors:
-        parts.append(f"{_names(monitors)}监测")
-    if not parts:
-        return ""
-    return "（" + "，".join(parts) + "）"
+        parts.append(f"{_names(monitors)}{WRITE_MONITOR}")
+    body = "，".join(parts)
+    if deadline and task.deadline:
+        body = "；".join(x for x in (body, f"{WRITE_DEADLINE}：{task.deadline}") if x)
+    return f"（{body}）" if body else ""
 
 
 def lead_names(task: Task) -> str:

@@ -276,6 +276,7 @@ def unit_ledger_template(
     ``plan_key`` names a stored plan, so the import knows it after its title or 文号 is amended.
     """
     from openpyxl import Workbook
+    from openpyxl.worksheet.cell_range import MultiCellRange
     from openpyxl.worksheet.datavalidation import DataValidation
 
     from duban.errors import DubanError
@@ -330,6 +331,7 @@ def unit_ledger_template(
         rs.add_data_validation(status_list)
         rs.add_data_validation(figure)
         row = 2
+        status_cells: list[str] = []
         for task, _role in tasks:
             entry = round_entry(current, round_name, task.number)
             for i, (key, indicator) in enumerate(round_rows(task)):
@@ -341,9 +343,14 @@ def unit_ledger_template(
                 if current is not None:
                     records.append(_record(title, key, cells))
                 if i == 0:
-                    status_list.add(f"E{row}")
-                figure.add(f"G{row}")
+                    status_cells.append(f"E{row}")
                 row += 1
+        # Given whole: DataValidation.add checks each new cell against every range already
+        # added, which made a unit's template quadratic in its rows.
+        if status_cells:
+            status_list.sqref = MultiCellRange(" ".join(status_cells))
+        if row > 2:
+            figure.sqref = MultiCellRange(" ".join(f"G{r}" for r in range(2, row)))
         _protect(rs)
 
     meta = wb.create_sheet(META_SHEET)

@@ -248,6 +248,7 @@ def _open(path):
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    _within_budget(path)
     try:
         # Formulas are kept as formulas (not their cached values) so they can be refused.
         return load_workbook(path, data_only=False)
@@ -255,6 +256,36 @@ def _open(path):
         raise InputError(f"找不到文件：{path}") from exc
     except (BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
         raise InputError(f"{path} 不是可读取的 Excel（.xlsx）文件") from exc
+
+
+def _within_budget(path) -> None:
+    """The file size, members, inflated size and ratio of a ledger within ``duban.limits``, checked
+    from the zip directory before openpyxl inflates anything: a zip bomb is refused at once."""
+    import io
+    import os
+    import zipfile
+
+    from duban.limits import check_file_size, check_xlsx_cells, check_zip
+
+    what = getattr(path, "name", None) or ("上传的台账" if isinstance(path, io.BytesIO) else str(path))
+    if isinstance(path, str | os.PathLike):
+        try:
+            check_file_size(os.path.getsize(path), what)
+        except FileNotFoundError as exc:
+            raise InputError(f"找不到文件：{path}") from exc
+        except OSError as exc:
+            raise InputError(f"{path} 无法读取（{exc.strerror or exc}）") from exc
+    elif hasattr(path, "getbuffer"):
+        check_file_size(path.getbuffer().nbytes, what)
+    try:
+        with zipfile.ZipFile(path) as zf:
+            check_zip(zf, what)
+            check_xlsx_cells(zf, what)
+    except (zipfile.BadZipFile, ValueError, NotImplementedError, EOFError, OSError) as exc:
+        raise InputError(f"{what} 不是可读取的 Excel（.xlsx）文件") from exc
+    finally:
+        if hasattr(path, "seek"):
+            path.seek(0)
 
 
 def _metadata(wb, result: LedgerImport) -> dict[str, str] | None:

@@ -10,23 +10,14 @@ from __future__ import annotations
 
 import re
 
+from duban.doc.loaders.word_numbering import chinese_number
 from duban.doc.model import Document, ScheduleItem
 from duban.render import official
 from duban.render.clauses import unit_clause
 
-_CN_NUMERALS = "一二三四五六七八九十"
 _NUMBERED_L1 = re.compile(r"^[一二三四五六七八九十百]+[、.．]")
 _NUMBERED_L2 = re.compile(r"^[（(][一二三四五六七八九十百]+[）)]")
 _SENTENCE_END = "。；！？.;!?"
-
-
-def chinese_number(n: int) -> str:
-    """1 → 一, 10 → 十, 12 → 十二, 34 → 三十四 (headings never run past 99)."""
-    if n <= 10:
-        return _CN_NUMERALS[n - 1]
-    tens, ones = divmod(n, 10)
-    head = "" if tens == 1 else _CN_NUMERALS[tens - 1]
-    return head + "十" + (_CN_NUMERALS[ones - 1] if ones else "")
 
 
 def notice_title(doc: Document) -> str:
@@ -91,11 +82,7 @@ def task_paragraph(task) -> str:
     text = task.text.strip()
     if text and text[-1] not in _SENTENCE_END:
         text += "。"
-    clause = unit_clause(task)
-    if task.deadline and clause:
-        clause = clause[:-1] + f"；完成时限：{task.deadline}）"
-    elif task.deadline:
-        clause = f"（完成时限：{task.deadline}）"
+    clause = unit_clause(task, deadline=True)
     return f"{task.number}. {text}{clause}"
 
 

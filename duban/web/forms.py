@@ -566,7 +566,7 @@ class ReportPushForm(DubanForm):
 
     def clean(self):
         data = super().clean()
-        nulls = [k for k, v in self.data.items() if v is None]
+        nulls = [k for k in (*self.fields, "figures") if k in self.data and self.data[k] is None]
         if nulls:  # the API's description has no nullable field: null is not "leave as is"
             self.add_error(None, f"{'、'.join(nulls)} 不能为 null：不改的字段请省略")
         raw = self.data.get("figures")

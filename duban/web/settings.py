@@ -70,8 +70,20 @@ INSTALLED_APPS = [
     "django.contrib.admin",
     "django_htmx",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "duban.web.apps.DubanWebConfig",
+    "duban.web.jobs.apps.JobsConfig",
 ]
+
+# Background jobs (duban.web.jobs): Django's tasks framework, its queue in this database.
+# DUBAN_JOBS=thread runs it in worker threads of the web process (nothing else to start),
+# external leaves it to `django-admin db_worker`, inline runs each job in its request.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+DUBAN_JOBS = os.environ.get("DUBAN_JOBS", "thread")
+DUBAN_JOB_WORKERS = int(os.environ.get("DUBAN_JOB_WORKERS", "2"))
+# The expensive half of a job runs in a child process that can be stopped at the time limit.
+DUBAN_JOBS_ISOLATED = os.environ.get("DUBAN_JOBS_ISOLATED", "1") == "1"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -171,6 +183,12 @@ CONTENT_SECURITY_POLICY = {
 MAX_UPLOAD_BYTES = CONFIG.get("max_upload_bytes", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# An upload whose declared length is over the limit is not parsed at all (duban.web.jobs.uploads).
+FILE_UPLOAD_HANDLERS = [
+    "duban.web.jobs.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_AGE = 60 * 60 * 12

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path, re_path
 
+from duban.web.jobs import views as jobs
 from duban.web.security import PasswordChangeView
 from duban.web.views import amend, api, bulletins, directory, ops, plans, supervision, workspace
 
@@ -14,6 +15,9 @@ urlpatterns = [
     path("password/", PasswordChangeView.as_view(), name="password_change"),
     path("healthz", ops.healthz, name="healthz"),
     path("plans/", plans.plan_list, name="plan_list"),
+    path("jobs/<int:job_id>/", jobs.job_page, name="job"),
+    path("jobs/<int:job_id>/status/", jobs.job_status, name="job_status"),
+    path("jobs/<int:job_id>/cancel/", jobs.job_cancel, name="job_cancel"),
     path("plans/import/", plans.import_notice, name="plan_import"),
     path("plans/<int:plan_id>/review/", amend.plan_review, name="plan_review"),
     path("plans/<int:plan_id>/header/", amend.plan_header, name="plan_header"),

@@ -7,6 +7,7 @@ SQLite file; uploads and the secret key go to a throwaway data folder.
 import os
 import tempfile
 from datetime import date
+from pathlib import Path
 
 os.environ["DUBAN_DATA_DIR"] = tempfile.mkdtemp(prefix="duban-test-")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "duban.web.settings")
@@ -19,6 +20,10 @@ from django.conf import settings  # noqa: E402
 
 # PBKDF2 at a million rounds costs ~0.3 s per user; the tests create hundreds.
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Background jobs run inside their request, in this process: tests that need the worker
+# threads or the child process (tests/web/test_jobs.py) ask for them.
+settings.DUBAN_JOBS = "inline"
+settings.DUBAN_JOBS_ISOLATED = False
 
 import pytest  # noqa: E402
 
@@ -128,3 +133,42 @@ def fixed_today(monkeypatch):
     for module in ("workspace", "supervision", "api", "plans"):
         mod = __import__(f"duban.web.views.{module}", fromlist=["today"])
         monkeypatch.setattr(mod, "today", lambda: TODAY)
+
+
+# --- the browser -------------------------------------------------------------------------------------
+# Every browser test drives the distribution's Chromium through Playwright (never a downloaded browser).
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+
+
+@pytest.fixture
+def chromium(monkeypatch):
+    """A headless Chromium; screenshots go to artifacts/screenshots/."""
+    if not CHROMIUM.exists():
+        pytest.skip("/usr/bin/chromium is not installed (apt-get install -y chromium)")
+    playwright = pytest.importorskip("playwright.sync_api")
+    # Playwright's sync API keeps an event loop on this thread; Django's ORM calls here are still synchronous.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+def new_page(browser, **context):
+    """A page as a person at a desktop sees it: 1360×900, Chinese, 15 s for anything to appear."""
+    page = browser.new_context(viewport={"width": 1360, "height": 900}, locale="zh-CN", **context).new_page()
+    page.set_default_timeout(15000)
+    return page

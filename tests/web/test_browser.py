@@ -7,45 +7,22 @@ kept as a screenshot under artifacts/screenshots/.
 """
 
 import re
-from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
+from tests.conftest import CORPUS
+from tests.web.conftest import SHOTS, new_page
+
 NOTICE = CORPUS / "notice-jiyuan-2026.txt"
-SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 
 pytestmark = [pytest.mark.browser, pytest.mark.corpus]
 
 
 @pytest.fixture
-def browser_page(monkeypatch):
-    if not CHROMIUM.exists():
-        pytest.skip("/usr/bin/chromium is not installed (apt-get install -y chromium)")
+def browser_page(chromium):
     if not NOTICE.exists():
         pytest.skip(f"corpus not found at {CORPUS}")
-    playwright = pytest.importorskip("playwright.sync_api")
-    # Playwright's sync API keeps an event loop on this thread; Django's ORM calls here are still synchronous.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        page = browser.new_page(viewport={"width": 1360, "height": 900}, locale="zh-CN")
-        page.set_default_timeout(15000)
-        yield page
-        browser.close()
+    return new_page(chromium)
 
 
 @pytest.fixture

@@ -11,33 +11,17 @@ the pages are then read as of five days after it is due.
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+from tests.web.conftest import SHOTS, new_page
 
 pytestmark = [pytest.mark.browser]
 
 
 @pytest.fixture
-def page(monkeypatch):
-    if not CHROMIUM.exists():
-        pytest.skip("/usr/bin/chromium is not installed (apt-get install -y chromium)")
-    playwright = pytest.importorskip("playwright.sync_api")
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
-        )
-        pg = browser.new_page(viewport={"width": 1360, "height": 900}, locale="zh-CN")
-        pg.set_default_timeout(15000)
-        yield pg
-        browser.close()
+def page(chromium):
+    return new_page(chromium)
 
 
 @pytest.fixture

@@ -11,10 +11,18 @@ from duban.doc.source import Source, Table
 from duban.errors import InputError
 
 
-def read_xlsx(data: bytes, name: str) -> Source:
+def read_xlsx(data: bytes, name: str, *, limits=None) -> Source:
     import openpyxl
 
+    from duban.limits import current
+
+    limits = limits or current()
+
+    from duban.limits import check_xlsx_cells
+
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            check_xlsx_cells(zf, name, limits)
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=False, data_only=True)
     except (KeyError, ValueError, zipfile.BadZipFile) as exc:
         raise InputError(f"{name}：Excel 工作簿已损坏或不完整，无法打开（{type(exc).__name__}）") from exc
@@ -23,7 +31,7 @@ def read_xlsx(data: bytes, name: str) -> Source:
         if sheet.sheet_state != "visible":
             source.notes.append(f"隐藏的工作表“{sheet.title}”未读取")
             continue
-        rows = _sheet_rows(sheet, name)
+        rows = _sheet_rows(sheet, name, limits)
         if rows:
             source.blocks.append(Table(rows))
             hidden = [r for r in range(1, len(rows) + 1) if sheet.row_dimensions[r].hidden and any(rows[r - 1])]
@@ -35,10 +43,9 @@ def read_xlsx(data: bytes, name: str) -> Source:
     return source
 
 
-MAX_SHEET_CELLS = 2_000_000
+def _sheet_rows(sheet, name: str, limits) -> list[list[str]]:
+    from duban.limits import check
 
-
-def _sheet_rows(sheet, name: str) -> list[list[str]]:
     # Only the cells the sheet stores: one formatted cell at row 1,048,576 must not
     # turn into a million empty rows.  (``_cells`` is openpyxl's own cell store.)
     texts = {key: text for key, cell in sheet._cells.items() if (text := _cell_text(cell))}
@@ -46,8 +53,7 @@ def _sheet_rows(sheet, name: str) -> list[list[str]]:
         return []
     height = max(r for r, _ in texts)
     width = max(c for _, c in texts)
-    if height * width > MAX_SHEET_CELLS:
-        raise InputError(f"{name}：工作表“{sheet.title}”过大（{height} 行 × {width} 列），无法读取")
+    check("table_cells", height * width, name, limits, detail=f"（工作表“{sheet.title}”，{height} 行 × {width} 列）")
     grid = [[""] * width for _ in range(height)]
     for (r, c), text in texts.items():
         grid[r - 1][c - 1] = text

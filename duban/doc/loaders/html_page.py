@@ -71,6 +71,12 @@ _IMPLIED_END = {
 }
 
 
+# Elements nested deeper than this are read as siblings at this depth: real pages nest a few
+# dozen levels; a page of 100,000 nested <div>s must not cost a recursion (or a stack scan
+# per tag) that deep.
+MAX_DEPTH = 200
+
+
 class _TreeBuilder(HTMLParser):
     """A forgiving element tree: enough of HTML's implied-end rules for the pages
     governments publish (unclosed <p>, <td> and <li> are everywhere)."""
@@ -94,7 +100,7 @@ class _TreeBuilder(HTMLParser):
                 del self.stack[outermost:]
         node = _Node(tag, {k: (v or "") for k, v in attrs})
         self.stack[-1].children.append(node)
-        if tag not in _VOID:
+        if tag not in _VOID and len(self.stack) < MAX_DEPTH:
             self.stack.append(node)
 
     def handle_startendtag(self, tag, attrs):

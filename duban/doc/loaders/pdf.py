@@ -10,7 +10,7 @@ from duban.doc.source import Para, Source
 from duban.errors import InputError
 
 
-def read_pdf(data: bytes, name: str) -> Source:
+def read_pdf(data: bytes, name: str, *, limits=None) -> Source:
     # pypdf and pdfminer log every repaired cross-reference and odd font; the user
     # needs the text, or one sentence.
     loggers = [logging.getLogger(n) for n in ("pypdf", "pdfminer", "pdfplumber")]
@@ -18,15 +18,17 @@ def read_pdf(data: bytes, name: str) -> Source:
     for logger in loggers:
         logger.setLevel(logging.CRITICAL)
     try:
-        return _read_pdf(data, name)
+        return _read_pdf(data, name, limits)
     finally:
         for logger, level in zip(loggers, levels):
             logger.setLevel(level)
 
 
-def _read_pdf(data: bytes, name: str) -> Source:
+def _read_pdf(data: bytes, name: str, limits) -> Source:
     from pypdf import PdfReader
     from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
+
+    from duban.limits import check
 
     try:
         reader = PdfReader(io.BytesIO(data))
@@ -43,6 +45,7 @@ def _read_pdf(data: bytes, name: str) -> Source:
         raise InputError(f"{name}：PDF 文件已损坏或不完整，无法打开（{type(exc).__name__}）") from exc
     if count == 0:
         raise InputError(f"{name}：PDF 文件已损坏或不完整（没有可读的页面）")
+    check("pdf_pages", count, name, limits)
 
     source = Source(name=name, format="pdf")
     blank: list[int] = []

@@ -150,13 +150,22 @@ def read_text(data: bytes, name: str) -> Source:
     return Source(blocks=[Para(line) for line in text.split("\n")], name=name, format="txt", notes=notes)
 
 
-def read_csv(data: bytes, name: str) -> Source:
+def read_csv(data: bytes, name: str, *, limits=None) -> Source:
+    from duban.limits import check, current
+
+    cap = (limits or current()).table_cells
     text = clean_text(decode_text(data, name))
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
     except csv.Error:
         dialect = csv.excel
-    rows = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
+    rows = []
+    cells = 0
+    for row in csv.reader(io.StringIO(text), dialect):
+        cells += len(row)
+        if cells > cap:  # stop reading at the limit, not after a million rows
+            check("table_cells", cells, name, limits, detail="（至少）")
+        rows.append([cell.strip() for cell in row])
     return Source(blocks=[Table(rectangle(rows))], name=name, format="csv")
 
 

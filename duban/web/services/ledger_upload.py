@@ -10,7 +10,6 @@ ledger, report and contribution it changes.
 from __future__ import annotations
 
 import hashlib
-import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +32,6 @@ if TYPE_CHECKING:
 
 _DIGEST = re.compile(r"^[0-9a-f]{64}$")
 XLSX_MAGIC = b"PK\x03\x04"
-DAMAGED = "文件已损坏，无法作为 Excel（.xlsx）读取，请在 Excel 或 WPS 中重新保存后上传"
 
 
 def plan_unit_name(plan: Plan, unit: Unit) -> str:
@@ -50,8 +48,9 @@ def _stored(unit: Unit, digest: str) -> Path:
 
 def keep_upload(unit: Unit, data: bytes) -> str:
     """Store the uploaded bytes for the confirmation step; returns their sha256."""
-    if len(data) > settings.MAX_UPLOAD_BYTES:
-        raise InputError("文件太大")
+    from duban.web.services.plans import check_upload_size
+
+    check_upload_size(data, "台账")
     if not data:
         raise InputError("上传的文件是空的")
     digest = hashlib.sha256(data).hexdigest()
@@ -147,33 +146,59 @@ def stored_template(government: str, year: int, unit_name: str, out, rounds: lis
     unit_ledger_template(doc, unit_name, out, rounds, current=current, plan_key=plan_key(plan))
 
 
-def check(plan: Plan, unit: Unit, data: bytes, *, accept_partial: bool = False):
-    """``import_unit_ledger`` on the uploaded bytes; InputError for a file that is no readable .xlsx.
-
-    Rows are compared with what the application holds now, so a row changed here since the
-    template was downloaded is refused rather than overwritten.
-    """
-    from duban.render.ledger_import import import_unit_ledger
-
+def precheck(data: bytes) -> None:
+    """What can be said of an uploaded ledger at once: an .xlsx, within the zip budget."""
     if not data.startswith(XLSX_MAGIC):
         raise InputError("上传的文件不是 Excel（.xlsx）文件，请上传从本系统下载并填写的台账模板")
+    from duban.limits import check_zip_bytes
+
+    check_zip_bytes(data, "上传的台账")  # a zip bomb is refused before the plan is even read
+
+
+def check(plan: Plan, unit: Unit, data: bytes, *, accept_partial: bool = False):
+    """``import_unit_ledger`` on the uploaded bytes, in the caller (a background job does the same)."""
+    from duban.web.jobs import work
+
+    precheck(data)
     doc = document_for(plan)
-    current = current_ledger(plan, unit)
-    try:
-        return import_unit_ledger(
-            io.BytesIO(data),
-            doc,
-            plan_unit_name(plan, unit),
-            accept_partial=accept_partial,
-            current=current,
-            plan_key=plan_key(plan),
+    return work.check_ledger(
+        data,
+        "台账",
+        lambda *_: None,
+        doc=doc,
+        unit=plan_unit_name(plan, unit),
+        accept_partial=accept_partial,
+        current=current_ledger(plan, unit),
+        plan_key=plan_key(plan),
+    )
+
+
+def checked_from_job(job):
+    """The ``LedgerImport`` and ``Applied`` a background ledger job recorded, for its result page."""
+    from duban.render.data import UnitLedger
+    from duban.render.ledger_import import LedgerImport, LedgerProblem, RowResult
+
+    data = job.result["import"]
+    rows = [
+        RowResult(
+            r["sheet"],
+            r["row"],
+            r["task"],
+            r["outcome"],
+            [LedgerProblem(**p) for p in r["problems"]],
+            changed=r.get("changed", []),
+            kept=r.get("kept", []),
         )
-    except InputError as exc:  # its sentence names the in-memory file; say it for the upload instead
-        raise InputError(DAMAGED) from exc
-    except DubanError:
-        raise
-    except Exception as exc:  # a damaged workbook can fail anywhere inside openpyxl's parser
-        raise InputError(DAMAGED) from exc
+        for r in data["rows"]
+    ]
+    result = LedgerImport(
+        unit=data["unit"],
+        rows=rows,
+        structural=[LedgerProblem(**p) for p in data["structural"]],
+        ledger=UnitLedger.from_json(data["ledger"]) if data["ledger"] else None,
+    )
+    applied = Applied(**job.result["applied"]) if job.result.get("applied") else None
+    return result, applied
 
 
 @dataclass

@@ -14,7 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from duban import vocab
-from duban.errors import DubanError, InputError, NotADocumentError
+from duban.doc.model import UnitRef
+from duban.errors import DubanError, InputError
 from duban.web import audit
 from duban.web.models import Assignment, Government, Plan, ReportingRound, Section, Task, Unit
 from duban.web.services.matching import UnitIndex, guess_kind
@@ -23,36 +24,45 @@ ACCEPTED_SUFFIXES = (".txt", ".docx", ".pdf", ".xlsx", ".html", ".htm")
 ROUND_TITLES = vocab.ROUND_KINDS.labels
 
 
-def _parsed_upload(data: bytes, name: str, kind: str | None = None):
-    """Bytes of an uploaded notice or report → a parsed Document, or a DubanError with one sentence."""
+def check_upload(data: bytes, name: str) -> None:
+    """What can be said of an upload at once, before any job reads it: its type, size, emptiness
+    and, for a .docx or .xlsx, the zip directory against ``duban.limits`` (a zip bomb, refused
+    before a byte is inflated)."""
     suffix = Path(name).suffix.lower()
     if suffix not in ACCEPTED_SUFFIXES:
         raise InputError(f"不支持的文件类型“{suffix or name}”：请上传 .txt、.docx、.pdf、.xlsx 或 .html 文件")
-    if len(data) > settings.MAX_UPLOAD_BYTES:
-        raise InputError(
-            f"文件太大（{len(data) // 1024 // 1024} MB），上限为 {settings.MAX_UPLOAD_BYTES // 1024 // 1024} MB"
-        )
+    check_upload_size(data)
     if not data.strip():
         raise InputError("文件是空的")
-    from duban.doc import Document, parse_source
-    from duban.doc.load import load_bytes
+    from duban.doc.load import sniff
 
-    try:
-        loaded = load_bytes(data, name)
-        return loaded if isinstance(loaded, Document) else parse_source(loaded, kind=kind)
-    except DubanError:
-        raise
-    except Exception as exc:  # a damaged file can break any loader; the user gets a sentence, not a 500
-        raise InputError(f"无法读取文件“{name}”：文件可能已损坏或格式不符（{type(exc).__name__}）") from exc
+    sniff(data, name)
+
+
+def check_upload_size(data: bytes, what: str = "文件") -> None:
+    """An upload within the web application's upload limit and ``duban.limits``' file size."""
+    from duban.limits import check_file_size
+
+    if len(data) > settings.MAX_UPLOAD_BYTES:
+        raise InputError(
+            f"{what}太大（{len(data) / 1024 / 1024:.3g} MB），上传文件的上限为 {settings.MAX_UPLOAD_BYTES // 1024 // 1024} MB"
+            "（可用环境变量 DUBAN_MAX_UPLOAD_BYTES 调高）"
+        )
+    check_file_size(len(data), f"上传的{what}", option=None)
+
+
+def _quiet(percent: int, stage: str) -> None:
+    """Progress of work run in the request itself: nobody is watching."""
 
 
 def read_upload(data: bytes, name: str):
-    """Bytes of an uploaded file → a parsed notice, or a DubanError with one sentence."""
-    document = _parsed_upload(data, name)
-    if document.kind != "notice" or not document.tasks:
-        raise NotADocumentError(f"“{name}”不是任务分解通知：没有找到带责任单位的编号任务")
-    document.source = document.source or name
-    return document
+    """Bytes of an uploaded file → a parsed notice, or a DubanError with one sentence.
+
+    The same work a background import job does (``duban.web.jobs.work``), in the caller."""
+    from duban.web.jobs import work
+
+    check_upload(data, name)
+    return work.read_notice(data, name, _quiet)
 
 
 def draft_from_report(data: bytes, name: str, government: Government):
@@ -60,15 +70,10 @@ def draft_from_report(data: bytes, name: str, government: Government):
 
     What the suggestions learn from is ``suggestion_inputs(government)``, as ``duban draft`` would be given it.
     """
-    report = _parsed_upload(data, name, kind="report")
-    if report.kind != "report" or not (report.areas or report.targets):
-        raise NotADocumentError(f"“{name}”不是政府工作报告：没有找到年度重点工作部分")
-    from duban.draft.decompose import decompose
-    from duban.draft.suggest.inputs import draft_units
+    from duban.web.jobs import work
 
-    draft = draft_units(decompose(report), suggestion_inputs(government))
-    draft.source = name
-    return draft
+    check_upload(data, name)
+    return work.draft_report(data, name, _quiet, inputs=suggestion_inputs(government))
 
 
 # The web application's government levels as the directory's.
@@ -107,6 +112,20 @@ def government_named(name: str, level: str = "city") -> Government:
     return government
 
 
+def _assignment(task: Task, index: UnitIndex, ref: UnitRef, order: int) -> Assignment:
+    """A parsed or suggested unit of ``task`` as an Assignment, matched against the directory."""
+    match = index.resolve(ref.name, ref.alias)
+    return Assignment(
+        task=task,
+        unit=match.unit,
+        unit_name=(match.unit.name if match.unit else ref.name)[:120],
+        role=ref.role,
+        match=match.kind,
+        written=(ref.written or ref.name)[:200],
+        order=order,
+    )
+
+
 @transaction.atomic
 def import_document(document, government: Government, year: int, user=None) -> Plan:
     """Store a parsed notice as a draft plan, every unit matched to the directory."""
@@ -143,19 +162,7 @@ def import_document(document, government: Government, year: int, user=None) -> P
             order=order,
             candidates=list(item.candidates),
         )
-        for n, ref in enumerate(item.units):
-            match = index.resolve(ref.name, ref.alias)
-            assignments.append(
-                Assignment(
-                    task=task,
-                    unit=match.unit,
-                    unit_name=(match.unit.name if match.unit else ref.name)[:120],
-                    role=ref.role,
-                    match=match.kind,
-                    written=(ref.written or ref.name)[:200],
-                    order=n,
-                )
-            )
+        assignments += [_assignment(task, index, ref, n) for n, ref in enumerate(item.units)]
     Assignment.objects.bulk_create(assignments)
     audit.record(user, "导入通知", plan, after={"tasks": len(document.tasks), "source": plan.source_name})
     return plan
@@ -199,19 +206,7 @@ def rerank_unreviewed(plan: Plan, user=None) -> int:
     rows = []
     for task, suggestion in zip(pending, suggestions):
         task.candidates = [c.to_json() for c in suggestion.candidates]
-        for n, ref in enumerate(suggestion.units):
-            match = index.resolve(ref.name)
-            rows.append(
-                Assignment(
-                    task=task,
-                    unit=match.unit,
-                    unit_name=(match.unit.name if match.unit else ref.name)[:120],
-                    role=ref.role,
-                    match=match.kind,
-                    written=ref.name[:200],
-                    order=n,
-                )
-            )
+        rows += [_assignment(task, index, ref, n) for n, ref in enumerate(suggestion.units)]
     Assignment.objects.bulk_create(rows)
     Task.objects.bulk_update(pending, ["candidates"])
     audit.record(user, "按修正重新推荐责任单位", plan, after={"tasks": len(pending), "reviewed": len(reviewed)})

@@ -199,8 +199,9 @@ def office_return(report, version, comment: str, user=None, revise_by: date | No
 
 
 def attach(report: ProgressReport, name: str, data: bytes, user=None) -> Attachment:
-    if len(data) > settings.MAX_UPLOAD_BYTES:
-        raise InputError("附件太大")
+    from duban.web.services.plans import check_upload_size
+
+    check_upload_size(data, "附件")
     digest = hashlib.sha256(data).hexdigest()
     relative = Path("reports") / str(report.pk) / f"{digest[:16]}{Path(name).suffix.lower()[:10]}"
     target = Path(settings.UPLOAD_DIR) / relative

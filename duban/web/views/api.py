@@ -12,6 +12,7 @@ import json
 import logging
 import re
 
+from django.conf import settings
 from django.http import Http404, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
@@ -227,9 +228,17 @@ def _int(body: dict, key: str) -> int:
 
 
 def _body(request) -> dict:
+    from django.core.exceptions import RequestDataTooBig
+
     try:
         body = json.loads(request.body or b"{}")
-    except (ValueError, RecursionError) as exc:
+    except RequestDataTooBig as exc:
+        raise DubanError(
+            f"请求体超过上限 {settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1024 // 1024} MB（可用环境变量 DUBAN_MAX_UPLOAD_BYTES 调高）"
+        ) from exc
+    except RecursionError as exc:
+        raise DubanError("请求体的 JSON 嵌套层数过深") from exc
+    except ValueError as exc:
         raise DubanError("请求体不是 JSON") from exc
     if not isinstance(body, dict):
         raise DubanError("请求体应为 JSON 对象")

@@ -23,7 +23,9 @@ from django.utils.http import content_disposition_header
 
 from duban.errors import DubanError
 from duban.web.forms import BulletinForm, LedgerImportForm
-from duban.web.models import ReportingRound, Unit
+from duban.web.jobs import runner as jobs
+from duban.web.jobs.uploads import refused_size_sentence
+from duban.web.models import Plan, ReportingRound, Unit
 from duban.web.services import ledger_upload
 from duban.web.services import render_data as rd
 from duban.web.views import common
@@ -196,7 +198,10 @@ def ledger_import(request, plan_id):
     if request.method != "POST":
         return render(request, "duban/ledger_import.html", context)
     form = LedgerImportForm(request.POST, request.FILES)
+    kept = None  # the digest of an upload stored by this request
     try:
+        if refused_size_sentence(request, "台账"):
+            raise DubanError(refused_size_sentence(request, "台账"))
         if not form.is_valid():
             raise DubanError(form.first_error())
         confirming = form.cleaned_data["confirm"] == "1"
@@ -208,22 +213,39 @@ def ledger_import(request, plan_id):
             if upload is None:
                 raise DubanError("请选择要上传的台账文件（.xlsx）")
             data = upload.read()
-            digest = ledger_upload.keep_upload(unit, data)
-        result = ledger_upload.check(plan, unit, data, accept_partial=confirming)
+            digest = kept = ledger_upload.keep_upload(unit, data)
+        ledger_upload.precheck(data)  # refused at once, before any job is queued
+        params = {"plan": plan.pk, "unit": unit.pk, "digest": digest, "partial": confirming}
+        job = jobs.submit("ledger", request.user, f"上传台账 · {unit.name}", data, "台账.xlsx", params)
+        job = jobs.wait(job, jobs.WAIT_SECONDS)
+        if not job.is_finished:
+            return redirect("job", job.pk)  # a long check: its page shows the progress
+        if job.status != job.DONE:
+            raise DubanError(job.message)
     except DubanError as exc:
+        if kept:
+            ledger_upload.forget_upload(unit, kept)  # a refused file is not kept for a confirmation
         context["error"] = str(exc)
         return render(request, "duban/ledger_import.html", context, status=400)
-    applied = None
-    if result.ledger is not None:
-        applied = ledger_upload.apply(plan, unit, result.ledger, request.user)
-        ledger_upload.forget_upload(unit, digest)
+    return ledger_job_result(request, job)
+
+
+def ledger_job_result(request, job):
+    """The row-by-row result of a ledger check (a background job), with what was written."""
+    plan = Plan.objects.get(pk=job.params["plan"])
+    unit = Unit.objects.get(pk=job.params["unit"])
+    result, applied = ledger_upload.checked_from_job(job)
+    if applied and not job.delivered:
         messages.success(request, applied.summary())
-    context.update(
-        result=result,
-        applied=applied,
-        digest=digest,
-        may_confirm=result.ledger is None and not result.structural and bool(result.accepted),
-    )
+        type(job).objects.filter(pk=job.pk).update(delivered=True)
+    context = {
+        "plan": plan,
+        "unit": unit,
+        "result": result,
+        "applied": applied,
+        "digest": job.params["digest"],
+        "may_confirm": result.ledger is None and not result.structural and bool(result.accepted),
+    }
     return render(
         request, "duban/ledger_import_result.html", context, status=200 if result.ledger or not result.problems else 422
     )

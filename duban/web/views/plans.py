@@ -9,6 +9,9 @@ from django.views.decorators.http import require_POST
 
 from duban.errors import DubanError
 from duban.web.forms import ImportForm
+from duban.web.jobs import runner as jobs
+from duban.web.jobs.uploads import refused_size_sentence
+from duban.web.jobs.views import finished_response
 from duban.web.models import Plan
 from duban.web.services import plans as plan_service
 from duban.web.views.common import page, today
@@ -30,23 +33,27 @@ def import_notice(request):
     kind = "report" if form.data.get("kind") == "report" else "notice"
     if request.method == "POST":
         try:
+            if refused_size_sentence(request):
+                raise DubanError(refused_size_sentence(request))
             if not form.is_valid():
                 raise DubanError(form.first_error())
             upload, year_value = form.cleaned_data["notice"], form.cleaned_data["year"]
-            government = actor.membership.government
-            if kind == "report":
-                document = plan_service.draft_from_report(upload.read(), upload.name, government)
-            else:
-                document = plan_service.read_upload(upload.read(), upload.name)
-            plan = plan_service.import_document(document, government, year_value, user=request.user)
+            data = upload.read()
+            plan_service.check_upload(data, upload.name)  # refused at once, before any job is queued
+            job_kind = "draft" if kind == "report" else "import"
+            title = f"{'起草计划' if job_kind == 'draft' else '导入通知'}“{upload.name}”"
+            params = {"government": actor.membership.government.pk, "year": year_value}
+            job = jobs.wait(jobs.submit(job_kind, request.user, title, data, upload.name, params), jobs.WAIT_SECONDS)
         except DubanError as exc:
             error = str(exc)
         except DatabaseError as exc:  # the transaction rolled back: nothing was stored
             error = f"导入失败，未保存任何内容：{type(exc).__name__}"
         else:
-            what = "起草" if kind == "report" else "读取"
-            messages.success(request, f"已{what} {plan.tasks.count()} 项任务，请核对责任单位后发布")
-            return redirect("plan_review", plan.pk)
+            if not job.is_finished:
+                return redirect("job", job.pk)  # a long one: its page shows the progress
+            if job.status == job.DONE:
+                return finished_response(request, job)
+            error = job.message
     status = 400 if error else 200
     return render(
         request,

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from duban import vocab
 from duban.errors import DubanError
 from duban.web.forms import AttachmentForm, ContributionForm, LedgerForm, ReportForm
+from duban.web.jobs.uploads import refused_size_sentence
 from duban.web.models import (
     Attachment,
     ChangeRequest,
@@ -442,8 +443,11 @@ def attachment_upload(request, report_id):
     actor = request.actor
     report = actor.report(report_id)
     actor.require(actor.can_edit_report(report), "这份报告现在不能添加附件")
+    sentence = refused_size_sentence(request, "附件")
     form = AttachmentForm(request.POST, request.FILES)
-    if not form.is_valid():
+    if sentence:
+        messages.error(request, sentence)
+    elif not form.is_valid():
         messages.error(request, form.first_error())
     else:
         upload = form.cleaned_data["file"]
