@@ -325,6 +325,9 @@ class DashboardFilterForm(DubanForm):
     status = Text(label="状态", max_length=32)
     late = forms.ChoiceField(label="逾期", choices=[("", ""), ("all", "全部")], required=False)
     lagging = forms.ChoiceField(label="滞后", choices=[("", ""), ("all", "全部")], required=False)
+    page = Whole(label="任务页码", required=False, min_value=1, max_value=2**31)
+    units_page = Whole(label="单位页码", required=False, min_value=1, max_value=2**31)
+    sections_page = Whole(label="领域页码", required=False, min_value=1, max_value=2**31)
 
     def filters(self) -> dict:
         self.is_valid()

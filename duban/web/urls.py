@@ -28,6 +28,9 @@ urlpatterns = [
     path("plans/<int:plan_id>/publish/", plans.plan_publish, name="plan_publish"),
     path("plans/<int:plan_id>/discard/", plans.plan_discard, name="plan_discard"),
     path("plans/<int:plan_id>/", supervision.dashboard, name="dashboard"),
+    path(
+        "plans/<int:plan_id>/sections/<int:section_id>/tasks/", supervision.dashboard_section, name="dashboard_section"
+    ),
     path("plans/<int:plan_id>/urge/", supervision.urge, name="urge"),
     path("plans/<int:plan_id>/urges/", supervision.urges, name="urges"),
     path("plans/<int:plan_id>/reports/", supervision.report_queue, name="report_queue"),

@@ -73,6 +73,11 @@ def dashboard(world, c, which):
     return c.get(f"/plans/{world.plan.pk}/")
 
 
+def dashboard_section(world, c, which):
+    """One section's task rows, unfolded on the dashboard: the same rule, and a leader sees only their areas."""
+    return c.get(f"/plans/{world.plan.pk}/sections/{_task(world, which).section_id}/tasks/")
+
+
 def audit(world, c, which):
     return c.get("/audit/")
 
@@ -132,6 +137,10 @@ ACTIONS = {
     dashboard: {
         "a_staff": (403, 403), "a_head": (403, 403), "b_staff": (403, 403), "c_staff": (403, 403),
         "office": (200, 200), "admin": (200, 200), "leader": (200, 200), "x_office": (404, 404), "x_staff": (403, 403),
+    },
+    dashboard_section: {
+        "a_staff": (403, 403), "a_head": (403, 403), "b_staff": (403, 403), "c_staff": (403, 403),
+        "office": (200, 200), "admin": (200, 200), "leader": (200, 404), "x_office": (404, 404), "x_staff": (403, 403),
     },
     audit: {
         "a_staff": (403, 403), "a_head": (403, 403), "b_staff": (403, 403), "c_staff": (403, 403),

@@ -340,8 +340,14 @@ def test_reporting_schedule_is_editable(world, client):
 def test_leader_reads_only_their_areas(world, client):
     client.force_login(world.users["leader"])
     html = client.get(f"/plans/{world.plan.pk}/").content.decode()
-    assert "力争社会消费品零售总额突破170亿元" in html and "一般公共预算收入增长3.5%" in html
+    # The tasks are folded by section; the leader's one area is there to unfold, the other area is not.
+    mine, other = world.tasks["1"].section_id, world.tasks["3"].section_id
+    assert f'id="sec-{mine}"' in html and f'id="sec-{other}"' not in html
+    rows = client.get(f"/plans/{world.plan.pk}/sections/{mine}/tasks/").content.decode()
+    assert "力争社会消费品零售总额突破170亿元" in rows and "一般公共预算收入增长3.5%" in rows
+    assert client.get(f"/plans/{world.plan.pk}/sections/{other}/tasks/").status_code == 404
     assert "进出口总值增长3%" not in html  # another area
+    assert "进出口总值增长3%" not in client.get(f"/plans/{world.plan.pk}/?section={other}").content.decode()
     assert 'button class="small urge"' not in html and "只读" in html
     assert client.get(f"/tasks/{world.tasks['3'].pk}/").status_code == 404
 

@@ -110,7 +110,8 @@ def load(plan, tasks=None, texts: bool = False) -> Loaded:
     """Everything ``duban.track.round`` needs about ``plan`` (only ``tasks``, a Task queryset, when given);
     ``texts``: the reports' progress, problems and next steps too (for bulletins and year-end accounts)."""
     subset = tasks is not None
-    tasks = list((tasks if subset else Task.objects.filter(plan=plan)).select_related("section"))
+    # The drafting suggestions (``candidates``) are never read from here: a published plan's can be long.
+    tasks = list((tasks if subset else Task.objects.filter(plan=plan)).select_related("section").defer("candidates"))
     task_ids = {t.id for t in tasks}
     number = {t.id: t.number for t in tasks}
     scope = {"task_id__in": task_ids} if subset else {"task__plan": plan}

@@ -4,13 +4,16 @@ inspections, change requests, the report queue and the audit log."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from duban.errors import DubanError
 from duban.track import COLOURS
 from duban.web.forms import (
+    ID_MAX,
     AuditFilterForm,
     ChangeDecisionForm,
     DashboardFilterForm,
@@ -32,7 +35,11 @@ from duban.web.services.overview import STATUS_ORDER, overview
 from duban.web.views.common import page, today
 
 # The dashboard lists this many late reports (missing ones first) and lagging tasks; the rest are one click away.
-LATE_SHOWN = 100
+LATE_SHOWN = 50
+# Pages of the dashboard's lists: a screenful each, so a 6,000-task plan renders what a 300-task one does.
+TASKS_PER_PAGE = 100
+UNITS_PER_PAGE = 20
+SECTIONS_PER_PAGE = 20
 
 
 def _overseen_plan(actor, plan_id, why: str = "没有权限"):
@@ -58,23 +65,41 @@ def _bars(counter) -> list[dict]:
     ]
 
 
-@page
-def dashboard(request, plan_id):
-    actor = request.actor
-    plan = _overseen_plan(actor, plan_id, "总览只对督查人员和市领导开放")
-    if not plan.is_published:
-        return redirect("plan_review", plan.pk)
-    data = overview(plan, today(), actor.tasks(plan))
+def _page(items, number, size):
+    """One page of ``items`` (out-of-range numbers give the last page, never an error)."""
+    return Paginator(items, size).get_page(number)
+
+
+def _task_rows(data, section=None, unit=None, status=None) -> list:
     rows = data.rows
-    chosen = DashboardFilterForm(request.GET).filters()
-    section, unit, status = chosen["section"], chosen["unit"], chosen["status"]
-    show_all_late, show_all_lagging = chosen["late"] == "all", chosen["lagging"] == "all"
     if section:
         rows = [r for r in rows if r.task.section_id == section]
     if unit:
         rows = [r for r in rows if unit in r.leads]
     if status:
         rows = [r for r in rows if r.state.status == status]
+    return rows
+
+
+@page
+def dashboard(request, plan_id):
+    """Counts, the lagging and late lists, and the tasks folded by section: a section's tasks come on demand
+    (``dashboard_section``) and a filter (?section=, ?unit=, ?status=) shows its matching tasks a page at a time,
+    so the page costs what it shows, not what the plan holds."""
+    actor = request.actor
+    plan = _overseen_plan(actor, plan_id, "总览只对督查人员和市领导开放")
+    if not plan.is_published:
+        return redirect("plan_review", plan.pk)
+    data = overview(plan, today(), actor.tasks(plan))
+    chosen = DashboardFilterForm(request.GET).filters()
+    section, unit, status = chosen["section"], chosen["unit"], chosen["status"]
+    show_all_late, show_all_lagging = chosen["late"] == "all", chosen["lagging"] == "all"
+    filtered = bool(section or unit or status)
+    rows = _page(_task_rows(data, section, unit, status), chosen["page"], TASKS_PER_PAGE) if filtered else None
+    sections = [(sec, _bars(c), sum(c.values())) for sec, c in data.by_section.items()]
+    units = [(name, [(st, c.get(st, 0)) for st in STATUS_ORDER], sum(c.values())) for name, c in data.by_unit.items()]
+    query = request.GET.copy()
+    returned = data.returned
     return render(
         request,
         "duban/dashboard.html",
@@ -82,22 +107,47 @@ def dashboard(request, plan_id):
             "plan": plan,
             "data": data,
             "rows": rows,
+            "filtered": filtered,
             "overall": _bars(data.by_status),
-            "sections": [(sec, _bars(c), sum(c.values())) for sec, c in data.by_section.items()],
-            "units": [
-                (name, [(st, c.get(st, 0)) for st in STATUS_ORDER], sum(c.values()))
-                for name, c in list(data.by_unit.items())[:200]
-            ],
+            "sections": _page(sections, chosen["sections_page"], SECTIONS_PER_PAGE),
+            "units": _page(units, chosen["units_page"], UNITS_PER_PAGE),
             "statuses": [(s, COLOURS[s][0]) for s in STATUS_ORDER],
             "filters": {"section": section, "unit": unit, "status": status},
+            "query": {k: _without(query, k) for k in ("page", "units_page", "sections_page")},
             "late": data.late if show_all_late else data.late[:LATE_SHOWN],
             "lagging": data.lagging if show_all_lagging else data.lagging[:LATE_SHOWN],
             "lagging_hidden": 0 if show_all_lagging else max(0, len(data.lagging) - LATE_SHOWN),
             "late_hidden": 0 if show_all_late else max(0, len(data.late) - LATE_SHOWN),
+            "returned": returned[:LATE_SHOWN],
+            "returned_count": len(returned),
             "today": today(),
             "read_only": not actor.is_office,
+            "urge_url": reverse("urge", args=[plan.pk]),
         },
     )
+
+
+def _without(query, key) -> str:
+    """The current address's query without ``key``, ready for ``?{{ that }}&key=n``."""
+    q = query.copy()
+    q.pop(key, None)
+    return q.urlencode()
+
+
+@page
+def dashboard_section(request, plan_id, section_id):
+    """One section's task rows for the folded dashboard (htmx), read with the dashboard's own access rule:
+    only the tasks this user may see, and a section with none of them is not there (404)."""
+    actor = request.actor
+    plan = _overseen_plan(actor, plan_id, "总览只对督查人员和市领导开放")
+    if section_id > ID_MAX:
+        raise Http404
+    tasks = actor.tasks(plan).filter(section_id=section_id)
+    if not plan.is_published or not tasks.exists():
+        raise Http404
+    chosen = DashboardFilterForm(request.GET).filters()
+    rows = _page(overview(plan, today(), tasks).rows, chosen["page"], TASKS_PER_PAGE)
+    return render(request, "duban/partials/section_tasks.html", {"plan": plan, "rows": rows, "section_id": section_id})
 
 
 @require_POST
@@ -217,9 +267,7 @@ def change_decide(request, change_id):
         messages.error(request, form.first_error())
         return redirect("changes", cr.task.plan_id)
     try:
-        ledger_service.decide(
-            cr, form.cleaned_data["decision"], form.cleaned_data["comment"], user=request.user
-        )
+        ledger_service.decide(cr, form.cleaned_data["decision"], form.cleaned_data["comment"], user=request.user)
     except DubanError as exc:
         messages.error(request, str(exc))
         return redirect("changes", cr.task.plan_id)
