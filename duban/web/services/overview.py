@@ -131,10 +131,11 @@ def load(plan, tasks=None, texts: bool = False) -> Loaded:
         if kind == vocab.COLLECTIVE:
             collectives.add(name)
     members: dict[str, list[str]] = defaultdict(list)
-    # Members in the order they were added (the same on every database).
+    # Members in the order their units were made — the same on every database (Django adds a
+    # collective's members from a set, so the link rows' own order is no order at all).
     for collective, member_id, member in (
         Unit.members.through.objects.filter(from_unit__government_id=plan.government_id)
-        .order_by("id")
+        .order_by("to_unit_id")
         .values_list("from_unit__name", "to_unit_id", "to_unit__name")
     ):
         members[collective].append(member)
