@@ -28,6 +28,8 @@ def token(world):
 
 
 @schema.parametrize()
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+# derandomize: the same examples on every run, so CI is the same test each time (a new finding comes from
+# raising max_examples locally, not from a lucky seed in CI).
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 def test_api_answers_as_its_description_says(case, token):
     case.call_and_validate(headers={"Authorization": f"Token {token}"})
