@@ -172,3 +172,17 @@ def new_page(browser, **context):
     page = browser.new_context(viewport={"width": 1360, "height": 900}, locale="zh-CN", **context).new_page()
     page.set_default_timeout(15000)
     return page
+
+
+def sign_in(page, base, username, password="pw"):
+    """Log in through the form, as a person would (django-axes counts each attempt)."""
+    page.goto(f"{base}/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button.primary")
+    page.wait_for_load_state("networkidle")
+
+
+def shot(page, name):
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+

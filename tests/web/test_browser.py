@@ -11,7 +11,7 @@ import re
 import pytest
 
 from tests.conftest import CORPUS
-from tests.web.conftest import SHOTS, new_page
+from tests.web.conftest import new_page, shot, sign_in
 
 NOTICE = CORPUS / "notice-jiyuan-2026.txt"
 
@@ -45,16 +45,6 @@ def city(transactional_db):
     return gov
 
 
-def shot(page, name):
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
-
-def sign_in(page, base, username):
-    page.goto(f"{base}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "pw")
-    page.click("button.primary")
-    page.wait_for_load_state("networkidle")
 
 
 def sign_out(page):

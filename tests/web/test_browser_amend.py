@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.web.conftest import SHOTS, new_page
+from tests.web.conftest import new_page, shot, sign_in
 
 pytestmark = [pytest.mark.browser]
 
@@ -47,16 +47,6 @@ def published(transactional_db):
     return plan, units
 
 
-def shot(page, name):
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
-
-def sign_in(page, base, username):
-    page.goto(f"{base}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "pw")
-    page.click("button.primary")
-    page.wait_for_load_state("networkidle")
 
 
 def settled(page):

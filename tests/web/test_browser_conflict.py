@@ -8,20 +8,15 @@ with one click and saves again, and the database holds both.
 
 import pytest
 
-from tests.web.conftest import SHOTS
+from tests.web.conftest import new_page, shot, sign_in
 
 pytestmark = [pytest.mark.browser]
 
 
 
 def _editor(browser, base, username):
-    page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
-    page.set_default_timeout(15000)
-    page.goto(f"{base}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "pw")
-    page.click("button.primary")
-    page.wait_for_load_state("networkidle")
+    page = new_page(browser)
+    sign_in(page, base, username)
     return page
 
 
@@ -60,7 +55,7 @@ def test_the_second_editor_keeps_their_words(transactional_db, world, live_serve
         row = panel.locator(".conflict-row[data-field=done_text]")
         assert row.locator(".conflict-mine").input_value() == mine
         assert row.locator(".conflict-theirs").input_value() == "第一位编辑：已召开推进会。"
-        second_page.screenshot(path=str(SHOTS / "conflict-report.png"), full_page=True)
+        shot(second_page, "conflict-report")
         stored = ProgressReport.objects.get(pk=report.pk)
         assert stored.done_text == "第一位编辑：已召开推进会。"  # nothing of the refused save was stored
 
@@ -90,7 +85,7 @@ def test_the_second_editor_keeps_their_words(transactional_db, world, live_serve
         assert second_page.locator("input[name=m_title]").first.input_value() == "第二位编辑的事项"
         ledger_row = second_page.locator("#conflict .conflict-row[data-field=measures]")
         assert ledger_row.locator(".conflict-theirs").input_value() == "措施甲"
-        second_page.screenshot(path=str(SHOTS / "conflict-ledger.png"), full_page=True)
+        shot(second_page, "conflict-ledger")
         second_page.click("text=保存台账")  # keeps their own words, now on top of the stored version
         second_page.wait_for_load_state("networkidle")
         ledger = Ledger.objects.get(task=world.tasks["1"], unit=world.units["商务局"])

@@ -14,7 +14,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.web.conftest import SHOTS, new_page
+from tests.web.conftest import new_page, shot, sign_in
 
 pytestmark = [pytest.mark.browser]
 
@@ -56,16 +56,6 @@ def city(transactional_db, monkeypatch):
     connections.close_all()
 
 
-def shot(pg, name):
-    pg.screenshot(path=str(SHOTS / f"i9-{name}.png"), full_page=True)
-
-
-def sign_in(pg, base, username):
-    pg.goto(f"{base}/login/")
-    pg.fill("input[name=username]", username)
-    pg.fill("input[name=password]", "pw")
-    pg.click("button.primary")
-    pg.wait_for_load_state("networkidle")
 
 
 def as_(pg, base, username, path):
@@ -108,7 +98,7 @@ def test_a_returned_and_resubmitted_on_time_report_stays_on_time(live_server, ci
     page.wait_for_selector("#return-comment")
     assert page.inner_text("#state") == "退回修改"
     assert "前修改后重新报送" in page.inner_text("#return-comment")
-    shot(page, "returned")
+    shot(page, "i9-returned")
     page.goto(f"{base}/plans/{city.plan.pk}/")
     assert late_rows(page) == []
     assert "商务局 · 任务 1" in page.inner_text("#returned")
@@ -124,7 +114,7 @@ def test_a_returned_and_resubmitted_on_time_report_stays_on_time(live_server, ci
     as_(page, base, "duchaju", f"/plans/{city.plan.pk}/")
     assert late_rows(page) == []
     assert page.locator("#returned").count() == 0
-    shot(page, "resubmitted-dashboard")
+    shot(page, "i9-resubmitted-dashboard")
     report = ProgressReport.objects.get(round=city.annual)
     assert report.first_approved_at == first and report.submitted_at > first
     owed = [s for s in overview(city.plan, city.today).standing.in_round(_round(city)) if s.obligation.unit == "商务局"]
@@ -149,13 +139,13 @@ def test_a_units_done_waits_for_the_office(live_server, city, page):
 
     as_(page, base, "duchaju", report_url)
     assert chip_of_task_1() == "待确认"
-    shot(page, "claimed")
+    shot(page, "i9-claimed")
     page.goto(f"{base}{report_url}")
     assert "待督查审核确认" in page.inner_text("#claim")
     page.click("#review button[value=accept]")
     page.wait_for_selector("#state")
     assert chip_of_task_1() == "已完成"
-    shot(page, "accepted-done")
+    shot(page, "i9-accepted-done")
 
 
 def test_a_locked_ledgers_milestone_moves_only_through_an_approved_request(live_server, city, page):
@@ -186,7 +176,7 @@ def test_a_locked_ledgers_milestone_moves_only_through_an_approved_request(live_
     page.wait_for_selector(".error")
     assert "节点变更申请" in page.inner_text(".error")
     assert str(Milestone.objects.get().due) == "2026-05-31"
-    shot(page, "locked-refused")
+    shot(page, "i9-locked-refused")
 
     # It asks instead; until the office approves, the milestone stays where it was.
     page.goto(f"{base}{task_url}")
@@ -201,6 +191,6 @@ def test_a_locked_ledgers_milestone_moves_only_through_an_approved_request(live_
     page.wait_for_load_state("networkidle")
     assert str(Milestone.objects.get().due) == "2026-12-31"
     assert ChangeRequest.objects.get().state == "approved"
-    shot(page, "milestone-moved")
+    shot(page, "i9-milestone-moved")
     as_(page, base, "swj_staff", task_url)
     assert "2026-12-31" in page.inner_text("#ledger") and "已同意" in page.inner_text("#change-list")
