@@ -362,23 +362,30 @@ def remind_government(gov, stored: ReminderRules, at: datetime, token: str, resu
 def _digest(gov, key: tuple[str, str], lines: list[Line], channels: dict, today: date) -> Delivery:
     person_key, channel_key = key
     person = lines[0].person
-    channel = channel_key.split(":")[0]
     subject, body = digest_text(person, lines, today)
     return Delivery(
-        government=gov,
+        **_addressed(gov, person_key, person, channel_key, channels),
         kind=Delivery.DIGEST,
-        channel=channel,
-        channel_key=channel_key,
-        channel_config=channels.get(channel_key),
-        recipient=person_key,
-        recipient_label=person.label,
-        user_id=person.user_id if channel == INAPP else None,
-        address=_address(person, channel),
         day=today,
         subject=subject,
         body=body,
         state=Delivery.NEW,
     )
+
+
+def _addressed(gov, person_key: str, person: Person, channel_key: str, channels: dict) -> dict:
+    """Who a delivery goes to and by which channel: the fields every digest and urge share."""
+    channel = channel_key.split(":")[0]
+    return {
+        "government": gov,
+        "channel": channel,
+        "channel_key": channel_key,
+        "channel_config": channels.get(channel_key),
+        "recipient": person_key,
+        "recipient_label": person.label,
+        "user_id": person.user_id if channel == INAPP else None,
+        "address": _address(person, channel),
+    }
 
 
 def _address(person: Person, channel: str) -> str:
@@ -563,15 +570,8 @@ def _deliver(plan: Plan, user, made: list[tuple[Target, Urge]], message: str, no
                 f"· {t.unit}" + (f" · 任务 {t.task_number}" if t.task_number else "") for t, _ in pairs[:DIGEST_LINES]
             ]
             delivery = Delivery.objects.create(
-                government=gov,
+                **_addressed(gov, person_key, person, channel_key, channels),
                 kind=Delivery.URGE,
-                channel=channel,
-                channel_key=channel_key,
-                channel_config=channels.get(channel_key),
-                recipient=person_key,
-                recipient_label=person.label,
-                user_id=person.user_id if channel == INAPP else None,
-                address=_address(person, channel),
                 day=now.date(),
                 subject=f"督办催办：{message[:60]}",
                 body="\n".join(lines),
