@@ -1,7 +1,7 @@
 """Two ``duban remind`` processes started together against one database: every reminder exactly once.
 
 The processes run the real command (``duban.cli.main``) over the same three weeks of days, released
-together after Django has started, so their passes overlap.  Runs on SQLite and, in CI's second leg,
+together once both have started Django, so their passes overlap.  Runs on SQLite and, in CI's second leg,
 on PostgreSQL.
 """
 
@@ -27,9 +27,13 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "duban.web.settings")
 import django
 django.setup()
 from duban.cli import main
-start = float(sys.argv[1])
-while time.time() < start:
-    time.sleep(0.005)
+import duban.commands.remind, duban.web.services.reminders  # loaded before the release, not after
+# Released together: each says it is ready, then waits for the other (however slow its start was).
+barrier = sys.argv[1]
+open(os.path.join(barrier, str(os.getpid())), "w").close()
+deadline = time.time() + 120
+while len(os.listdir(barrier)) < 2 and time.time() < deadline:
+    time.sleep(0.002)
 out = []
 for day in sys.argv[2:]:
     buf = io.StringIO()
@@ -51,7 +55,7 @@ def _database_url() -> str:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_processes_send_every_reminder_exactly_once():
+def test_two_processes_send_every_reminder_exactly_once(tmp_path):
     from duban.web.demo import build_government
     from duban.web.models import Channel, Delivery, Reminder, ReminderRules
 
@@ -69,10 +73,11 @@ def test_two_processes_send_every_reminder_exactly_once():
         for day in DAYS:
             expected |= {key(x) for x in reminders.run(government=demo.government, day=day, dry_run=True).reminders}
         env = {**os.environ, "DATABASE_URL": _database_url(), "DUBAN_DEBUG": ""}
-        start = time.time() + 6  # both have started Django by then
+        barrier = tmp_path / "ready"
+        barrier.mkdir()
         procs = [
             subprocess.Popen(
-                [sys.executable, "-c", WORKER, str(start), *map(str, DAYS)],
+                [sys.executable, "-c", WORKER, str(barrier), *map(str, DAYS)],
                 cwd=ROOT,
                 env=env,
                 stdout=subprocess.PIPE,
