@@ -110,6 +110,17 @@ LEVELS = Words(
     Word("county", "县级"),
 )
 
+# What a government's plan is for: one work report a year, one list of 民生实事, any number of campaigns.
+PLAN_KINDS = Words(
+    "PLAN_KINDS",
+    Word("work_report", "政府工作报告重点工作", alias=("政府工作报告",)),
+    Word("livelihood", "民生实事"),
+    Word("campaign", "专项工作", alias=("专项行动",)),
+)
+WORK_REPORT_PLAN, LIVELIHOOD_PLAN, CAMPAIGN_PLAN = PLAN_KINDS.keys
+# A government publishes at most one plan of each of these kinds a year; campaigns are as many as it runs.
+ONE_A_YEAR_PLAN_KINDS = (WORK_REPORT_PLAN, LIVELIHOOD_PLAN)
+
 # A user's place in the system.
 USER_ROLES = Words(
     "USER_ROLES",

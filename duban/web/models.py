@@ -24,6 +24,7 @@ def choices(words: vocab.Words) -> type[models.TextChoices]:
 
 
 Level = choices(vocab.LEVELS)
+PlanKind = choices(vocab.PLAN_KINDS)
 # The kinds of duban.doc.directory, so directories move between the two unchanged.
 UnitKind = choices(vocab.UNIT_KINDS)
 Role = choices(vocab.ROLES)
@@ -46,13 +47,40 @@ class Government(models.Model):
     level = models.CharField("层级", max_length=16, choices=LEVELS, default="city")
     # What its bulletins and year-end accounts are signed with (云溪市人民政府办公室); empty: from the name.
     office_name = models.CharField("办公室名称", max_length=100, blank=True)
+    # The government above it (a city's province); empty at the top of the tree.
+    # PROTECT: a government with governments below it is never deleted with them.
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name="上级政府"
+    )
 
     class Meta:
         verbose_name = "政府"
         verbose_name_plural = "政府"
+        ordering = ["id"]
 
     def __str__(self) -> str:
         return self.name
+
+    def ancestors(self) -> list[Government]:
+        """The governments above, nearest first (a county's city, then its province)."""
+        found, seen, current = [], {self.pk}, self.parent
+        while current is not None and current.pk not in seen:
+            found.append(current)
+            seen.add(current.pk)
+            current = current.parent
+        return found
+
+    def descendant_ids(self) -> list[int]:
+        """The ids of every government below this one, nearest level first (one query per level)."""
+        found, frontier = [], [self.pk]
+        while frontier:
+            frontier = [
+                pk
+                for pk in Government.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)
+                if pk not in found and pk != self.pk
+            ]
+            found.extend(frontier)
+        return found
 
 
 class Unit(models.Model):
@@ -80,6 +108,7 @@ class Plan(models.Model):
     DRAFT, PUBLISHED = "draft", "published"
     government = models.ForeignKey(Government, on_delete=models.CASCADE, related_name="plans")
     year = models.PositiveIntegerField("年度")
+    kind = models.CharField("类别", max_length=16, choices=PlanKind.choices, default=vocab.WORK_REPORT_PLAN)
     title = models.CharField("标题", max_length=300)
     doc_number = models.CharField("文号", max_length=100, blank=True)
     status = models.CharField("状态", max_length=16, choices=[(DRAFT, "待发布"), (PUBLISHED, "已发布")], default=DRAFT)

@@ -64,7 +64,7 @@ def test_import_the_jiyuan_notice_creates_government_and_units(db, capsys):
     assert [r["due"] for r in out["rounds"]] == ["2026-03-18", "2026-06-15", "2026-09-15", "2026-12-15"]
     # A second import of the same year is refused and leaves nothing behind.
     assert main(["import", str(path), "--government", "济源示范区", "--year", "2026"]) == 1
-    assert "已有已发布的计划" in capsys.readouterr().err
+    assert "已有已发布的政府工作报告重点工作计划" in capsys.readouterr().err
     assert Plan.objects.filter(government=gov).count() == 1
 
 

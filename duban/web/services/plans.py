@@ -249,9 +249,14 @@ def publish(plan: Plan, user=None) -> Plan:
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if plan.is_published:
         raise DubanError("这份计划已经发布")
-    clash = Plan.objects.filter(government=plan.government, year=plan.year, status=Plan.PUBLISHED)
-    if clash.exists():
-        raise DubanError(f"{plan.government.name} {plan.year} 年已有已发布的计划，不能重复发布")
+    if plan.kind in vocab.ONE_A_YEAR_PLAN_KINDS:
+        clash = Plan.objects.filter(
+            government=plan.government, year=plan.year, kind=plan.kind, status=Plan.PUBLISHED
+        ).exclude(pk=plan.pk)
+        if clash.exists():
+            raise DubanError(
+                f"{plan.government.name} {plan.year} 年已有已发布的{vocab.PLAN_KINDS.label(plan.kind)}计划，不能重复发布"
+            )
     created = []
     units = {u.name: u for u in plan.government.units.all()}
     for assignment in Assignment.objects.filter(task__plan=plan, unit__isnull=True):
