@@ -215,3 +215,9 @@ INSPECTION_KINDS = Words(
     Word("special", "专项督查"),
     Word("comprehensive", "综合督查"),
 )
+
+# --- governments in a tree (issue 11) ----------------------------------------------------------
+
+# How far down the tree each level sits: a government's parent sits higher (a smaller number).  A district
+# and a county are the same tier below a city; a province may hold a county directly (省直管县).
+LEVEL_TIERS = {"province": 0, "city": 1, "district": 2, "county": 2}

@@ -186,26 +186,22 @@ def _reminders(args) -> None:
 
 
 def _init(name: str, level: str) -> None:
-    import secrets
-
+    """A government and its administrator (a government's, never a superuser: ``duban siteadmin`` makes that one)."""
     from django.contrib.auth.models import User
 
     from duban.errors import DubanError
     from duban.web.models import Government, Membership
-    from duban.web.security import mark_one_time
+    from duban.web.services import accounts
 
     government, created = Government.objects.get_or_create(name=name.strip(), defaults={"level": level})
     username = f"admin-{government.pk}"
     if User.objects.filter(username=username).exists():
         raise DubanError(f"{government.name} 已有管理员账号 {username}")
-    password = secrets.token_urlsafe(9)
-    user = User.objects.create_user(username, password=password, is_staff=True, is_superuser=True)
-    Membership.objects.create(user=user, government=government, role=Membership.ADMIN)
-    mark_one_time(user)
+    _, password = accounts.create_account(government, username, Membership.ADMIN)
     print(
         f"{'已新建' if created else '已有'}政府：{government.name}。管理员账号 {username}，一次性密码 {password}（只显示这一次，首次登录后须修改）"
     )
-    print("登录后在“单位名录”载入默认名录，在“导入通知”导入本年度通知；单位账号在 /admin/ 中添加。")
+    print("登录后在“单位名录”载入默认名录，在“导入通知”导入本年度通知，在“账号管理”新建督查人员、领导和单位账号。")
 
 
 def _demo() -> None:

@@ -165,3 +165,31 @@ class Actor:
 
     def can_contribute(self, task: Task) -> bool:
         return self.role_on(task) == "support"
+
+    # -- accounts (issue 11) ----------------------------------------------------------------------------
+    # A government's administrator manages its own government's accounts, nobody else's.
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Membership.ADMIN
+
+    @property
+    def is_site_admin(self) -> bool:
+        return is_site_admin(self.user)
+
+    def accounts(self):
+        """The memberships this actor may manage: its own government's, for its administrators only."""
+        if not self.is_admin:
+            return Membership.objects.none()
+        return Membership.objects.filter(government_id=self.government_id)
+
+    def account(self, user_id) -> Membership:
+        membership = self.accounts().select_related("user", "unit").filter(user_id=user_id).first()
+        if membership is None:
+            raise Http404("没有这个账号")
+        return membership
+
+
+def is_site_admin(user) -> bool:
+    """The installation's administrator (a Django superuser): creates governments, alone reaches /admin/."""
+    return bool(getattr(user, "is_active", False) and getattr(user, "is_superuser", False))

@@ -19,9 +19,11 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 
 from duban.errors import DubanError
 from duban.web.models import (
+    LEVELS,
     ROLES,
     UNIT_KINDS,
     ChangeRequest,
+    Government,
     Inspection,
     Membership,
     ProgressReport,
@@ -679,3 +681,110 @@ class ChangeRequestForm(DubanForm):
     new_deadline = forms.CharField(label="申请的完成时限", required=False, max_length=100)
     new_text = forms.CharField(label="调整后的任务内容", required=False, max_length=20000)
     new_units = forms.CharField(label="调整后的责任单位", required=False, max_length=5000)
+
+
+# --- governments in a tree and their accounts (issue 11) -------------------------------------------------
+
+
+class Username(forms.CharField):
+    def __init__(self, *, label="用户名", **kwargs):
+        super().__init__(label=label, max_length=150, validators=[UnicodeUsernameValidator()], **kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, (list, dict)):
+            raise forms.ValidationError("应为文字", code="invalid")
+        return super().to_python(value)
+
+    def validate(self, value):
+        from django.contrib.auth.models import User
+
+        super().validate(value)
+        if value and User.objects.filter(username=value).exists():
+            raise forms.ValidationError(f"“{value}”已被使用", code="taken")
+
+
+class GovernmentForm(DubanForm):
+    """The site administrator's new government: its place in the tree and its first administrator."""
+
+    name = Text(label="政府名称", required=True, max_length=100)
+    level = forms.ChoiceField(label="层级", choices=LEVELS, error_messages=_choices_error("政府层级"))
+    parent = Row(
+        label="上级政府",
+        queryset=Government.objects.all(),
+        required=False,
+        error_messages={"invalid_choice": "没有这个上级政府"},
+    )
+    office_name = Text(label="办公室名称", max_length=100)
+    admin_username = Username(label="管理员用户名")
+    admin_full_name = Text(label="管理员姓名", max_length=150)
+
+    def clean_name(self):
+        name = self.cleaned_data["name"]
+        if Government.objects.filter(name=name).exists():
+            raise forms.ValidationError(f"“{name}”已存在")
+        return name
+
+    def clean(self):
+        data = super().clean()
+        if "level" in data and "parent" in data:
+            from duban.web.services.accounts import check_place
+
+            try:
+                check_place(data["level"], data["parent"])
+            except DubanError as exc:
+                raise forms.ValidationError(str(exc)) from exc
+        return data
+
+
+class GovernmentAdminForm(DubanForm):
+    """Another administrator for a government (its only one left, forgot the password …)."""
+
+    government = Row(label="政府", queryset=Government.objects.all(), error_messages={"invalid_choice": "没有这个政府"})
+    username = Username()
+    full_name = Text(label="姓名", max_length=150)
+
+
+class _AccountFields(DubanForm):
+    """Role, unit and a leader's areas (checkboxes of the section areas of the government's plans)."""
+
+    role = forms.ChoiceField(label="角色", choices=Membership.ROLES, error_messages=_choices_error("角色"))
+    unit = Row(label="所在单位", queryset=None, required=False, error_messages={"invalid_choice": "没有这个单位"})
+    sections = forms.MultipleChoiceField(
+        label="分管领域",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "“%(value)s”不是本政府计划中的领域", "invalid_list": "分管领域应为列表"},
+    )
+    full_name = Text(label="姓名", max_length=150)
+
+    def __init__(self, *args, government, areas=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.government = government
+        self.fields["unit"].queryset = government.units.exclude(kind="collective")
+        self.fields["sections"].choices = [(a, a) for a in areas]
+
+    def clean(self):
+        data = super().clean()
+        from duban.web.access import UNIT_ROLES
+
+        if data.get("role") in UNIT_ROLES and "unit" in data and data["unit"] is None:
+            self.add_error("unit", f"{dict(Membership.ROLES)[data['role']]}须选择所在单位")
+        return data
+
+
+class AccountCreateForm(_AccountFields):
+    username = Username()
+    field_order = ["username", "full_name", "role", "unit", "sections"]
+
+
+class AccountChangeForm(_AccountFields):
+    state = Text(label="账号状态", required=True, max_length=16, widget=forms.HiddenInput)
+
+
+class AccountActionForm(DubanForm):
+    action = forms.ChoiceField(
+        label="操作",
+        choices=[("change", "保存"), ("disable", "停用"), ("enable", "启用"), ("reset", "重置密码")],
+        error_messages=_choices_error("操作"),
+    )
+    state = Text(label="账号状态", required=True, max_length=16, widget=forms.HiddenInput)

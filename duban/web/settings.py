@@ -67,7 +67,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "django.contrib.admin",
+    "duban.web.admin_site.DubanAdminConfig",  # django.contrib.admin, for the site administrator alone
     "django_htmx",
     "axes",
     "django_tasks",

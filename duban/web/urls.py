@@ -98,3 +98,12 @@ urlpatterns += [
     path("reminders/deliveries/<int:delivery_id>/retry/", reminder_views.delivery_retry, name="delivery_retry"),
     path("plans/<int:plan_id>/urge-bulk/", reminder_views.urge_bulk, name="urge_bulk"),
 ]
+
+# Governments in a tree and their accounts (issue 11).
+from duban.web.views import accounts as account_views  # noqa: E402
+
+urlpatterns += [
+    path("governments/", account_views.governments, name="governments"),
+    path("accounts/", account_views.accounts, name="accounts"),
+    path("accounts/<int:user_id>/", account_views.account_edit, name="account_edit"),
+]

@@ -254,3 +254,283 @@ def test_every_openapi_path_is_served():
         match = resolve(_re.sub(r"\{[a-z_]+\}", "1", path))
         assert match.url_name.startswith("api_"), path
         assert set(methods) <= {"get", "post"}
+
+
+# --- accounts: a government's administrator manages its own accounts, nobody else's (issue 11) ------------
+
+
+def account_list(world, c, which):
+    return c.get("/accounts/")
+
+
+def account_page(world, c, which):
+    """own: an account of 云溪市; other: an account of another government (青川县)."""
+    return c.get(f"/accounts/{world.users['a_staff' if which == 'own' else 'x_staff'].pk}/")
+
+
+def account_disable(world, c, which):
+    from duban.web.services.accounts import state_of
+
+    target = world.users["b_head" if which == "own" else "x_staff"]
+    return c.post(f"/accounts/{target.pk}/", {"action": "disable", "state": state_of(target.membership)})
+
+
+def governments_page(world, c, which):
+    return c.get("/governments/")
+
+
+def django_admin(world, c, which):
+    return c.get("/admin/" if which == "own" else "/admin/duban/auditevent/")
+
+
+ACCOUNT_ACTIONS = {
+    account_list: {"admin": (200, 200), "x_office": (403, 403)},
+    account_page: {"admin": (200, 404), "x_office": (403, 403)},
+    account_disable: {"admin": (302, 404), "x_office": (403, 403)},
+    governments_page: {"admin": (403, 403), "x_office": (403, 403)},
+    django_admin: {"admin": (403, 403), "x_office": (403, 403)},
+}
+# Everyone but the administrator of the government is refused its account pages; nobody but the site
+# administrator reaches the government tree or Django's /admin/.
+for _action, _expected in ACCOUNT_ACTIONS.items():
+    for _role in ROLES:
+        if _role != "anonymous":
+            _expected.setdefault(_role, (403, 403))
+
+ACCOUNT_CASES = [
+    pytest.param(action, role, which, expected[role][i], id=f"{action.__name__}-{role}-{which}")
+    for action, expected in ACCOUNT_ACTIONS.items()
+    for role in ROLES
+    if role != "anonymous"
+    for i, which in enumerate(("own", "other"))
+]
+
+
+@pytest.mark.parametrize("action, role, which, status", ACCOUNT_CASES)
+def test_account_access_rule(world, client, action, role, which, status):
+    client.force_login(world.users[role])
+    assert action(world, client, which).status_code == status
+
+
+def test_site_admin_reaches_the_tree_and_admin_but_no_government(world, client):
+    from django.contrib.auth.models import User
+
+    root = User.objects.create_superuser("root", password="pw")
+    client.force_login(root)
+    assert client.get("/governments/").status_code == 200
+    assert client.get("/admin/duban/auditevent/").status_code == 200
+    assert client.get("/").url == "/governments/"
+    assert client.get(f"/plans/{world.plan.pk}/").status_code == 403  # belongs to no government
+    assert client.get("/accounts/").status_code == 403
+    # A superuser who has been disabled is nobody.
+    User.objects.filter(pk=root.pk).update(is_active=False)
+    assert client.get("/governments/").status_code == 302
+
+
+# --- two sibling governments under one province: neither's admin or supervisor reaches the other --------------
+# Every URL of the application is tried with the ids of the sibling's objects, by GET and by POST, and the
+# id-free pages (lists, the audit log, the account list) must not show a word of the sibling's data.
+
+
+@pytest.fixture
+def siblings(world):
+    """河南省 with two cities: 云溪市 (the world) and 青川市, which has its own plan, units, accounts and reports."""
+
+    from duban.doc.model import UnitRef
+    from duban.web.jobs.models import Job
+    from duban.web.models import (
+        Attachment,
+        Bulletin,
+        ChangeRequest,
+        Channel,
+        Delivery,
+        Government,
+        Inspection,
+        Ledger,
+        Membership,
+        OneTimePassword,
+        Unit,
+    )
+    from duban.web.services import accounts
+    from duban.web.services import plans as plan_service
+    from tests.web.conftest import YEAR, small_notice
+
+    province = Government.objects.create(name="河南省", level="province")
+    Government.objects.filter(pk=world.gov.pk).update(parent=province)
+    sib = Government.objects.create(name="青川市", level="city", parent=province, office_name="青川市人民政府办公室")
+    units = {n: Unit.objects.create(government=sib, name=n) for n in ("发改委", "住建局")}
+    notice = small_notice()
+    notice.title = "青川市人民政府关于明确2026年重点工作责任单位的通知"
+    for i, task in enumerate(notice.tasks):
+        task.text = f"青川独有任务{i}：建设棚户区改造项目。"
+        task.units = [UnitRef("发改委", "lead"), UnitRef("住建局", "support")]
+        task.indicators = []
+    plan = plan_service.publish(plan_service.import_document(notice, sib, YEAR))
+    for area in {s.area for s in plan.sections.all()}:
+        plan.sections.filter(area=area).update(area="青川" + area)
+    s_users = {}
+    for name, role, unit in (
+        ("s_admin", Membership.ADMIN, None),
+        ("s_office", Membership.SUPERVISOR, None),
+        ("s_staff", Membership.UNIT_STAFF, units["发改委"]),
+        ("s_leader", Membership.LEADER, None),
+    ):
+        s_users[name] = accounts.create_account(sib, name, role, unit, full_name=f"青川{name}")[0].user
+    OneTimePassword.objects.filter(user__in=s_users.values()).delete()  # as if each had chosen their own
+    task = plan.tasks.order_by("order").first()
+    rnd = plan.rounds.filter(kind="progress").order_by("due").first()
+    report = ProgressReport.objects.create(
+        task=task, unit=units["发改委"], round=rnd, state=ProgressReport.SUBMITTED, done_text="青川独有进展"
+    )
+    ids = {
+        "plan_id": plan.pk,
+        "task_id": task.pk,
+        "round_id": rnd.pk,
+        "report_id": report.pk,
+        "unit_id": units["发改委"].pk,
+        "section_id": task.section_id,
+        "user_id": s_users["s_staff"].pk,
+        "ledger_id": Ledger.objects.create(task=task, unit=units["发改委"], measures="青川独有措施").pk,
+        "attachment_id": Attachment.objects.create(
+            report=report, name="青川独有附件.pdf", path="none.pdf", sha256="0" * 64, size=1
+        ).pk,
+        "inspection_id": Inspection.objects.create(
+            plan=plan, kind="special", title="青川独有督查", held_on="2026-06-01"
+        ).pk,
+        "change_id": ChangeRequest.objects.create(
+            task=task, unit=units["发改委"], kind="extension", reason="青川独有理由"
+        ).pk,
+        "bulletin_id": Bulletin.objects.create(round=rnd, version=1, number=1, text="青川独有通报",
+                                               ).pk,
+        "channel_id": Channel.objects.create(government=sib, kind="webhook", name="青川独有渠道", url="http://x").pk,
+        "delivery_id": Delivery.objects.create(
+            government=sib, channel="inapp", channel_key="inapp", recipient=f"user:{s_users['s_staff'].pk}",
+            user=s_users["s_staff"], day="2026-07-01", subject="青川独有提醒", body="青川独有提醒", state="failed",
+        ).pk,
+        "job_id": Job.objects.create(
+            kind="import", user=s_users["s_admin"], title="青川独有导入", upload=b"", upload_name="x.docx",
+            params={}, time_limit=60,
+        ).pk,
+    }  # fmt: skip
+    return type(
+        "Siblings",
+        (),
+        {"province": province, "gov": sib, "plan": plan, "units": units, "users": s_users, "ids": ids, "task": task},
+    )
+
+
+# Words that only the sibling's data holds: none may appear on a page of the other city.
+SIBLING_WORDS = ("青川市", "青川独有", "发改委", "住建局", "s_admin", "s_office", "s_staff", "s_leader", "青川s_")
+
+
+def _routes():
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    def walk(patterns, prefix):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                if not str(p.pattern).startswith("admin/"):
+                    yield from walk(p.url_patterns, prefix + str(p.pattern))
+            elif isinstance(p, URLPattern) and not str(p.pattern).startswith(("^", "logout")):
+                yield prefix + str(p.pattern)  # (signing out would end the sweep)
+
+    return sorted(set(walk(get_resolver().url_patterns, "")))
+
+
+def _fill(route, ids):
+    import re as _re
+
+    return "/" + _re.sub(r"<int:(\w+)>", lambda m: str(ids[m.group(1)]), route)
+
+
+# What a refused request may answer: invisible (404), seen but not allowed (403), or a method the URL does not
+# take (405, before any object is looked up).
+REFUSED = {403, 404, 405}
+
+
+@pytest.mark.parametrize("who", ["admin", "office"])
+def test_sibling_government_s_admin_and_supervisor_reach_nothing(world, siblings, who):
+    from django.test import Client
+
+    client = Client(raise_request_exception=False)
+    client.force_login(world.users[who])
+    routes = _routes()
+    with_ids = [r for r in routes if "<int:" in r]
+    assert len(with_ids) >= 45 and all(p in siblings.ids for r in with_ids for p in __import__("re").findall(
+        r"<int:(\w+)>", r))  # fmt: skip
+    reached, leaked, tried = [], [], 0
+    for route in routes:
+        url = _fill(route, siblings.ids)
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            tried += 1
+            body = response.content.decode(errors="replace")
+            if "<int:" in route and response.status_code not in REFUSED:
+                reached.append((method, url, response.status_code))
+            words = [w for w in SIBLING_WORDS if w in body]
+            if words:
+                leaked.append((method, url, response.status_code, words))
+    # The sibling's ids in the fields of the pages' own forms and of the API.
+    posts = [
+        ("/units/", {"action": "edit", "unit": siblings.units["发改委"].pk, "kind": "department"}),
+        ("/units/", {"action": "account", "unit": siblings.units["发改委"].pk, "username": "sneak", "role": "unit_staff"}),
+        ("/accounts/", {"username": "sneak2", "role": "unit_staff", "unit": siblings.units["发改委"].pk}),
+        (f"/plans/{world.plan.pk}/urge/", {"unit": siblings.units["发改委"].pk}),
+    ]  # fmt: skip
+    for url, data in posts:
+        response = client.post(url, data, follow=True)
+        tried += 1
+        body = response.content.decode()
+        if any(w in body for w in SIBLING_WORDS):
+            leaked.append(("post", url, response.status_code, data))
+    api = client.post(
+        "/api/reports",
+        json.dumps({"task": siblings.task.pk, "round": siblings.ids["round_id"], "done_text": "越权"}),
+        content_type="application/json",
+    )
+    assert api.status_code in REFUSED
+    from django.contrib.auth.models import User
+
+    from duban.web.models import AuditEvent, Membership
+
+    assert not User.objects.filter(username__startswith="sneak").exists()
+    assert not Membership.objects.filter(government=world.gov, unit__government=siblings.gov).exists()
+    assert all(u.is_active for u in User.objects.filter(membership__government=siblings.gov))
+    assert not AuditEvent.objects.filter(government=siblings.gov, user=world.users[who]).exists()
+    print(f"sibling sweep as {who}: {tried} requests, {len(reached)} reached, {len(leaked)} leaked")
+    assert tried > 100
+    assert reached == []
+    assert leaked == []
+
+
+@pytest.mark.parametrize("who", ["s_admin", "s_office"])
+def test_and_the_other_way_round(world, siblings, who):
+    """青川市's admin and supervisor on 云溪市's objects: the same refusals."""
+    from django.test import Client
+
+    client = Client(raise_request_exception=False)
+    client.force_login(siblings.users[who])
+    ids = {
+        "plan_id": world.plan.pk,
+        "task_id": world.tasks["1"].pk,
+        "round_id": world.rounds[0].pk,
+        "report_id": world.reports["a1"].pk,
+        "unit_id": world.units["商务局"].pk,
+        "section_id": world.tasks["1"].section_id,
+        "user_id": world.users["a_staff"].pk,
+    }
+    reached, leaked = [], []
+    for route in _routes():
+        params = __import__("re").findall(r"<int:(\w+)>", route)
+        if any(p not in ids for p in params):
+            continue
+        url = _fill(route, ids)
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            if params and response.status_code not in REFUSED:
+                reached.append((method, url, response.status_code))
+            body = response.content.decode(errors="replace")
+            words = [w for w in ("云溪市", "社会消费品零售总额", "财政局", "教育局", "a_staff") if w in body]
+            if words:
+                leaked.append((method, url, words))
+    assert reached == [] and leaked == []

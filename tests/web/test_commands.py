@@ -92,6 +92,29 @@ def test_serve_init_creates_a_government_and_its_admin(db, capsys):
     gov = Government.objects.get(name="云溪市")
     user = User.objects.get(membership__government=gov)
     password = out.split("密码 ")[1].split("（")[0]
-    assert user.check_password(password) and user.membership.role == "admin" and user.is_staff
+    assert user.check_password(password) and user.membership.role == "admin"
+    # A government's administrator is no superuser: /admin/ and other governments are the site administrator's.
+    assert not user.is_superuser and not user.is_staff
     assert main(["serve", "--init", "云溪市", "--no-server"]) == 1
     assert "已有管理员账号" in capsys.readouterr().err
+
+
+def test_siteadmin_makes_the_one_superuser_with_a_one_time_password(db, capsys):
+    from django.contrib.auth.models import User
+
+    from duban.web.models import OneTimePassword
+
+    assert main(["siteadmin", "root"]) == 0
+    password = capsys.readouterr().out.split("一次性密码 ")[1].split("（")[0]
+    root = User.objects.get(username="root")
+    assert root.check_password(password) and root.is_superuser and not hasattr(root, "membership")
+    assert OneTimePassword.objects.filter(user=root).exists()
+    assert main(["siteadmin", "root"]) == 1
+    assert "已存在" in capsys.readouterr().err
+    User.objects.filter(pk=root.pk).update(is_active=False)
+    assert main(["siteadmin", "root", "--reset"]) == 0
+    again = capsys.readouterr().out.split("一次性密码 ")[1].split("（")[0]
+    root.refresh_from_db()
+    assert again != password and root.check_password(again) and root.is_active
+    assert main(["siteadmin", "nobody", "--reset"]) == 1
+    assert "没有系统管理员账号 nobody" in capsys.readouterr().err

@@ -6,7 +6,7 @@ import functools
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseForbidden
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from duban.errors import DubanError
@@ -21,6 +21,8 @@ def page(view):
     def wrapper(request, *args, **kwargs):
         request.actor = Actor.of(request.user)
         if request.actor.membership is None:
+            if request.actor.is_site_admin and request.resolver_match and request.resolver_match.url_name == "home":
+                return redirect("governments")  # the site administrator belongs to no government
             return HttpResponseForbidden(
                 render(request, "duban/forbidden.html", {"why": "此账号未分配单位或角色"}).content
             )
