@@ -400,8 +400,9 @@ def siblings(world):
         "change_id": ChangeRequest.objects.create(
             task=task, unit=units["发改委"], kind="extension", reason="青川独有理由"
         ).pk,
-        "bulletin_id": Bulletin.objects.create(round=rnd, version=1, number=1, text="青川独有通报",
-                                               ).pk,
+        "bulletin_id": Bulletin.objects.create(
+            round=rnd, version=1, number=1, text="青川独有通报", issued_at=__import__("django.utils.timezone").utils.timezone.now()
+        ).pk,
         "channel_id": Channel.objects.create(government=sib, kind="webhook", name="青川独有渠道", url="http://x").pk,
         "delivery_id": Delivery.objects.create(
             government=sib, channel="inapp", channel_key="inapp", recipient=f"user:{s_users['s_staff'].pk}",

@@ -244,7 +244,7 @@ def _locked(membership: Membership, state: str | None) -> Membership:
 
 def _not_self(membership: Membership, user, what: str) -> None:
     if user is not None and membership.user_id == getattr(user, "pk", None):
-        raise DubanError(f"不能{what}自己的账号：请另一位管理员操作")
+        raise DubanError(f"不能{what}：请另一位管理员操作")
 
 
 @transaction.atomic
@@ -262,7 +262,7 @@ def change_account(
     current = _locked(membership, state)
     unit, sections = _place(current.government, role, unit, sections)
     if role != current.role:
-        _not_self(current, user, "更改角色")
+        _not_self(current, user, "更改自己的角色")
     before = _snapshot(current)
     current.role, current.unit, current.sections = role, unit, sections
     current.save(update_fields=["role", "unit", "sections"])
@@ -279,7 +279,7 @@ def set_active(membership: Membership, active: bool, *, state: str | None = None
     """Disable (the account can no longer sign in, its API tokens stop working) or enable again."""
     current = _locked(membership, state)
     if not active:
-        _not_self(current, user, "停用")
+        _not_self(current, user, "停用自己的账号")
     if current.user.is_active != active:
         current.user.is_active = active
         current.user.save(update_fields=["is_active"])
@@ -298,7 +298,7 @@ def set_active(membership: Membership, active: bool, *, state: str | None = None
 def reset_password(membership: Membership, *, state: str | None = None, user=None) -> str:
     """A new one-time password for the account (returned, to be shown once); its sessions end."""
     current = _locked(membership, state)
-    _not_self(current, user, "在这里重置")
+    _not_self(current, user, "在这里重置自己的密码（修改自己的密码请点右上角的姓名）")
     password = new_password()
     current.user.set_password(password)  # a new password hash also ends the sessions signed in with the old one
     current.user.save(update_fields=["password"])
