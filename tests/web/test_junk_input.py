@@ -161,6 +161,10 @@ def junk_world(world):
     change = ChangeRequest.objects.create(task=world.tasks["1"], unit=unit, kind="extension", reason="因故")
     collective = Unit.objects.create(government=world.gov, name="各镇人民政府", kind="collective")
     world.draft, world.inspection, world.change, world.collective = draft, inspection, change, collective
+    # The site administrator's tree of governments (issue 11): a superuser of no government.
+    from django.contrib.auth.models import User
+
+    world.users["site"] = User.objects.create_superuser("site", password="pw")
     return world
 
 
@@ -177,6 +181,7 @@ def _discover(world, client, user) -> list[dict]:
             "inspection_id": world.inspection.pk,
             "change_id": world.change.pk,
             "unit_id": world.units["商务局"].pk,
+            "user_id": world.users["b_head"].pk,  # an account page of the admin's (b_head is in no sweep below)
         },
         {"plan_id": world.draft.pk, "task_id": draft_task.pk},
     ]
@@ -253,7 +258,7 @@ def _stored_ok(world):
 def test_junk_into_every_form_field_never_fails_and_is_never_stored(junk_world):
     world = junk_world
     client = Client(raise_request_exception=False)
-    users = [world.users[u] for u in ("office", "a_staff", "a_head", "b_staff", "leader")]
+    users = [world.users[u] for u in ("office", "a_staff", "a_head", "b_staff", "leader", "admin", "site")]
     forms = []
     for user in users:
         forms += _discover(world, client, user)
@@ -274,6 +279,9 @@ def test_junk_into_every_form_field_never_fails_and_is_never_stored(junk_world):
         "/plans/N/ledger-import/",
         "/reports/N/attachments/",
         "/plans/N/rounds/N/bulletin/",
+        "/governments/",
+        "/accounts/",
+        "/accounts/N/",
     ):
         assert expected in actions, (expected, sorted(actions))
     requests = fields = 0
