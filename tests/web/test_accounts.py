@@ -6,11 +6,14 @@ import re
 
 import pytest
 from django.contrib.auth.models import User
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from duban.errors import DubanError
 from duban.web.models import AuditEvent, Government, Membership, OneTimePassword
 from duban.web.services import accounts
 from duban.web.services.accounts import state_of
+from tests.web.test_junk_input import _all_rows_valid
 
 
 @pytest.fixture
@@ -264,3 +267,48 @@ def test_the_office_s_unit_accounts_are_the_same_accounts(world, login):
         "/units/", {"action": "account", "unit": world.units["教育局"].pk, "username": "jy1", "role": "unit_staff"}
     )
     assert "jy1" in login(world.users["admin"]).get("/accounts/").content.decode()
+
+
+def test_a_reset_lifts_the_lockout_of_five_wrong_passwords(world, login):
+    from django.test import Client
+
+    for _ in range(5):
+        Client().post("/login/", {"username": "c_staff", "password": "wrong"})
+    assert Client().post("/login/", {"username": "c_staff", "password": "pw"}).status_code == 429
+    password = accounts.reset_password(world.users["c_staff"].membership, user=world.users["admin"])
+    assert Client().post("/login/", {"username": "c_staff", "password": password}).status_code == 302
+
+
+ACCOUNT_FIELDS = {
+    "/governments/": ["action", "name", "level", "parent", "office_name", "admin_username", "admin_full_name"],
+    "/accounts/": ["username", "full_name", "role", "unit", "sections"],
+    "edit": ["action", "state", "role", "unit", "sections", "full_name"],
+}
+
+
+@pytest.mark.django_db
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    which=st.sampled_from(sorted(ACCOUNT_FIELDS)),
+    values=st.lists(st.tuples(st.integers(0, 8), st.text(max_size=40)), min_size=1, max_size=7),
+)
+def test_arbitrary_text_into_the_account_forms(world, which, values):
+    """Never a server error; a refusal is one Chinese sentence; whatever is stored still validates."""
+    from django.test import Client
+
+    client = Client(raise_request_exception=False)
+    if which == "/governments/":
+        client.force_login(User.objects.get_or_create(username="root", defaults={"is_superuser": True})[0])
+        url = which
+    else:
+        client.force_login(world.users["admin"])
+        url = "/accounts/" if which == "/accounts/" else f"/accounts/{world.users['b_head'].pk}/"
+    names = ACCOUNT_FIELDS[which]
+    data = {names[i % len(names)]: text for i, text in values}
+    response = client.post(url, data)
+    assert response.status_code < 500
+    if response.status_code == 302:
+        page = client.get(response.url).content.decode()
+        refusals = re.findall(r'<li class="msg-error">([^<]*)</li>', page)
+        assert all(re.search(r"[\u4e00-\u9fff]", r) for r in refusals), refusals
+    assert _all_rows_valid() == []

@@ -133,8 +133,16 @@ def reset_site_admin(username: str, user=None) -> str:
     account.is_active = True
     account.save(update_fields=["password", "is_active"])
     mark_one_time(account)
+    _unlock(username)
     audit.record(user, "重置密码", account, government=None, after={"username": username})
     return password
+
+
+def _unlock(username: str) -> int:
+    """Lift django-axes' lockout of the username (five wrong passwords): its administrator vouches for it."""
+    from axes.utils import reset
+
+    return reset(username=username)
 
 
 # --- a government's accounts ------------------------------------------------------------------------------
@@ -280,6 +288,8 @@ def set_active(membership: Membership, active: bool, *, state: str | None = None
     current = _locked(membership, state)
     if not active:
         _not_self(current, user, "停用自己的账号")
+    if active:
+        _unlock(current.user.username)
     if current.user.is_active != active:
         current.user.is_active = active
         current.user.save(update_fields=["is_active"])
@@ -303,5 +313,6 @@ def reset_password(membership: Membership, *, state: str | None = None, user=Non
     current.user.set_password(password)  # a new password hash also ends the sessions signed in with the old one
     current.user.save(update_fields=["password"])
     mark_one_time(current.user)
+    _unlock(current.user.username)
     audit.record(user, "重置密码", current, government=current.government, after={"username": current.user.username})
     return password
