@@ -244,7 +244,9 @@ def create_account(
 
 
 def _locked(membership: Membership, state: str | None) -> Membership:
-    current = Membership.objects.select_for_update().select_related("user", "unit").get(pk=membership.pk)
+    current = (
+        Membership.objects.select_for_update(of=("self", "user")).select_related("user", "unit").get(pk=membership.pk)
+    )
     if state is not None and state != state_of(current):
         raise DubanError("此账号已被他人修改：请刷新页面，看过现在的内容后再改")
     return current
