@@ -53,6 +53,8 @@ def test_site_admin_builds_province_city_county_from_the_page(root, client):
     assert 'class="depth-2">' in page  # the county two steps in
     events = AuditEvent.objects.filter(action="新建政府", username="root")
     assert events.count() == 3 and events.first().after["parent"] == made["郑州市"].pk
+    # The new government's own audit log shows how it was made.
+    assert events.first().government == made["中牟县"]
 
 
 @pytest.mark.parametrize(

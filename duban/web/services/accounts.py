@@ -99,7 +99,9 @@ def create_government(
             )
     except IntegrityError as exc:
         raise DubanError(f"政府“{name}”已存在") from exc
-    audit.record(user, "新建政府", government, after=audit.snapshot(government, GOVERNMENT_FIELDS))
+    audit.record(
+        user, "新建政府", government, government=government, after=audit.snapshot(government, GOVERNMENT_FIELDS)
+    )
     _, password = create_account(government, admin_username, Membership.ADMIN, full_name=admin_full_name, user=user)
     return government, password
 

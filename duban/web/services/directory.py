@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
-
 from django.db import IntegrityError, transaction
 
 from duban.errors import DubanError
@@ -41,25 +39,16 @@ def edit_unit(unit: Unit, kind: str, aliases: list[str], members=None, user=None
     return unit
 
 
-@transaction.atomic
 def add_account(government, unit: Unit, username: str, role: str, full_name: str = "", user=None) -> str:
-    """A staff or head account for ``unit``; returns the initial password, to be shown once."""
-    from django.contrib.auth.models import User
+    """A staff or head account for ``unit``; returns the initial password, to be shown once.
+
+    The office's shortcut on the directory page to ``duban.web.services.accounts.create_account``: one rule.
+    """
+    from duban.web.services.accounts import create_account
 
     if role not in (Membership.UNIT_STAFF, Membership.UNIT_HEAD):
         raise DubanError("账号角色只能是联络员或负责人")
-    password = secrets.token_urlsafe(8)
-    try:
-        with transaction.atomic():
-            account = User.objects.create_user(username, password=password, first_name=full_name)
-    except IntegrityError as exc:
-        raise _unique(f"用户名“{username}”") from exc
-    Membership.objects.create(user=account, government=government, unit=unit, role=role)
-    from duban.web.security import mark_one_time
-
-    mark_one_time(account)  # changed by its owner at first login
-    audit.record(user, "新建账号", unit, after={"username": username, "role": role})
-    return password
+    return create_account(government, username, role, unit, full_name=full_name, user=user)[1]
 
 
 @transaction.atomic
