@@ -314,3 +314,21 @@ def test_arbitrary_text_into_the_account_forms(world, which, values):
         refusals = re.findall(r'<li class="msg-error">([^<]*)</li>', page)
         assert all(re.search(r"[\u4e00-\u9fff]", r) for r in refusals), refusals
     assert _all_rows_valid() == []
+
+
+def test_the_upgrade_takes_superuser_from_government_accounts_only(world):
+    """Migration 0012: the old ``serve --init`` administrators lose superuser and staff; the site's keeps it."""
+    import importlib
+
+    from django.apps import apps
+
+    demote = importlib.import_module("duban.web.migrations.0012_i11_tree").demote
+    User.objects.filter(pk=world.users["admin"].pk).update(is_superuser=True, is_staff=True)
+    User.objects.filter(pk=world.users["office"].pk).update(is_staff=True)
+    site = User.objects.create_superuser("site", password="pw")
+    demote(apps, None)
+    for name in ("admin", "office"):
+        user = User.objects.get(pk=world.users[name].pk)
+        assert not user.is_superuser and not user.is_staff
+    site.refresh_from_db()
+    assert site.is_superuser and site.is_staff
