@@ -695,12 +695,13 @@ class Username(forms.CharField):
             raise forms.ValidationError("应为文字", code="invalid")
         return super().to_python(value)
 
-    def validate(self, value):
+    def clean(self, value):
         from django.contrib.auth.models import User
 
-        super().validate(value)
+        value = super().clean(value)  # the validators first: a NUL never reaches the database's query
         if value and User.objects.filter(username=value).exists():
             raise forms.ValidationError(f"“{value}”已被使用", code="taken")
+        return value
 
 
 class GovernmentForm(DubanForm):

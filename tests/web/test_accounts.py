@@ -332,3 +332,13 @@ def test_the_upgrade_takes_superuser_from_government_accounts_only(world):
         assert not user.is_superuser and not user.is_staff
     site.refresh_from_db()
     assert site.is_superuser and site.is_staff
+
+
+@pytest.mark.parametrize("field", ["username", "full_name"])
+def test_a_nul_in_a_name_is_refused_before_the_database_sees_it(world, login, field):
+    """PostgreSQL cannot store or even compare a NUL: the form refuses it with a sentence."""
+    data = {"username": "nul_user", "role": "supervisor", field: "a\x00b"}
+    page = login(world.users["admin"]).post("/accounts/", data, follow=True).content.decode()
+    refusal = re.search(r'class="msg-error">([^<]+)<', page).group(1)
+    assert refusal.startswith("用户名：" if field == "username" else "姓名："), refusal
+    assert not User.objects.filter(username__startswith="nul").exists()
