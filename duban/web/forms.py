@@ -17,6 +17,7 @@ from datetime import date
 from django import forms
 from django.contrib.auth.validators import UnicodeUsernameValidator
 
+from duban import vocab
 from duban.errors import DubanError
 from duban.web.models import (
     ROLES,
@@ -452,6 +453,9 @@ class ImportForm(DubanForm):
         choices=[("notice", "通知"), ("report", "政府工作报告")],
         required=False,
         error_messages=_choices_error("文件类型"),
+    )
+    plan_kind = forms.ChoiceField(
+        label="计划类别", choices=vocab.PLAN_KINDS.choices, required=False, error_messages=_choices_error("计划类别")
     )
     notice = forms.FileField(label="文件", error_messages={"required": "请选择要上传的通知文件"})
 
