@@ -98,3 +98,11 @@ urlpatterns += [
     path("reminders/deliveries/<int:delivery_id>/retry/", reminder_views.delivery_retry, name="delivery_retry"),
     path("plans/<int:plan_id>/urge-bulk/", reminder_views.urge_bulk, name="urge_bulk"),
 ]
+
+# Several plans a year and year over year (issue 11).
+from duban.web.views import yoy as yoy_views  # noqa: E402
+
+urlpatterns += [
+    path("plans/<int:plan_id>/yoy/", yoy_views.yoy, name="yoy"),
+    path("plans/<int:plan_id>/yoy.xlsx", yoy_views.yoy_xlsx, name="file_yoy"),
+]

@@ -14,13 +14,14 @@ from duban.web.jobs import runner as jobs
 from duban.web.jobs.uploads import refused_size_sentence
 from duban.web.jobs.views import finished_response
 from duban.web.models import Plan
+from duban.web.services import plan_choice
 from duban.web.services import plans as plan_service
 from duban.web.views.common import page, today
 
 
 @page
 def plan_list(request):
-    plans = request.actor.plans().select_related("government")
+    plans = plan_choice.ordered(request.actor.plans().select_related("government"))
     return render(request, "duban/plan_list.html", {"plans": plans})
 
 
@@ -64,7 +65,13 @@ def import_notice(request):
     return render(
         request,
         "duban/import.html",
-        {"error": error, "year": year[:10], "kind": kind, "plan_kind": plan_kind, "plan_kinds": vocab.PLAN_KINDS.choices},
+        {
+            "error": error,
+            "year": year[:10],
+            "kind": kind,
+            "plan_kind": plan_kind,
+            "plan_kinds": vocab.PLAN_KINDS.choices,
+        },
         status=status,
     )
 
