@@ -175,14 +175,18 @@ def test_a_reworded_task_is_last_years_and_an_unrelated_one_is_new():
     last = _doc(
         2025,
         [
-            Task("1", ["二、改善民生"], "新建改造城镇老旧小区50个，完成棚户区改造3000套。", [UnitRef("住建局", "lead")]),
+            Task(
+                "1", ["二、改善民生"], "新建改造城镇老旧小区50个，完成棚户区改造3000套。", [UnitRef("住建局", "lead")]
+            ),
             Task("2", ["三、科技创新"], "举办全国马拉松比赛。", [UnitRef("体育局", "lead")]),
         ],
     )
     this = _doc(
         2026,
         [
-            Task("1", ["二、改善民生"], "新建改造城镇老旧小区60个，完成棚户区改造2000套。", [UnitRef("城管局", "lead")]),
+            Task(
+                "1", ["二、改善民生"], "新建改造城镇老旧小区60个，完成棚户区改造2000套。", [UnitRef("城管局", "lead")]
+            ),
             Task("2", ["三、科技创新"], "建设人工智能产业园区。", [UnitRef("科技局", "lead")]),
         ],
     )
@@ -231,7 +235,7 @@ def test_a_task_text_that_looks_like_a_formula_is_written_as_text():
 
     from duban.render.yoy import export_yoy_xlsx
 
-    task = Task("1", [], "=HYPERLINK(\"http://x\")推进项目", [UnitRef("商务局", "lead")])
+    task = Task("1", [], '=HYPERLINK("http://x")推进项目', [UnitRef("商务局", "lead")])
     out = io.BytesIO()
     export_yoy_xlsx(compare(_doc(2025, []), _doc(2026, [task])), out)
     cell = load_workbook(io.BytesIO(out.getvalue()))["新增任务"]["C2"]
