@@ -337,3 +337,18 @@ def test_a_drafted_plan_copies_the_units_of_last_years_same_task(world, monkeypa
     suggestion = model.suggest(again)
     assert suggestion.units[0].name == tasks[7].units[0].name == "财政局"
     assert "与往年任务" in suggestion.candidates[0].why
+
+
+def test_a_reminder_says_which_plan_a_task_is_in(world):
+    from datetime import date
+
+    from duban.web.models import Delivery, ReminderRules
+    from duban.web.services import reminders
+
+    livelihood = _livelihood(world)
+    due = livelihood.rounds.filter(kind="progress").order_by("due")[1].due  # 30 September
+    ReminderRules.objects.create(government=world.gov, remind_plan=False, office_list="office")
+    reminders.run(day=date(due.year, due.month, due.day - 1))
+    body = Delivery.objects.get(user=world.users["a_staff"], day=date(due.year, due.month, due.day - 1)).body
+    assert "商务局 · 民生实事任务 1 ·" in body, body
+    assert "商务局 · 任务 1 ·" in body  # the work report's task 1, overdue since 15 September
