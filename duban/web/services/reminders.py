@@ -73,7 +73,6 @@ def dues(plan: Plan, today: date, tasks=None) -> list[Due]:
     """
     from duban import vocab
     from duban.web.services.overview import load
-
     from duban.web.services.plan_choice import label
 
     loaded = load(plan, tasks)
