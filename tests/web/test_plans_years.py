@@ -352,3 +352,12 @@ def test_a_reminder_says_which_plan_a_task_is_in(world):
     body = Delivery.objects.get(user=world.users["a_staff"], day=date(due.year, due.month, due.day - 1)).body
     assert "商务局 · 民生实事任务 1 ·" in body, body
     assert "商务局 · 任务 1 ·" in body  # the work report's task 1, overdue since 15 September
+
+
+def test_bulletins_switch_between_the_years_plans(world):
+    livelihood = _livelihood(world)
+    html = _client(world, "a_staff").get("/bulletins/").content.decode()
+    assert "督查通报 · 2026 年 · 政府工作报告重点工作" in html
+    assert f'href="/plans/{livelihood.pk}/bulletins/"' in html
+    other = _client(world, "a_staff").get(f"/plans/{livelihood.pk}/bulletins/").content.decode()
+    assert "督查通报 · 2026 年 · 民生实事" in other and f'href="/plans/{world.plan.pk}/bulletins/"' in other
