@@ -267,3 +267,27 @@ def test_a_corpus_notice_beside_its_reworded_last_year(tmp_path, name, recall):
     assert left_out <= {t.number for t in c.new}
     assert len(c.carried) / (len(this.tasks) - len(left_out)) >= recall
     assert c.moved == []  # the units were kept
+
+
+@settings(max_examples=15, deadline=None, derandomize=True)
+@given(old_tasks(n_min=2, n_max=25), st.data(), fresh_tasks(n_max=5))
+def test_comparing_a_block_of_rows_at_a_time_changes_nothing(tasks, data, fresh):
+    """A plan of thousands of tasks is compared SIMILARITY_BLOCK rows at a time: blocks of 2 say what one does."""
+    import numpy as np
+
+    from duban.draft.suggest import model
+    from duban.draft.suggest.features import Vectorizer
+
+    this = data.draw(st.permutations(tasks[: len(tasks) // 2] + fresh))
+    whole = match_tasks(tasks, this)
+    X = Vectorizer().fit_transform([t.text for t in [*tasks, *this]])
+    notices = [list(range(len(tasks))), list(range(len(tasks), len(tasks) + len(this)))]
+    config = model.SuggestConfig(same_work_min_tasks=2)
+    closeness = model.distinct_closeness(X, notices, config)
+    saved = model.SIMILARITY_BLOCK
+    try:
+        model.SIMILARITY_BLOCK = 2
+        assert match_tasks(tasks, this) == whole
+        assert np.isclose(model.distinct_closeness(X, notices, config), closeness)
+    finally:
+        model.SIMILARITY_BLOCK = saved

@@ -157,7 +157,7 @@ def match_tasks(last: list[Task], this: list[Task], config: YoyConfig = DEFAULT)
     Each task of this year takes the closest task of last year that is the same work again
     (``closest_same_work``); when two claim one, the closer keeps it (the earlier on a tie)."""
     from duban.draft.suggest.features import Vectorizer, with_heading
-    from duban.draft.suggest.model import closest_same_work, distinct_closeness
+    from duban.draft.suggest.model import SIMILARITY_BLOCK, closest_same_work, distinct_closeness
 
     if not last or not this:
         return [], None, False
@@ -168,16 +168,17 @@ def match_tasks(last: list[Task], this: list[Task], config: YoyConfig = DEFAULT)
     measured = threshold is not None
     if threshold is None:
         threshold = config.unmeasured_similarity
-    sims = (X[n:] @ X[:n].T).toarray()
     # A task whose words none of the other notice shares is never the same work (an empty row scores 0).
     threshold = max(threshold, 1e-9)
     claims: dict[int, tuple[float, int]] = {}
-    for i, j in enumerate(closest_same_work(sims, threshold)):
-        if j is None:
-            continue
-        s = float(sims[i, j])
-        if j not in claims or s > claims[j][0] + 1e-12:
-            claims[j] = (s, i)
+    for start in range(0, len(this), SIMILARITY_BLOCK):
+        sims = (X[n + start : n + start + SIMILARITY_BLOCK] @ X[:n].T).toarray()
+        for k, j in enumerate(closest_same_work(sims, threshold)):
+            if j is None:
+                continue
+            s, i = float(sims[k, j]), start + k
+            if j not in claims or s > claims[j][0] + 1e-12:
+                claims[j] = (s, i)
     pairs = sorted((i, j, min(s, 1.0)) for j, (s, i) in claims.items())
     return pairs, threshold, measured
 

@@ -190,6 +190,11 @@ def same_work_threshold(examples: list[Example], X, config: SuggestConfig) -> fl
     return distinct_closeness(X, list(by_notice.values()), config)
 
 
+# Rows of a task-by-task similarity matrix held at once (a dense block of 512 × 10,000 past tasks is
+# about 40 MB): a notice of thousands of tasks is compared a block at a time, never as a whole square.
+SIMILARITY_BLOCK = 512
+
+
 def distinct_closeness(X, notices: list[list[int]], config: SuggestConfig) -> float | None:
     """The same-work threshold from rows of ``X`` (unit-length TF-IDF rows) grouped by notice:
     each row's similarity to the closest other row of its notice, at the quantile
@@ -203,9 +208,11 @@ def distinct_closeness(X, notices: list[list[int]], config: SuggestConfig) -> fl
     for rows in notices:
         if len(rows) < 2:
             continue
-        S = (X[rows] @ X[rows].T).toarray()
-        np.fill_diagonal(S, -1.0)
-        closest += list(S.max(1))
+        for start in range(0, len(rows), SIMILARITY_BLOCK):
+            block = rows[start : start + SIMILARITY_BLOCK]
+            S = (X[block] @ X[rows].T).toarray()
+            S[np.arange(len(block)), np.arange(start, start + len(block))] = -1.0  # not itself
+            closest += list(S.max(1))
     if len(closest) < config.same_work_min_tasks:
         return None
     return float(np.quantile(closest, 1 - config.same_work_share))
