@@ -250,23 +250,13 @@ def test_a_corpus_notice_beside_its_reworded_last_year(tmp_path, name, recall):
     dropped), every seventh task left out: no task is matched to the wrong one, every left-out task is new,
     and the reworded tasks are found (Jiyuan's misses are rewordings under 0.72, the closeness its own
     distinct tasks reach — the suggester would not copy them either)."""
-    from duban.doc import parse_file
     from tests.conftest import corpus_file
-    from tests.history import reworded
+    from tests.yoy_measure import measure
 
-    source = corpus_file(name)
-    this = parse_file(source)
-    old = tmp_path / name.replace("2026", "2025")
-    old.write_text(reworded(source.read_text(encoding="utf-8"), 1), encoding="utf-8")
-    last = parse_file(old)
-    left_out = {t.number for i, t in enumerate(last.tasks) if i % 7 == 3}
-    last.tasks = [t for t in last.tasks if t.number not in left_out]
-    c = compare(last, this)
-    assert c.measured
-    assert all(x.last.number == x.this.number for x in c.carried)
-    assert left_out <= {t.number for t in c.new}
-    assert len(c.carried) / (len(this.tasks) - len(left_out)) >= recall
-    assert c.moved == []  # the units were kept
+    m = measure(corpus_file(name), tmp_path)
+    assert m["right"] == m["carried"]  # no task matched to another
+    assert m["left_out_found_new"] == m["left_out"]
+    assert m["recall"] >= recall
 
 
 @settings(max_examples=15, deadline=None, derandomize=True)
