@@ -82,21 +82,29 @@ class CoverageConfig:
     # A link is made when the score reaches this; below it the parent task is reported as not taken up.
     # Tuned on the odd-numbered half of the Henan→Jiyuan gold (docs/coverage.md): lower adds links that
     # share only the area's common words (推进、建设、发展), higher loses take-ups that reword the parent.
-    threshold: float = 0.22
+    threshold: float = 0.14
     # A child is kept only when it scores at least this share of the parent's best child: the best
     # take-up of a specific parent task stands well above the rest, and the tail below it is noise.
-    relative_floor: float = 0.55
+    relative_floor: float = 0.4
     # At most this many of the government's tasks are linked to one parent task: a province's broad task
     # is split by a city into a few, rarely more; past that a reviewer adds links by hand.
-    max_links: int = 3
+    max_links: int = 2
     # Character n-grams the texts are compared on: bigrams are Chinese's words, trigrams reward the
     # phrases restated whole (防洪排涝, 生命线安全) over scattered shared characters.
-    ngrams: tuple[int, ...] = (2, 3)
+    ngrams: tuple[int, ...] = (2,)
     # The text cosine weighs this much; the other features are bonuses added to it.
     text_weight: float = 1.0
+    # The best-matching pair of clauses (split at ，；。) weighs this much: a province's task joins several
+    # works in one sentence and a city's task takes up one of them, which the whole texts' cosine dilutes.
+    clause_weight: float = 0.25
+    # A clause shorter than this many characters is too short to compare alone (加快推进, 持续).
+    clause_min_chars: int = 4
     # Headings restated by a child (and a child's heading restating the parent) weigh less than the
     # task's own words: a heading covers many tasks, of which the child may take up one.
     context_weight: float = 0.5
+    # How many of the innermost headings are compared: the outer ones (一、纵深推进融入和服务全国统一大市场)
+    # stand over a dozen tasks each and would pull them all towards a child restating the outer heading.
+    context_levels: int = 1
     # A shared indicator is strong evidence: cities restate the province's targets at their own scale.
     indicator_bonus: float = 0.25
     # One side's indicator named in the other's text (完整社区 in 完整社区提质扩面): weaker than a
@@ -231,6 +239,7 @@ def addressed_to(
 
 _RUN = re.compile(r"[\u4e00-\u9fffA-Za-z]+")
 _QUOTED = re.compile(r"[“\"‘「『《]([^“”\"‘’「」『』《》]{2,24})[”\"’」』》]")
+_CLAUSE = re.compile(r"[，,；;。！!？?：:]")
 _HEADING_NUMBER = re.compile(r"^[（(]?[一二三四五六七八九十百\d]+[)）、.．]\s*")
 _INDICATOR_PREFIX = re.compile(r"^(?:新增|新建|新培育|新认定|年度|全省|全市|全区|省级|市级|县级|国家级|省|市|区|县)")
 
@@ -265,8 +274,16 @@ def _indicator_key(name: str) -> str:
 
 
 def headings(section: Iterable[str]) -> str:
-    """A task's headings as one context string, their numbers (一、 （一）) dropped."""
-    return " ".join(_HEADING_NUMBER.sub("", s).strip() for s in section if s)
+    """A task's headings as one context string, outermost first, their numbers (一、 （一）) dropped."""
+    return HEADING_SEPARATOR.join(_HEADING_NUMBER.sub("", s).strip() for s in section if s)
+
+
+HEADING_SEPARATOR = " / "
+
+
+def _inner(context: str, levels: int) -> str:
+    parts = [p for p in context.split(HEADING_SEPARATOR) if p.strip()]
+    return HEADING_SEPARATOR.join(parts[-levels:]) if levels > 0 else ""
 
 
 def _phrases(a: str, b: str, size: int) -> list[str]:
@@ -298,7 +315,8 @@ class _Prepared:
     context: dict[str, float]
     indicators: dict[str, str]  # key → name as written
     quoted: set[str]
-    plain: str  # the text, cleaned, for finding the other side's indicators in it
+    plain: str
+    clauses: list[dict[str, float]]  # the text, cleaned, for finding the other side's indicators in it
 
 
 @dataclass
@@ -323,27 +341,32 @@ class CoverageModel:
         if got is None:
             got = _Prepared(
                 text=self._vector(item.text),
-                context=self._vector(item.context) if item.context else {},
+                context=self._vector(_inner(item.context, self.config.context_levels)) if item.context else {},
                 indicators={_indicator_key(n): n for n in item.indicators if n},
                 quoted=_quoted(item.text) - self.common_names,
                 plain=_clean(item.text),
+                clauses=[
+                    self._vector(part)
+                    for part in _CLAUSE.split(item.text)
+                    if len("".join(_RUN.findall(part))) >= self.config.clause_min_chars
+                ],
             )
             self._cache[key] = got
         return got
 
-    def _parts(self, parent: Item, child: Item) -> tuple[float, dict]:
+    def features(self, parent: Item, child: Item) -> dict:
+        """What the score adds up, before the weights: cosines, shared names and indicators."""
         c = self.config
         p, q = self.prepare(parent), self.prepare(child)
-        parts: dict = {"similarity": _cosine(p.text, q.text)}
-        total = c.text_weight * parts["similarity"]
+        parts: dict = {"similarity": _cosine(p.text, q.text), "clause": 0.0}
+        if p.clauses and q.clauses:
+            parts["clause"] = max(_cosine(a, b) for a in p.clauses for b in q.clauses)
         if p.quoted and q.quoted:
             names = sorted({a for a in p.quoted for b in q.quoted if _same_name(a, b, c)})
             if names:
-                total += c.name_bonus
                 parts["names"] = names
         shared = sorted(set(p.indicators) & set(q.indicators))
         if shared:
-            total += c.indicator_bonus
             parts["indicators"] = [q.indicators[k] for k in shared]
         else:
             named = sorted(
@@ -355,12 +378,9 @@ class CoverageModel:
                 }
             )
             if named:
-                total += c.indicator_in_text_bonus
                 parts["named"] = named
-        context = max(_cosine(p.context, q.text), _cosine(p.text, q.context))
-        total += c.context_weight * context
-        parts["context"] = context
-        return total, parts
+        parts["context"] = max(_cosine(p.context, q.text), _cosine(p.text, q.context))
+        return parts
 
     def _reasons(self, parent: Item, child: Item, parts: dict) -> tuple[str, ...]:
         c = self.config
@@ -381,8 +401,30 @@ class CoverageModel:
 
     def score(self, parent: Item, child: Item) -> tuple[float, tuple[str, ...]]:
         """The parent–child score and its reasons, strongest first."""
-        total, parts = self._parts(parent, child)
-        return total, self._reasons(parent, child, parts)
+        parts = self.features(parent, child)
+        return total(parts, self.config), self._reasons(parent, child, parts)
+
+
+def total(parts: dict, config: CoverageConfig = CONFIG) -> float:
+    """The score of one pair's features under the config's weights."""
+    return (
+        config.text_weight * parts["similarity"]
+        + config.clause_weight * parts["clause"]
+        + config.context_weight * parts["context"]
+        + (config.name_bonus if parts.get("names") else 0.0)
+        + (config.indicator_bonus if parts.get("indicators") else 0.0)
+        + (config.indicator_in_text_bonus if parts.get("named") else 0.0)
+    )
+
+
+def select(scored: list[tuple[float, int]], config: CoverageConfig = CONFIG) -> list[tuple[float, int]]:
+    """Of one parent's (score, child index) pairs, the ones linked: at or over the threshold and the
+    share of the best, best first, at most ``max_links``."""
+    kept = sorted((s for s in scored if s[0] >= config.threshold), key=lambda s: (-s[0], s[1]))
+    if not kept:
+        return []
+    floor = kept[0][0] * config.relative_floor
+    return [s for s in kept[: config.max_links] if s[0] >= floor]
 
 
 def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
@@ -423,21 +465,13 @@ def pair(
     model = model or fit(parents, children, config)
     coverage = Coverage()
     for parent in parents:
-        scored = []
-        for i, child in enumerate(children):
-            total, parts = model._parts(parent, child)
-            if total >= config.threshold:
-                scored.append((-total, i, parts))
-        scored.sort(key=lambda s: s[:2])
-        if not scored:
+        parts = [model.features(parent, child) for child in children]
+        chosen = select([(total(f, config), i) for i, f in enumerate(parts)], config)
+        if not chosen:
             coverage.not_taken_up.append(parent.key)
-            continue
-        floor = -scored[0][0] * config.relative_floor
-        for negative, i, parts in scored[: config.max_links]:
-            if -negative >= floor:
-                child = children[i]
-                reasons = model._reasons(parent, child, parts)
-                coverage.links.append(Link(parent.key, child.key, round(-negative, 3), reasons))
+        for value, i in chosen:
+            reasons = model._reasons(parent, children[i], parts[i])
+            coverage.links.append(Link(parent.key, children[i].key, round(value, 3), reasons))
     return coverage
 
 

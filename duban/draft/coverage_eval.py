@@ -28,11 +28,14 @@ from duban.draft import coverage as cv
 
 GOLD = Path(__file__).resolve().parents[2] / "tests" / "data" / "coverage-henan-jiyuan.json"
 
+# Constants the features depend on (each value is a fresh fit), searched by :func:`tune` around GRID.
+FEATURE_GRID = {"context_levels": (1, 2), "ngrams": ((2,), (2, 3), (2, 3, 4))}
 # The grid :func:`tune` searches on the tuning half (odd-numbered parent tasks).
 GRID = {
     "threshold": (0.14, 0.18, 0.22, 0.26, 0.3),
     "relative_floor": (0.4, 0.55, 0.7, 0.85),
     "context_weight": (0.0, 0.25, 0.5),
+    "clause_weight": (0.0, 0.25, 0.5, 1.0),
     "max_links": (2, 3),
 }
 
@@ -160,7 +163,9 @@ def addressed_figures(parents: list[cv.Item], gold: Gold) -> list[AddressedFigur
         expected = by_name | by_collective
         keys = {a.item.key for a in found}
         how_right = sum(
-            1 for a in found if (a.how == "name" and a.item.key in by_name) or (a.how == "collective" and a.item.key in by_collective)
+            1
+            for a in found
+            if (a.how == "name" and a.item.key in by_name) or (a.how == "collective" and a.item.key in by_collective)
         )
         out.append(
             AddressedFigures(
@@ -180,28 +185,25 @@ def _part_of(entry: dict) -> str:
     return "tune" if int(entry["parent"]) % 2 else "held_out"
 
 
-def link_figures(
-    parents: list[cv.Item],
-    children: list[cv.Item],
-    gold: Gold,
-    config: cv.CoverageConfig = cv.CONFIG,
-    model: cv.CoverageModel | None = None,
-) -> dict[str, LinkFigures]:
-    """Figures on each part: addressed (the tasks addressed to the government), all, tune, held_out."""
+def _entries(parents: list[cv.Item], gold: Gold) -> list[dict]:
+    keys = {p.key for p in parents}
+    return [e for e in gold.entries if e["parent"] in keys]
+
+
+def _features(parents, children, entries, model) -> dict[str, list[dict]]:
     by_key = {p.key: p for p in parents}
-    entries = [e for e in gold.entries if e["parent"] in by_key]
-    model = model or cv.fit(parents, children, config)
-    coverage = cv.pair([by_key[e["parent"]] for e in entries], children, config, model)
-    made: dict[str, dict[str, float]] = {}
-    for link in coverage.links:
-        made.setdefault(link.parent, {})[link.child] = link.score
-    child_by_key = {c.key: c for c in children}
+    return {e["parent"]: [model.features(by_key[e["parent"]], c) for c in children] for e in entries}
+
+
+def _figures(entries, children, features, config, model=None, by_key=None) -> dict[str, LinkFigures]:
     parts = {name: LinkFigures(name) for name in ("addressed", "all", "tune", "held_out")}
     for entry in entries:
         key = entry["parent"]
+        scored = [(cv.total(f, config), i) for i, f in enumerate(features[key])]
+        chosen = cv.select(scored, config)
+        got = {children[i].key: round(value, 3) for value, i in chosen}
         links = {str(k) for k in entry["links"]}
         ok = links | {str(k) for k in entry.get("accept") or ()}
-        got = made.get(key, {})
         names = ["all", _part_of(entry)] + (["addressed"] if entry.get("addressed") else [])
         for name in names:
             f = parts[name]
@@ -213,24 +215,45 @@ def link_figures(
             if not links:
                 f.none_tasks += 1
                 f.none_right += not got
+        score_of = {children[i].key: value for value, i in scored}
         for child in sorted(links - set(got), key=int):
-            total, _ = model.score(by_key[key], child_by_key[child]) if child in child_by_key else (0.0, ())
-            parts["all"].misses.append(Miss(key, child, "missed", round(total, 3), entry.get("note", "")))
+            parts["all"].misses.append(
+                Miss(key, child, "missed", round(score_of.get(child, 0.0), 3), entry.get("note", ""))
+            )
         for child in sorted(set(got) - ok, key=int):
             parts["all"].misses.append(Miss(key, child, "wrong", got[child], entry.get("note", "")))
     return parts
 
 
+def link_figures(
+    parents: list[cv.Item],
+    children: list[cv.Item],
+    gold: Gold,
+    config: cv.CoverageConfig = cv.CONFIG,
+    model: cv.CoverageModel | None = None,
+) -> dict[str, LinkFigures]:
+    """Figures of ``pair``'s links on each part: addressed (the tasks addressed to the government),
+    all, tune (odd-numbered parent tasks), held_out (even-numbered)."""
+    entries = _entries(parents, gold)
+    model = model or cv.fit(parents, children, config)
+    return _figures(entries, children, _features(parents, children, entries, model), config)
+
+
 def tune(parents: list[cv.Item], children: list[cv.Item], gold: Gold) -> tuple[cv.CoverageConfig, LinkFigures]:
-    """The grid's best constants by link F1 on the tuning half (ties: the first in grid order)."""
-    tuning = replace(gold, entries=[e for e in gold.entries if _part_of(e) == "tune"])
+    """The grid's best constants by link F1 on the tuning half (ties: the first in grid order).
+    The features do not depend on the grid's constants, so they are computed once."""
+    entries = [e for e in _entries(parents, gold) if _part_of(e) == "tune"]
     best: tuple[float, cv.CoverageConfig, LinkFigures] | None = None
     names = list(GRID)
-    for values in itertools.product(*(GRID[n] for n in names)):
-        config = replace(cv.CONFIG, **dict(zip(names, values, strict=True)))
-        figures = link_figures(parents, children, tuning, config)["tune"]
-        if best is None or figures.f1 > best[0] + 1e-9:
-            best = (figures.f1, config, figures)
+    feature_names = list(FEATURE_GRID)
+    for feature_values in itertools.product(*(FEATURE_GRID[n] for n in feature_names)):
+        base = replace(cv.CONFIG, **dict(zip(feature_names, feature_values, strict=True)))
+        features = _features(parents, children, entries, cv.fit(parents, children, base))
+        for values in itertools.product(*(GRID[n] for n in names)):
+            config = replace(base, **dict(zip(names, values, strict=True)))
+            figures = _figures(entries, children, features, config)["tune"]
+            if best is None or figures.f1 > best[0] + 1e-9:
+                best = (figures.f1, config, figures)
     assert best is not None
     return best[1], best[2]
 
@@ -255,7 +278,12 @@ def report_text(result: dict) -> str:
             if keys:
                 lines.append(f"    {what}：" + "、".join(keys))
     lines += ["", "承接（pair）："]
-    labels = {"addressed": "下达济源的任务", "all": "全部核对任务", "tune": "调参一半（单号）", "held_out": "留出一半（双号）"}
+    labels = {
+        "addressed": "下达济源的任务",
+        "all": "全部核对任务",
+        "tune": "调参一半（单号）",
+        "held_out": "留出一半（双号）",
+    }
     for name, f in result["links"].items():
         lines.append(
             f"  {labels[name]}：{f['tasks']} 项任务，精确率 {f['precision']:.3f}（{f['links_right']}/{f['links_made']}），"
