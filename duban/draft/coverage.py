@@ -394,6 +394,8 @@ class CoverageModel:
         phrases = _phrases(parent.text, child.text, c.phrase_chars)[:3]
         if phrases:
             reasons.append("共同说法：" + "、".join(phrases))
+        if parts["clause"] * c.clause_weight >= 0.05:
+            reasons.append(f"分句相近 {parts['clause']:.2f}")
         if parts["context"] * c.context_weight >= 0.05:
             reasons.append(f"标题相近 {parts['context']:.2f}")
         reasons.append(f"文字相近 {parts['similarity']:.2f}")

@@ -53,6 +53,11 @@ class Gold:
     @classmethod
     def read(cls, path: Path = GOLD) -> Gold:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
+            raise ValueError("应是一个 JSON 对象，带 parent、child、government 和 entries（列表）")
+        for entry in data["entries"]:
+            if not isinstance(entry, dict) or not {"parent", "links"} <= set(entry):
+                raise ValueError(f"每个 entries 项应有 parent 和 links：{entry!r}"[:200])
         return cls(
             parent=data["parent"],
             child=data["child"],
@@ -262,13 +267,15 @@ def run(corpus: Path, gold_path: Path = GOLD) -> dict:
     gold = Gold.read(gold_path)
     parents, children = read_items(corpus, gold)
     return {
+        "gold": {"parent": gold.parent, "child": gold.child, "government": gold.government},
         "addressed": [f.to_json() for f in addressed_figures(parents, gold)],
         "links": {name: f.to_json() for name, f in link_figures(parents, children, gold).items()},
     }
 
 
 def report_text(result: dict) -> str:
-    lines = ["上级交办：下达与承接（河南 2026 → 济源 2026，人工核对）", "", "下达对象（addressed_to）："]
+    g = result["gold"]
+    lines = [f"上级交办：下达与承接（{g['parent']} → {g['child']}，人工核对）", "", "下达对象（addressed_to）："]
     for a in result["addressed"]:
         lines.append(
             f"  {a['government']}: 精确率 {a['precision']:.3f} 召回率 {a['recall']:.3f}"
@@ -279,7 +286,7 @@ def report_text(result: dict) -> str:
                 lines.append(f"    {what}：" + "、".join(keys))
     lines += ["", "承接（pair）："]
     labels = {
-        "addressed": "下达济源的任务",
+        "addressed": f"下达{g['government']}的任务",
         "all": "全部核对任务",
         "tune": "调参一半（单号）",
         "held_out": "留出一半（双号）",
@@ -295,5 +302,5 @@ def report_text(result: dict) -> str:
         lines += ["", "错漏："]
         for m in misses:
             what = "漏连" if m["kind"] == "missed" else "错连"
-            lines.append(f"  {what} 河南{m['parent']} → 济源{m['child']}（得分 {m['score']:.3f}）：{m['note']}")
+            lines.append(f"  {what} 上级{m['parent']} → 本级{m['child']}（得分 {m['score']:.3f}）：{m['note']}")
     return "\n".join(lines) + "\n"
