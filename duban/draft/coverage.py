@@ -354,33 +354,71 @@ class CoverageModel:
             self._cache[key] = got
         return got
 
+    def index(self, children: Sequence[Item]) -> _Index:
+        """The children's vectors as postings (n-gram → who holds it, how much), so one parent is
+        compared with every child in one pass over its own n-grams."""
+        text: dict[str, list] = {}
+        clause: dict[str, list] = {}
+        context: dict[str, list] = {}
+        prepared = [self.prepare(child) for child in children]
+        for i, q in enumerate(prepared):
+            for g, w in q.text.items():
+                text.setdefault(g, []).append((i, w))
+            for j, vec in enumerate(q.clauses):
+                for g, w in vec.items():
+                    clause.setdefault(g, []).append(((i, j), w))
+            for g, w in q.context.items():
+                context.setdefault(g, []).append((i, w))
+        return _Index(list(children), prepared, text, clause, context)
+
+    def features_many(self, parent: Item, index: _Index) -> list[dict]:
+        """:meth:`features` of the parent with each of the index's children, in their order."""
+        c = self.config
+        p = self.prepare(parent)
+        n = len(index.children)
+        similarity = _dots(p.text, index.text, n)
+        to_child_text = _dots(p.context, index.text, n)
+        to_child_context = _dots(p.text, index.context, n)
+        best_clause = [0.0] * n
+        for vec in p.clauses:
+            acc: dict = {}
+            for g, w in vec.items():
+                for ij, wb in index.clause.get(g, ()):
+                    acc[ij] = acc.get(ij, 0.0) + w * wb
+            for (i, _), v in acc.items():
+                if v > best_clause[i]:
+                    best_clause[i] = v
+        out = []
+        for i, q in enumerate(index.prepared):
+            parts: dict = {
+                "similarity": similarity[i],
+                "clause": best_clause[i],
+                "context": max(to_child_text[i], to_child_context[i]),
+            }
+            if p.quoted and q.quoted:
+                names = sorted({a for a in p.quoted for b in q.quoted if _same_name(a, b, c)})
+                if names:
+                    parts["names"] = names
+            shared = sorted(p.indicators.keys() & q.indicators.keys())
+            if shared:
+                parts["indicators"] = [q.indicators[k] for k in shared]
+            elif p.indicators or q.indicators:
+                named = sorted(
+                    {
+                        k
+                        for side, other in ((p, q), (q, p))
+                        for k in side.indicators
+                        if len(k) >= c.indicator_min_chars and k in other.plain
+                    }
+                )
+                if named:
+                    parts["named"] = named
+            out.append(parts)
+        return out
+
     def features(self, parent: Item, child: Item) -> dict:
         """What the score adds up, before the weights: cosines, shared names and indicators."""
-        c = self.config
-        p, q = self.prepare(parent), self.prepare(child)
-        parts: dict = {"similarity": _cosine(p.text, q.text), "clause": 0.0}
-        if p.clauses and q.clauses:
-            parts["clause"] = max(_cosine(a, b) for a in p.clauses for b in q.clauses)
-        if p.quoted and q.quoted:
-            names = sorted({a for a in p.quoted for b in q.quoted if _same_name(a, b, c)})
-            if names:
-                parts["names"] = names
-        shared = sorted(set(p.indicators) & set(q.indicators))
-        if shared:
-            parts["indicators"] = [q.indicators[k] for k in shared]
-        else:
-            named = sorted(
-                {
-                    k
-                    for side, other in ((p, q), (q, p))
-                    for k in side.indicators
-                    if len(k) >= c.indicator_min_chars and k in other.plain
-                }
-            )
-            if named:
-                parts["named"] = named
-        parts["context"] = max(_cosine(p.context, q.text), _cosine(p.text, q.context))
-        return parts
+        return self.features_many(parent, self.index([child]))[0]
 
     def _reasons(self, parent: Item, child: Item, parts: dict) -> tuple[str, ...]:
         c = self.config
@@ -405,6 +443,23 @@ class CoverageModel:
         """The parent–child score and its reasons, strongest first."""
         parts = self.features(parent, child)
         return total(parts, self.config), self._reasons(parent, child, parts)
+
+
+@dataclass
+class _Index:
+    children: list[Item]
+    prepared: list[_Prepared]
+    text: dict[str, list]
+    clause: dict[str, list]
+    context: dict[str, list]
+
+
+def _dots(vec: dict[str, float], postings: dict[str, list], n: int) -> list[float]:
+    out = [0.0] * n
+    for g, w in vec.items():
+        for i, wb in postings.get(g, ()):
+            out[i] += w * wb
+    return out
 
 
 def total(parts: dict, config: CoverageConfig = CONFIG) -> float:
@@ -466,8 +521,9 @@ def pair(
     """Link each parent task with the government's tasks that take it up, best first."""
     model = model or fit(parents, children, config)
     coverage = Coverage()
+    index = model.index(children)
     for parent in parents:
-        parts = [model.features(parent, child) for child in children]
+        parts = model.features_many(parent, index)
         chosen = select([(total(f, config), i) for i, f in enumerate(parts)], config)
         if not chosen:
             coverage.not_taken_up.append(parent.key)

@@ -197,7 +197,8 @@ def _entries(parents: list[cv.Item], gold: Gold) -> list[dict]:
 
 def _features(parents, children, entries, model) -> dict[str, list[dict]]:
     by_key = {p.key: p for p in parents}
-    return {e["parent"]: [model.features(by_key[e["parent"]], c) for c in children] for e in entries}
+    index = model.index(children)
+    return {e["parent"]: model.features_many(by_key[e["parent"]], index) for e in entries}
 
 
 def _figures(entries, children, features, config, model=None, by_key=None) -> dict[str, LinkFigures]:
