@@ -247,4 +247,18 @@ ALL_LOCAL_WORDS = ("各地方", "各地")
 # What follows a place to make it the place's government: 郑州市人民政府, 济源示范区管委会.
 GOVERNMENT_BODIES = ("人民政府", "政府", "管理委员会", "管委会")
 # What a place's name ends with, longest first: 济源示范区 → 济源, 郑州市 → 郑州.
-PLACE_ENDINGS = ("特别行政区", "自治区", "自治州", "自治县", "示范区", "新区", "地区", "省", "市", "区", "县", "旗", "盟")
+PLACE_ENDINGS = (
+    "特别行政区",
+    "自治区",
+    "自治州",
+    "自治县",
+    "示范区",
+    "新区",
+    "地区",
+    "省",
+    "市",
+    "区",
+    "县",
+    "旗",
+    "盟",
+)
