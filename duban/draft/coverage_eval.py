@@ -11,9 +11,9 @@ them by name or by collective.  Figures:
   ``links`` is made) of :func:`duban.draft.coverage.pair`; *not taken up*: of the tasks the
   gold says no child takes up, the share the rule reports as not taken up.
 
-Each figure is given on the tasks addressed to Jiyuan, on all gold tasks, and on the two halves
-the rule was tuned and checked on: odd-numbered parent tasks tuned the constants
-(:func:`tune`), even-numbered ones were held out.  Scoring lives here, the rule in
+Each figure is given on the tasks addressed to Jiyuan, on all gold tasks, and on three parts:
+the odd-numbered tasks of the first batch tuned the constants (:func:`tune`), its even-numbered
+ones were held out, and the second batch was labelled after tuning (unseen).  Scoring lives here, the rule in
 ``duban.draft.coverage``.
 """
 
@@ -28,6 +28,8 @@ from duban.draft import coverage as cv
 
 GOLD = Path(__file__).resolve().parents[2] / "tests" / "data" / "coverage-henan-jiyuan.json"
 
+# The parts figures are given on: the tasks addressed to the government, all, and the three below.
+PARTS = ("addressed", "all", "tune", "held_out", "unseen")
 # Constants the features depend on (each value is a fresh fit), searched by :func:`tune` around GRID.
 FEATURE_GRID = {"context_levels": (1,), "ngrams": ((2,), (2, 3))}
 # The grid :func:`tune` searches on the tuning half (odd-numbered parent tasks).
@@ -188,6 +190,9 @@ def addressed_figures(parents: list[cv.Item], gold: Gold) -> list[AddressedFigur
 
 
 def _part_of(entry: dict) -> str:
+    """tune: batch 1's odd-numbered tasks; held_out: its even ones; unseen: batch 2, labelled after tuning."""
+    if entry.get("batch", 1) != 1:
+        return "unseen"
     return "tune" if int(entry["parent"]) % 2 else "held_out"
 
 
@@ -203,7 +208,7 @@ def _features(parents, children, entries, model) -> dict[str, list[dict]]:
 
 
 def _figures(entries, children, features, config, model=None, by_key=None) -> dict[str, LinkFigures]:
-    parts = {name: LinkFigures(name) for name in ("addressed", "all", "tune", "held_out")}
+    parts = {name: LinkFigures(name) for name in PARTS}
     for entry in entries:
         key = entry["parent"]
         scored = [(cv.total(f, config), i) for i, f in enumerate(features[key])]
@@ -239,8 +244,7 @@ def link_figures(
     config: cv.CoverageConfig = cv.CONFIG,
     model: cv.CoverageModel | None = None,
 ) -> dict[str, LinkFigures]:
-    """Figures of ``pair``'s links on each part: addressed (the tasks addressed to the government),
-    all, tune (odd-numbered parent tasks), held_out (even-numbered)."""
+    """Figures of ``pair``'s links on each part (``PARTS``)."""
     entries = _entries(parents, gold)
     model = model or cv.fit(parents, children, config)
     return _figures(entries, children, _features(parents, children, entries, model), config)
@@ -292,6 +296,7 @@ def report_text(result: dict) -> str:
         "all": "全部核对任务",
         "tune": "调参一半（单号）",
         "held_out": "留出一半（双号）",
+        "unseen": "调参后新核对（第二批）",
     }
     for name, f in result["links"].items():
         lines.append(
