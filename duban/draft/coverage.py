@@ -45,7 +45,9 @@ class Item:
 
     key: str  # the task's number in its plan (or any id unique in the plan)
     text: str
-    units: tuple[str, ...] = ()  # the units it names, as written (for a parent's task: whom it addresses)
+    # The units it names (for a parent's task: whom it addresses) — as the parser resolved them
+    # (郑州、洛阳市政府 → 郑州市政府, 洛阳市政府) or as written.
+    units: tuple[str, ...] = ()
     indicators: tuple[str, ...] = ()  # the names of its indicators (生产总值, 粮食产量, …)
     # The headings it stands under, outermost first (一、纵深推进… （一）突出重点事项攻坚。); optional.
     context: str = ""
@@ -199,8 +201,8 @@ def collective_levels(name: str) -> frozenset[str] | None:
             for word in re.split(r"[、，/]", body[i + 1 : close]):
                 if word not in vocab.LEVEL_WORDS:
                     return None
-                # 县（市、区）: a 市 inside brackets after 县 is a county-level city.
-                level = outer if word == "市" and outer in ("county", "district") else vocab.LEVEL_WORDS[word]
+                # 县（市、区）: a 市 inside brackets after 县 or 区 is a county-level city.
+                level = "county" if word == "市" and outer in ("county", "district") else vocab.LEVEL_WORDS[word]
                 if level:
                     levels.add(level)
             i = close + 1
@@ -323,8 +325,8 @@ class _Prepared:
     context: dict[str, float]
     indicators: dict[str, str]  # key → name as written
     quoted: set[str]
-    plain: str
-    clauses: list[dict[str, float]]  # the text, cleaned, for finding the other side's indicators in it
+    plain: str  # the text, cleaned, for finding the other side's indicators in it
+    clauses: list[dict[str, float]]  # one vector per clause (split at ，；。)
 
 
 @dataclass
