@@ -270,3 +270,27 @@ def test_the_gold_is_well_formed_and_large_enough():
     assert {e["parent"] for e in gold.entries if e["addressed"]} == set(gold.addressed["济源示范区"]["name"])
     for e in gold.entries:
         assert e["note"] and not set(e["links"]) & set(e["accept"]), e
+
+
+_TEXT = st.text(
+    alphabet=st.sampled_from(list("推进城市更新改造老旧小区建设完整社区高标准农田“千万工程”，。、；ABC 12%")),
+    max_size=40,
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    parents=st.lists(_TEXT, max_size=5),
+    children=st.lists(_TEXT, max_size=6),
+    indicators=st.lists(st.sampled_from(["高标准农田", "完整社区", "", "投资"]), max_size=2),
+)
+def test_any_texts_pair_without_error_and_every_link_is_explained(parents, children, indicators):
+    ps = [cv.Item(f"p{i}", t, indicators=tuple(indicators)) for i, t in enumerate(parents)]
+    cs = [cv.Item(f"c{i}", t, indicators=tuple(indicators[:1])) for i, t in enumerate(children)]
+    coverage = cv.pair(ps, cs)
+    linked = {link.parent for link in coverage.links}
+    assert linked.isdisjoint(coverage.not_taken_up) and linked | set(coverage.not_taken_up) == {p.key for p in ps}
+    for link in coverage.links:
+        assert link.child in {c.key for c in cs} and link.score >= cv.CONFIG.threshold - 1e-9
+        assert link.reasons and link.reasons[-1].startswith("文字相近 ")
+    assert all(len(coverage.taken_up(p.key)) <= cv.CONFIG.max_links for p in ps)
