@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -294,3 +295,17 @@ def test_any_texts_pair_without_error_and_every_link_is_explained(parents, child
         assert link.child in {c.key for c in cs} and link.score >= cv.CONFIG.threshold - 1e-9
         assert link.reasons and link.reasons[-1].startswith("文字相近 ")
     assert all(len(coverage.taken_up(p.key)) <= cv.CONFIG.max_links for p in ps)
+
+
+def test_duban_eval_coverage_prints_the_figures_and_refuses_a_bad_gold(tmp_path, capsys):
+    from duban.cli import main
+
+    assert main(["eval", "coverage", "--corpus", str(PROBE), "--gold", str(PROBE / "gold.json"), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["links"]["all"]["recall"] == 1.0 and result["gold"]["government"] == "临江市"
+    bad = tmp_path / "gold.json"
+    for text, says in (("[1]", "应是一个 JSON 对象"), ("{", "格式不对"), ('{"entries": []}', "缺少 parent")):
+        bad.write_text(text, encoding="utf-8")
+        assert main(["eval", "coverage", "--corpus", str(PROBE), "--gold", str(bad)]) == 1
+        err = capsys.readouterr().err
+        assert says in err and "Traceback" not in err, err
