@@ -17,7 +17,8 @@ from duban.web.forms import CoverageAddForm, CoverageLinkForm, CoverageYearForm
 from duban.web.models import CoverageLink, ParentTask, Plan, Task
 from duban.web.services import cascade
 from duban.web.services.overview import overview
-from duban.web.views.common import page, today
+from duban.web.views import common
+from duban.web.views.common import page
 from duban.web.views.supervision import _bars
 
 
@@ -26,7 +27,7 @@ def _year(request, government) -> int:
     if form.is_valid() and form.cleaned_data["year"]:
         return form.cleaned_data["year"]
     years = cascade.years_of(government)
-    return years[0] if years else today().year
+    return years[0] if years else common.today().year
 
 
 def _office(request):
@@ -203,8 +204,8 @@ def rollup(request):
     years = sorted(set(government.plans.filter(status=Plan.PUBLISHED).values_list("year", flat=True)), reverse=True)
     form = CoverageYearForm(request.GET)
     chosen = form.cleaned_data["year"] if form.is_valid() else None
-    year = chosen or (years[0] if years else today().year)
-    cities = cascade.rollup(government, year, today())
+    year = chosen or (years[0] if years else common.today().year)
+    cities = cascade.rollup(government, year, common.today())
     return render(
         request,
         "duban/rollup.html",
@@ -225,7 +226,7 @@ def city_view(request, plan_id):
     actor = request.actor
     actor.require(actor.is_office, "下级政府的总览只对上级督查人员开放")
     plan = actor.below_plan(plan_id)
-    data = overview(plan, today(), Task.objects.filter(plan=plan))
+    data = overview(plan, common.today(), Task.objects.filter(plan=plan))
     rows = cascade.coverage_of(plan.government, plan.year)
     mine = [r for r in rows if r.task.plan.government_id == actor.government_id]
     return render(
@@ -238,6 +239,6 @@ def city_view(request, plan_id):
             "sections": [(sec, _bars(c), sum(c.values())) for sec, c in data.by_section.items()],
             "coverage_rows": mine,
             "counts": _counts(mine),
-            "today": today(),
+            "today": common.today(),
         },
     )
