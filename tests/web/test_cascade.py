@@ -9,6 +9,8 @@ import json
 from datetime import date
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from duban import vocab
 from duban.cli import main
@@ -366,3 +368,53 @@ def test_henan_as_province_and_jiyuan_as_its_city(db, capsys):
             assert jiyuan_plan.tasks.filter(number=taker["number"]).exists() and taker["reasons"]
     assert out["counts"]["not_taken_up"] == len(out["not_taken_up"])
     assert sum(out["counts"].values()) == len(named)
+
+
+# --- generated: any sequence of placements keeps a tree with levels going down -----------------------------
+
+
+class _Undo(Exception):
+    pass
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    levels=st.lists(st.sampled_from(list(vocab.LEVELS)), min_size=2, max_size=6),
+    moves=st.lists(st.tuples(st.integers(0, 5), st.integers(0, 5)), max_size=12),
+)
+def test_any_placement_is_taken_exactly_when_it_keeps_a_tree_going_down(db, levels, moves):
+    from django.db import transaction
+
+    try:
+        with transaction.atomic():
+            govs = [Government.objects.create(name=f"政府{n}", level=lv) for n, lv in enumerate(levels)]
+            parent: dict[int, int | None] = {n: None for n in range(len(govs))}
+
+            def above(n):  # n and every government above it, in the model
+                seen = []
+                while n is not None and n not in seen:
+                    seen.append(n)
+                    n = parent[n]
+                return seen
+
+            for child, up in moves:
+                if child >= len(govs) or up >= len(govs):
+                    continue
+                ok = (
+                    child not in above(up)
+                    and vocab.LEVEL_RANK[levels[child]] > vocab.LEVEL_RANK[levels[up]]
+                    and parent[child] in (None, up)
+                )
+                try:
+                    cascade.place_under(Government.objects.get(pk=govs[child].pk), govs[up])
+                except InputError as exc:
+                    assert not ok, f"refused a good placement: {exc}"
+                    assert len(str(exc).splitlines()) == 1
+                else:
+                    assert ok, f"took {child} under {up} with parents {parent}"
+                    parent[child] = up
+                stored = {n: g.parent_id for n, g in enumerate(Government.objects.filter(pk__in=[g.pk for g in govs]))}
+                assert stored == {n: (govs[p].pk if p is not None else None) for n, p in parent.items()}
+            raise _Undo
+    except _Undo:
+        pass
