@@ -17,6 +17,7 @@ from datetime import date
 from django import forms
 from django.contrib.auth.validators import UnicodeUsernameValidator
 
+from duban import vocab
 from duban.errors import DubanError
 from duban.web.models import (
     ROLES,
@@ -686,6 +687,17 @@ class ChangeRequestForm(DubanForm):
 
 class CoverageYearForm(DubanForm):
     year = Whole(label="年度", required=False, min_value=YEAR_MIN, max_value=YEAR_MAX)
+
+
+class CoverageDecideForm(DubanForm):
+    """Confirm or reject a link: ``seen`` is its state as the page showed it (someone else's change is refused)."""
+
+    seen = forms.ChoiceField(
+        label="承接状态",
+        required=False,
+        choices=vocab.COVERAGE_LINKS.choices,
+        error_messages=_choices_error("承接状态"),
+    )
 
 
 class CoverageLinkForm(DubanForm):

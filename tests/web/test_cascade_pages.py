@@ -217,3 +217,17 @@ def test_a_sibling_cannot_touch_the_citys_coverage(tree, client):
     assert c.post(f"/coverage/links/{tree.grain.pk}/confirm/", **HX).status_code == 404
     tree.grain.refresh_from_db()
     assert tree.grain.state == vocab.SUGGESTED_LINK
+
+
+def test_a_decision_on_a_stale_page_is_refused_not_overwritten(tree, client):
+    c = as_(client, tree, "c_office")
+    # Someone else rejected the suggestion after this page showed it as suggested.
+    from duban.web.services import cascade
+
+    cascade.reject(tree.grain)
+    response = c.post(f"/coverage/links/{tree.grain.pk}/confirm/", {"seen": "suggested"}, **HX)
+    assert response.status_code == 422 and "已被他人改为“不承接”" in response.content.decode()
+    tree.grain.refresh_from_db()
+    assert tree.grain.state == vocab.REJECTED_LINK
+    junk = c.post(f"/coverage/links/{tree.grain.pk}/reject/", {"seen": "<script>"}, **HX)
+    assert junk.status_code == 422 and "承接状态" in junk.content.decode()

@@ -205,21 +205,27 @@ def _decide(link: CoverageLink, state: str, user, action: str) -> CoverageLink:
     return link
 
 
-def _fresh_link(link: CoverageLink) -> CoverageLink:
-    return CoverageLink.objects.select_for_update().select_related("parent_task__task", "task").get(pk=link.pk)
+def _fresh_link(link: CoverageLink, seen: str | None = None) -> CoverageLink:
+    """The link as stored now, locked; refused when someone else changed it since the page showed ``seen``."""
+    link = CoverageLink.objects.select_for_update().select_related("parent_task__task", "task").get(pk=link.pk)
+    if seen and link.state != seen:
+        raise DubanError(
+            f"任务{link.task.number}的承接状态已被他人改为“{vocab.COVERAGE_LINKS.label(link.state)}”，请刷新后再操作"
+        )
+    return link
 
 
 @transaction.atomic
-def confirm(link: CoverageLink, user=None) -> CoverageLink:
-    link = _fresh_link(link)
+def confirm(link: CoverageLink, user=None, seen: str | None = None) -> CoverageLink:
+    link = _fresh_link(link, seen)
     if link.state in vocab.TAKEN_UP_LINKS:
         raise DubanError(f"任务{link.task.number}已承接上级任务{link.parent_task.task.number}")
     return _decide(link, vocab.CONFIRMED_LINK, user, "确认承接上级交办任务")
 
 
 @transaction.atomic
-def reject(link: CoverageLink, user=None) -> CoverageLink:
-    link = _fresh_link(link)
+def reject(link: CoverageLink, user=None, seen: str | None = None) -> CoverageLink:
+    link = _fresh_link(link, seen)
     if link.state == vocab.REJECTED_LINK:
         raise DubanError(f"任务{link.task.number}已标为不承接")
     return _decide(link, vocab.REJECTED_LINK, user, "标为不承接上级交办任务")

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from duban import vocab
 from duban.errors import DubanError
-from duban.web.forms import CoverageAddForm, CoverageLinkForm, CoverageYearForm
+from duban.web.forms import CoverageAddForm, CoverageDecideForm, CoverageLinkForm, CoverageYearForm
 from duban.web.models import CoverageLink, ParentTask, Plan, Task
 from duban.web.services import cascade
 from duban.web.services.overview import overview
@@ -131,11 +131,15 @@ def _link(actor, link_id) -> CoverageLink:
 def coverage_decide(request, link_id, decision):
     actor, government = _office(request)
     link = _link(actor, link_id)
+    form = CoverageDecideForm(request.POST)
     try:
+        if not form.is_valid():
+            raise DubanError(form.first_error())
+        seen = form.cleaned_data["seen"] or None
         if decision == "confirm":
-            cascade.confirm(link, user=request.user)
+            cascade.confirm(link, user=request.user, seen=seen)
         else:
-            cascade.reject(link, user=request.user)
+            cascade.reject(link, user=request.user, seen=seen)
     except DubanError as exc:
         return _answer(request, government, link.parent_task, "", str(exc))
     said = "已确认承接" if decision == "confirm" else "已标为不承接"
