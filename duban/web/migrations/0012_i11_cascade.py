@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("duban", "0010_government_tree_and_plan_kinds"),
+        ("duban", "0011_sealed_channel_passwords"),  # main's 0011 came first: one chain
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
