@@ -244,5 +244,6 @@ def city_view(request, plan_id):
             "coverage_rows": mine,
             "counts": _counts(mine),
             "today": common.today(),
+            "missing_label": vocab.TIMELINESS.label(vocab.MISSING),
         },
     )
