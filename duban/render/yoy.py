@@ -5,6 +5,7 @@ whose tasks moved — laid out like ``duban.render.ledger``'s plan table."""
 from __future__ import annotations
 
 from duban.draft.yoy import Comparison
+from duban.render.cells import put
 from duban.render.ledger import _header, _save, _styles, figure_text, indicator_text
 
 TARGET_COLUMNS = [("指标", 24), ("上年任务", 10), ("上年目标", 22), ("本年任务", 10), ("本年目标", 22), ("变化", 12)]
@@ -104,9 +105,7 @@ def export_yoy_xlsx(comparison: Comparison, path) -> None:
         _header(ws, columns, styles)
         for r, values in enumerate(rows, start=2):
             for col, value in enumerate(values, start=1):
-                cell = ws.cell(row=r, column=col, value=value)
-                if isinstance(value, str) and value.startswith("="):
-                    cell.data_type = "s"  # a task's text, never a formula
+                cell = put(ws, r, col, value)
                 cell.alignment = styles["wrap"]
                 cell.border = styles["border"]
                 cell.font = styles["font"]
