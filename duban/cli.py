@@ -32,6 +32,7 @@ COMMANDS = {
     "restore": "从 duban backup 的归档恢复到空的数据目录",
     "token": "为账号签发 API 令牌（只读或报送，带有效期），令牌只显示一次",
     "siteadmin": "新建系统管理员（在网页上建立省、市、县政府；独享 /admin/），或 --reset 重置其密码",
+    "coverage": "列出上级交办任务及本级承接情况（依据、未承接）",
 }
 
 # Subcommands that read files a user gives: each takes --max-mb (duban.limits' file size for this run).

@@ -70,7 +70,7 @@ def check_place(level: str, parent: Government | None) -> None:
     """A government sits below its parent: a city under a province, a county or district under a city."""
     if level not in vocab.LEVELS:
         raise DubanError(f"“{level}”不是有效的政府层级")
-    if parent is not None and vocab.LEVEL_TIERS[level] <= vocab.LEVEL_TIERS[parent.level]:
+    if parent is not None and vocab.LEVEL_RANK[level] <= vocab.LEVEL_RANK[parent.level]:
         raise DubanError(
             f"{vocab.LEVELS.label(level)}政府不能设在{vocab.LEVELS.label(parent.level)}的{parent.name}之下"
         )
