@@ -84,6 +84,12 @@ DUBAN_JOBS = os.environ.get("DUBAN_JOBS", "thread")
 DUBAN_JOB_WORKERS = int(os.environ.get("DUBAN_JOB_WORKERS", "2"))
 # The expensive half of a job runs in a child process that can be stopped at the time limit.
 DUBAN_JOBS_ISOLATED = os.environ.get("DUBAN_JOBS_ISOLATED", "1") == "1"
+# Hours a finished job keeps its upload and its rendered file (duban.web.jobs.runner.KEEP_HOURS).
+DUBAN_JOB_KEEP_HOURS = float(os.environ.get("DUBAN_JOB_KEEP_HOURS", "24"))
+# Up to how many tasks a Word/Excel file is made in its request; unset: per file, duban.web.jobs.renders.INLINE_TASKS.
+DUBAN_RENDER_INLINE_TASKS = (
+    int(os.environ["DUBAN_RENDER_INLINE_TASKS"]) if os.environ.get("DUBAN_RENDER_INLINE_TASKS") else None
+)
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

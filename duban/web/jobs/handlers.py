@@ -64,6 +64,27 @@ def _apply_ledger(job, result) -> tuple[str, str]:
     return (applied.summary() if applied else result.summary()), ""
 
 
+def _render_context(job) -> dict:
+    """The database half of a render: the plan, its standing, what the person may see (``renders.prepare``)."""
+    from duban.web.jobs import renders
+    from duban.web.jobs.runner import _update
+
+    _update(job, 5, "读取计划和报送情况")
+    return {"what": job.params["what"], "inputs": renders.prepare(job.params["what"], job.params["scope"])}
+
+
+def _store_file(job, data: bytes) -> tuple[str, str]:
+    """Keep the file on the job's row, for ``views.job_file`` to give (``runner.KEEP_HOURS``)."""
+    from duban.web.jobs.models import Job
+    from duban.web.jobs.runner import keep_hours
+
+    Job.objects.filter(pk=job.pk).update(output=data)
+    size = f"{len(data) / 1024 / 1024:.1f} MB" if len(data) >= 1024 * 1024 else f"{max(1, len(data) // 1024)} KB"
+    message = f"已生成“{job.params['filename']}”（{size}），请下载（保留 {keep_hours():g} 小时）"
+    return message, reverse("job_file", args=[job.pk])
+
+
 handler("import")((_no_context, _publish_draft))
+handler("render")((_render_context, _store_file))
 handler("ledger")((_ledger_context, _apply_ledger))
 handler("draft")((_draft_context, _publish_draft))

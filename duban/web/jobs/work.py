@@ -92,7 +92,77 @@ def check_ledger(
         raise InputError(LEDGER_DAMAGED) from exc
 
 
-WORK = {"import": read_notice, "draft": draft_report, "ledger": check_ledger}
+# --- document renders: the plain duban.render writers, on inputs ``renders.RECIPES`` read from the database ---
+
+
+def _notice(out, *, doc):
+    from duban.render.notice import render_notice
+
+    render_notice(doc, out)
+
+
+def _plan_table(out, *, doc, data):
+    from duban.render.ledger import export_plan_xlsx
+
+    export_plan_xlsx(doc, out, data)
+
+
+def _yearend(out, *, doc, data, unit=None):
+    from duban.render.yearend import render_yearend
+
+    render_yearend(doc, data, out, unit=unit)
+
+
+def _unit_ledger(out, *, doc, unit, rounds, current, plan_key):
+    from duban.render.ledger import unit_ledger_template
+
+    unit_ledger_template(doc, unit, out, rounds, current=current, plan_key=plan_key)
+
+
+def _bulletin(out, *, doc, data, draft):
+    from duban.render.bulletin import render_bulletin
+
+    render_bulletin(doc, data, out, draft)
+
+
+def _issued_bulletin(out, *, doc, draft, figures: dict):
+    """An issued bulletin: its charts from the figures frozen when it was issued."""
+    from types import SimpleNamespace
+
+    from duban.render.bulletin import build_bulletin
+    from duban.render.official import save
+
+    summary = SimpleNamespace(**{"task_counts": {}, "report_counts": {}, **figures})
+    save(build_bulletin(doc, None, draft, summary=summary), out)
+
+
+WRITERS = {
+    "notice": _notice,
+    "plan_table": _plan_table,
+    "yearend": _yearend,
+    "unit_ledger": _unit_ledger,
+    "unit_yearend": _yearend,
+    "bulletin": _bulletin,
+    "issued_bulletin": _issued_bulletin,
+}
+
+
+def write_file(what: str, inputs: dict) -> bytes:
+    """The bytes of one file: the writer ``what`` on ``inputs`` (the request runs this for a small file)."""
+    import io
+
+    out = io.BytesIO()
+    WRITERS[what](out, **inputs)
+    return out.getvalue()
+
+
+def render_file(data: bytes, name: str, progress: Progress, *, what: str, inputs: dict) -> bytes:
+    """A render job: ``data`` is empty (nothing is uploaded), ``name`` the file's name."""
+    progress(30, "生成文件")
+    return write_file(what, inputs)
+
+
+WORK = {"import": read_notice, "draft": draft_report, "ledger": check_ledger, "render": render_file}
 
 
 def child_main(send, kind: str, data: bytes, name: str, kwargs: dict) -> None:
