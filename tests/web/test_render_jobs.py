@@ -243,6 +243,7 @@ def _office(demo):
     return Membership.objects.filter(government=demo.government, role="supervisor").first().user
 
 
+@pytest.mark.django_db(transaction=True)  # the child reads the plan from the database itself
 def test_a_render_past_its_time_limit_is_killed_and_stores_nothing(big_plan, login, as_jobs):
     as_jobs.DUBAN_JOBS = "external"
     as_jobs.DUBAN_JOBS_ISOLATED = True

@@ -65,12 +65,15 @@ def _apply_ledger(job, result) -> tuple[str, str]:
 
 
 def _render_context(job) -> dict:
-    """The database half of a render: the plan, its standing, what the person may see (``renders.prepare``)."""
-    from duban.web.jobs import renders
-    from duban.web.jobs.runner import _update
+    """What the render's child needs to read the plan itself: the web process does none of the work.
+    The child connects to this database (the test database under the tests) and only reads."""
+    from django.conf import settings
+    from django.db import connection
 
-    _update(job, 5, "读取计划和报送情况")
-    return {"what": job.params["what"], "inputs": renders.prepare(job.params["what"], job.params["scope"])}
+    context = {"what": job.params["what"], "scope": job.params["scope"], "day": job.params["today"]}
+    if getattr(settings, "DUBAN_JOBS_ISOLATED", True):
+        context["database"] = dict(connection.settings_dict)
+    return context
 
 
 def _store_file(job, data: bytes) -> tuple[str, str]:

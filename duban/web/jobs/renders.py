@@ -46,6 +46,12 @@ INLINE_TASKS = {
 }
 
 
+def _today():
+    from duban.web.views.common import today
+
+    return today()
+
+
 def inline_tasks(what: str) -> int:
     override = getattr(settings, "DUBAN_RENDER_INLINE_TASKS", None)
     return INLINE_TASKS[what] if override is None else int(override)
@@ -94,17 +100,16 @@ def _unit(actor, plan, unit_id) -> Unit:
     return unit
 
 
-def _annual(plan) -> ReportingRound:
+def _annual(plan, day) -> ReportingRound:
     """The round a year-end account is written from: the annual round (全年落实情况) — once it is past
     due, or as soon as a unit has reported in it early; never a progress round."""
     from duban.track.round import IN_STATES
     from duban.web.services import render_data as rd
-    from duban.web.views.common import today
 
     annual = next((r for r in rd.report_rounds(plan) if r.kind == "annual"), None)
     if annual is None:
         raise DubanError("这份计划没有“全年落实情况”报送轮次，无法生成全年落实情况")
-    if annual.due >= today() and not annual.reports.filter(state__in=IN_STATES).exists():
+    if annual.due >= day and not annual.reports.filter(state__in=IN_STATES).exists():
         raise DubanError(f"全年落实情况（{annual.due:%m-%d} 截止）尚无单位报送，暂不能生成全年落实情况")
     return annual
 
@@ -119,7 +124,7 @@ def _auth_notice(actor, plan_id):
     return Spec("notice", plan, name, plan.tasks.count(), {"plan": plan.pk})
 
 
-def _prep_notice(scope):
+def _prep_notice(scope, day):
     from duban.web.services.render_data import document_for
 
     return {"doc": document_for(Plan.objects.get(pk=scope["plan"]))}
@@ -132,30 +137,28 @@ def _auth_plan_table(actor, plan_id):
     return Spec("plan_table", plan, name, _count(plan, tasks), {"plan": plan.pk, "tasks": tasks})
 
 
-def _prep_plan_table(scope):
+def _prep_plan_table(scope, day):
     from duban.web.services import render_data as rd
-    from duban.web.views.common import today
 
     plan, tasks = Plan.objects.get(pk=scope["plan"]), _tasks(scope)
-    passed = [r for r in rd.report_rounds(plan) if r.due < today()]  # the latest round past due
-    standing = rd.standing(plan, passed[-1], today(), tasks=tasks) if passed else None
+    passed = [r for r in rd.report_rounds(plan) if r.due < day]  # the latest round past due
+    standing = rd.standing(plan, passed[-1], day, tasks=tasks) if passed else None
     return {"doc": rd.document_for(plan, tasks), "data": standing.data if standing else None}
 
 
 def _auth_yearend(actor, plan_id):
     plan = actor.plan(plan_id)
     tasks = _visible(actor, plan)
-    _annual(plan)
+    _annual(plan, _today())
     name = _name(plan, "重点工作全年落实情况.docx")
     return Spec("yearend", plan, name, _count(plan, tasks), {"plan": plan.pk, "tasks": tasks})
 
 
-def _prep_yearend(scope, unit: str | None = None):
+def _prep_yearend(scope, day, unit: str | None = None):
     from duban.web.services import render_data as rd
-    from duban.web.views.common import today
 
     plan, tasks = Plan.objects.get(pk=scope["plan"]), _tasks(scope)
-    standing = rd.standing(plan, _annual(plan), today(), tasks=tasks)
+    standing = rd.standing(plan, _annual(plan, day), day, tasks=tasks)
     inputs = {"doc": rd.document_for(plan, tasks), "data": standing.data}
     return {**inputs, "unit": unit} if unit else inputs
 
@@ -170,7 +173,7 @@ def _auth_unit_ledger(actor, plan_id, unit_id):
     return Spec("unit_ledger", plan, name, plan.tasks.count(), {"plan": plan.pk, "unit": unit.pk})
 
 
-def _prep_unit_ledger(scope):
+def _prep_unit_ledger(scope, day):
     from duban.web.services.ledger_upload import template_inputs
 
     return template_inputs(Plan.objects.get(pk=scope["plan"]), Unit.objects.get(pk=scope["unit"]))
@@ -183,15 +186,15 @@ def _auth_unit_yearend(actor, plan_id, unit_id):
     actor.require(actor.is_office or actor.is_unit, "市领导请下载整份全年落实情况")
     unit = _unit(actor, plan, unit_id)
     name = _name(plan, f"{plan_unit_name(plan, unit)}全年落实情况.docx")
-    _annual(plan)
+    _annual(plan, _today())
     return Spec("unit_yearend", plan, name, plan.tasks.count(), {"plan": plan.pk, "unit": unit.pk})
 
 
-def _prep_unit_yearend(scope):
+def _prep_unit_yearend(scope, day):
     from duban.web.services.ledger_upload import plan_unit_name
 
     plan = Plan.objects.get(pk=scope["plan"])
-    return _prep_yearend({"plan": plan.pk}, unit=plan_unit_name(plan, Unit.objects.get(pk=scope["unit"])))
+    return _prep_yearend({"plan": plan.pk}, day, unit=plan_unit_name(plan, Unit.objects.get(pk=scope["unit"])))
 
 
 def bulletin_round(actor, plan_id, round_id):
@@ -206,16 +209,15 @@ def bulletin_round(actor, plan_id, round_id):
     return plan, rnd
 
 
-def bulletin_draft(plan, rnd):
+def bulletin_draft(plan, rnd, day):
     """The round's bulletin as it stands: the saved text (or the drafted one), numbered once issued."""
     from django.utils import timezone
 
     from duban.render.bulletin import BulletinDraft
     from duban.web.services import render_data as rd
-    from duban.web.views.common import today
 
     doc = rd.document_for(plan)
-    st = rd.standing(plan, rnd, today())
+    st = rd.standing(plan, rnd, day)
     drafted = rd.bulletin_draft(doc, st)
     text, version = rd.saved_bulletin(rnd)
     draft = BulletinDraft.from_text(text, signer=drafted.signer, when=drafted.date) if text else drafted
@@ -231,9 +233,10 @@ def _auth_bulletin(actor, plan_id, round_id):
     return Spec("bulletin", plan, name, plan.tasks.count(), {"plan": plan.pk, "round": rnd.pk})
 
 
-def _prep_bulletin(scope):
+def _prep_bulletin(scope, day):
     plan = Plan.objects.get(pk=scope["plan"])
-    doc, st, _drafted, draft, _text, _version = bulletin_draft(plan, ReportingRound.objects.get(pk=scope["round"]))
+    rnd = ReportingRound.objects.get(pk=scope["round"])
+    doc, st, _drafted, draft, _text, _version = bulletin_draft(plan, rnd, day)
     return {"doc": doc, "data": st.data, "draft": draft}
 
 
@@ -265,7 +268,7 @@ def _auth_issued(actor, bulletin_id):
     return Spec("issued_bulletin", plan, name, plan.tasks.count(), {"plan": plan.pk, "bulletin": bulletin.pk})
 
 
-def _prep_issued(scope):
+def _prep_issued(scope, day):
     from django.utils import timezone
 
     from duban.render.bulletin import BulletinDraft
@@ -298,8 +301,9 @@ def authorize(actor, what: str, **ids) -> Spec:
     return spec
 
 
-def prepare(what: str, scope: dict) -> dict:
-    return RECIPES[what][1](scope)
+def prepare(what: str, scope: dict, day) -> dict:
+    """The writer's inputs for the file ``what`` of ``scope`` as of ``day`` (the day it was asked for)."""
+    return RECIPES[what][1](scope, day)
 
 
 def back_url(spec: Spec) -> str:
@@ -334,4 +338,11 @@ def running(user, spec: Spec):
 
 
 def params(spec: Spec) -> dict:
-    return {"what": spec.what, "ids": spec.ids, "scope": spec.scope, "filename": spec.filename, "back": back_url(spec)}
+    return {
+        "what": spec.what,
+        "ids": spec.ids,
+        "scope": spec.scope,
+        "today": _today().isoformat(),
+        "filename": spec.filename,
+        "back": back_url(spec),
+    }

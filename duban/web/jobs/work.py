@@ -1,9 +1,12 @@
-"""The expensive half of a job: plain core code (no database), run in a child process.
+"""The expensive half of a job, run in a child process.
 
 Each function takes the upload and what the parent read from the database, reports its
 stage through ``progress(percent, stage)`` and returns a picklable result — or raises a
 ``DubanError`` whose sentence the job page shows.  The parent writes the result (in one
-transaction) only after it came back whole and in time.
+transaction) only after it came back whole and in time.  Import, draft and ledger are plain
+core code (no database); a render reads the plan in the child too (read-only, Django set up
+there), since reading a plan of thousands of tasks and its year of reports is seconds of Python
+that would otherwise hold the web process's GIL while others load their pages.
 """
 
 from __future__ import annotations
@@ -156,8 +159,31 @@ def write_file(what: str, inputs: dict) -> bytes:
     return out.getvalue()
 
 
-def render_file(data: bytes, name: str, progress: Progress, *, what: str, inputs: dict) -> bytes:
-    """A render job: ``data`` is empty (nothing is uploaded), ``name`` the file's name."""
+def _django(database: dict) -> None:
+    """Set Django up in this child on the parent's database connection settings."""
+    import os
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "duban.web.settings")
+    import django
+    from django.conf import settings
+
+    django.setup()
+    settings.DATABASES["default"].update(database)  # before the first query opens the connection
+
+
+def render_file(
+    data: bytes, name: str, progress: Progress, *, what: str, scope: dict, day: str, database=None
+) -> bytes:
+    """A render job: ``data`` is empty (nothing is uploaded), ``name`` the file's name; in a child
+    (``database`` given) Django is set up here first."""
+    from datetime import date
+
+    progress(5, "读取计划和报送情况")
+    if database is not None:
+        _django(database)
+    from duban.web.jobs.renders import prepare
+
+    inputs = prepare(what, scope, date.fromisoformat(day))
     progress(30, "生成文件")
     return write_file(what, inputs)
 

@@ -41,7 +41,7 @@ def answer(request, what: str, **ids):
     try:
         from duban.web.jobs.work import write_file
 
-        data = write_file(what, renders.prepare(what, spec.scope))
+        data = write_file(what, renders.prepare(what, spec.scope, common.today()))
     except DubanError as exc:
         return _refused(request, spec.plan, exc)
     return renders.file_response(data, spec.filename)
@@ -191,7 +191,7 @@ def bulletin(request, plan_id, round_id):
     plan, rnd = renders.bulletin_round(actor, plan_id, round_id)
     status, error = 200, None
     try:
-        doc, st, drafted, draft, text, version = renders.bulletin_draft(plan, rnd)
+        doc, st, drafted, draft, text, version = renders.bulletin_draft(plan, rnd, common.today())
     except DubanError as exc:
         return _refused(request, plan, exc)
     conflict = []
