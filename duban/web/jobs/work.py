@@ -191,10 +191,22 @@ def render_file(
 WORK = {"import": read_notice, "draft": draft_report, "ledger": check_ledger, "render": render_file}
 
 
+# The niceness of a job's child process (Unix): a job is background work, and the people loading pages
+# in the web process come first — on a two-core server four large renders at full priority took the
+# dashboard past a second (scripts/upload-storm --renders); at 10 the kernel gives the web process the
+# CPU whenever it wants it, and the jobs take what is left.
+NICENESS = 10
+
+
 def child_main(send, kind: str, data: bytes, name: str, kwargs: dict) -> None:
-    """In the child process (spawned: no Django here): run the work, send progress and then
-    its result or one sentence."""
+    """In the child process (spawned: no Django here, but for a render): run the work, send
+    progress and then its result or one sentence."""
+    import os
+
     from duban.errors import DubanError
+
+    if hasattr(os, "nice"):
+        os.nice(NICENESS)
 
     def progress(percent: int, stage: str) -> None:
         send.send(("progress", percent, stage))
