@@ -167,3 +167,91 @@ def test_a_decimal_continuing_an_open_task_is_still_a_decimal():
     doc = parse(text)
     assert [t.number for t in doc.tasks] == ["1", "2"]
     assert doc.tasks[0].text == "城镇调查失业率控制在2.5%以内。"
+
+
+def test_half_bracket_numbers_restarting_under_each_heading_with_role_marks():
+    """``1）`` tasks, numbered again from 1 under each heading, each followed by a 责任单位 line
+    whose lead is marked ``（牵头）`` after its name — and units set apart by full-width spaces."""
+    doc = parse(
+        "\n".join(
+            [
+                "云溪市人民政府办公室",
+                "关于印发2026年市政府工作报告重点工作任务分解方案的通知",
+                "云政办〔2026〕5号",
+                "各县（市、区）人民政府，市政府各部门：",
+                "现将分解方案印发给你们，请认真贯彻落实。",
+                "一、扩大有效需求",
+                "1）实施城市更新行动，改造老旧小区120个。",
+                "责任单位：市住房城乡建设局（牵头）、市财政局、各县（市、区）政府",
+                "2）办好第五届云溪消费节。",
+                "责任单位：市商务局（牵头）　市文化广电和旅游局",
+                "二、发展新质生产力",
+                "1）新增国家高新技术企业80家。",
+                "牵头单位：市科技局　配合单位：市工业和信息化局　市财政局",
+                "云溪市人民政府办公室",
+                "2026年2月20日",
+            ]
+        )
+    )
+    assert doc.unplaced == []
+    assert [(t.number, t.section, t.text) for t in doc.tasks] == [
+        ("1", ["一、扩大有效需求"], "实施城市更新行动，改造老旧小区120个。"),
+        ("2", ["一、扩大有效需求"], "办好第五届云溪消费节。"),
+        ("1", ["二、发展新质生产力"], "新增国家高新技术企业80家。"),
+    ]
+    assert [units(t) for t in doc.tasks] == [
+        [("市住房城乡建设局", "lead"), ("市财政局", "support"), ("各县（市、区）政府", "support")],
+        [("市商务局", "lead"), ("市文化广电和旅游局", "support")],
+        [("市科技局", "lead"), ("市工业和信息化局", "support"), ("市财政局", "support")],
+    ]
+
+
+def test_one_section_numbers_its_tasks_1_2_and_another_with_circled_numbers():
+    """1. 2. under （一）, ① ② under （二）, each task naming its units: all four are tasks,
+    and a clause on a line of its own still closes the task above it."""
+    doc = parse(
+        "\n".join(
+            [
+                "云溪县人民政府",
+                "关于2026年县政府工作报告重点工作任务分工的通知",
+                "云政〔2026〕2号",
+                "各乡镇人民政府，县直各单位：",
+                "（一）稳住经济增长",
+                "1.全年地区生产总值增长6%。",
+                "（县发展改革委牵头，县统计局、县财政局配合）",
+                "2.一般公共预算收入增长5%。",
+                "（县财政局负责）",
+                "（二）抓好项目建设",
+                "①实施重点项目60个，完成投资120亿元。（县发展改革委牵头，各乡镇人民政府配合）",
+                "②新建改建农村公路100公里。（县交通运输局负责）",
+                "云溪县人民政府",
+                "2026年2月1日",
+            ]
+        )
+    )
+    assert doc.unplaced == []
+    assert [(t.number, t.section[-1], units(t)) for t in doc.tasks] == [
+        ("1", "（一）稳住经济增长", [("县发展改革委", "lead"), ("县统计局", "support"), ("县财政局", "support")]),
+        ("2", "（一）稳住经济增长", [("县财政局", "responsible")]),
+        ("1", "（二）抓好项目建设", [("县发展改革委", "lead"), ("各乡镇人民政府", "support")]),
+        ("2", "（二）抓好项目建设", [("县交通运输局", "responsible")]),
+    ]
+
+
+def test_a_paragraph_under_a_heading_is_reported_not_swallowed_by_it():
+    """A heading is a line or two; a paragraph after it is not heading text, and is reported."""
+    paragraph = "今年是实施“十五五”规划的开局之年，各单位要坚持稳中求进工作总基调，把各项任务抓紧抓实抓出成效，确保完成全年目标。"
+    doc = parse(
+        "\n".join(
+            [
+                "关于分解重点工作任务的通知",
+                "一、稳增长",
+                paragraph,
+                "1.生产总值增长6%。（发展改革委负责）",
+                "2.一般公共预算收入增长5%。（财政局负责）",
+            ]
+        )
+    )
+    assert [t.number for t in doc.tasks] == ["1", "2"] and doc.tasks[0].section == ["一、稳增长"]
+    assert [u["text"] for u in doc.unplaced] == [paragraph]
+    assert any("不属于任何任务" in w for w in doc.warnings)
