@@ -25,7 +25,7 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import DatabaseError, close_old_connections, transaction
+from django.db import DatabaseError, connections, transaction
 from django.utils import timezone
 
 from duban.errors import DubanError
@@ -304,4 +304,6 @@ def _work_forever() -> None:
     try:
         worker.run()
     finally:
-        close_old_connections()
+        # This thread's connections, even healthy ones (CONN_MAX_AGE keeps them): a stopped worker holds
+        # no session, so PostgreSQL can drop the test database after the tests.
+        connections.close_all()
