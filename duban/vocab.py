@@ -262,3 +262,32 @@ PLACE_ENDINGS = (
     "旗",
     "盟",
 )
+
+# How a parent government's task is addressed to the government below it (duban.draft.coverage.Addressed.how).
+ADDRESSED_HOW = Words(
+    "ADDRESSED_HOW",
+    Word("name", "点名交办"),  # 济源示范区, 郑州市政府
+    Word("collective", "统一交办"),  # 各省辖市政府
+)
+# How one of the government's own tasks stands to a 上级交办 task.
+COVERAGE_LINKS = Words(
+    "COVERAGE_LINKS",
+    Word("suggested", "建议承接"),  # duban.draft.coverage.pair suggested it, nobody has looked yet
+    Word("confirmed", "已确认"),  # the office confirmed the suggestion
+    Word("linked", "人工关联"),  # the office linked a task the rule did not suggest
+    Word("added", "新增承接"),  # the office added a task of its own to take the parent task up
+    Word("rejected", "不承接"),  # the office said the suggested task does not take it up
+)
+SUGGESTED_LINK, CONFIRMED_LINK, LINKED_BY_HAND, ADDED_LINK, REJECTED_LINK = COVERAGE_LINKS.keys
+# The links that say a parent task is taken up; a suggestion waits for the office.
+TAKEN_UP_LINKS = (CONFIRMED_LINK, LINKED_BY_HAND, ADDED_LINK)
+# Where a 上级交办 task stands in the government below, from its links.
+COVERAGE_STATES = Words(
+    "COVERAGE_STATES",
+    Word("taken_up", "已承接", "green"),
+    Word("suggested", "待确认", "yellow"),
+    Word("not_taken_up", "未承接", "red"),
+)
+TAKEN_UP, AWAITING_CONFIRMATION, NOT_TAKEN_UP = COVERAGE_STATES.keys
+# Government levels from the top: a government sits under one of a level strictly above its own.
+LEVEL_RANK = {"province": 0, "city": 1, "district": 2, "county": 2}

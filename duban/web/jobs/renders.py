@@ -75,7 +75,11 @@ def _revised(plan) -> str:
 
 
 def _name(plan, name: str) -> str:
-    return f"{plan.government.name}{plan.year}年{name}"
+    from duban import vocab
+
+    # A year holds several plans (vocab.PLAN_KINDS): a file of any but the work report's says which.
+    kind = "" if plan.kind == vocab.WORK_REPORT_PLAN else f"{plan.get_kind_display()}·"
+    return f"{plan.government.name}{plan.year}年{kind}{name}"
 
 
 def _visible(actor, plan) -> list[int] | None:
