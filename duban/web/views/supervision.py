@@ -31,7 +31,7 @@ from duban.web.models import (
 )
 from duban.web.services import ledgers as ledger_service
 from duban.web.services import supervision as supervision_service
-from duban.web.services.overview import STATUS_ORDER, overview
+from duban.web.services.overview import STATUS_ORDER, Overview, overview
 from duban.web.views.common import page, today
 
 # The dashboard lists this many late reports (missing ones first) and lagging tasks; the rest are one click away.
@@ -70,15 +70,11 @@ def _page(items, number, size):
     return Paginator(items, size).get_page(number)
 
 
-def _task_rows(data, section=None, unit=None, status=None) -> list:
-    rows = data.rows
-    if section:
-        rows = [r for r in rows if r.task.section_id == section]
-    if unit:
-        rows = [r for r in rows if unit in r.leads]
-    if status:
-        rows = [r for r in rows if r.state.status == status]
-    return rows
+def _shown(page_):
+    """A page of task rows with their stored tasks read, in one query."""
+    if page_ is not None:
+        page_.object_list = Overview.attach(page_.object_list)
+    return page_
 
 
 @page
@@ -95,11 +91,15 @@ def dashboard(request, plan_id):
     section, unit, status = chosen["section"], chosen["unit"], chosen["status"]
     show_all_late, show_all_lagging = chosen["late"] == "all", chosen["lagging"] == "all"
     filtered = bool(section or unit or status)
-    rows = _page(_task_rows(data, section, unit, status), chosen["page"], TASKS_PER_PAGE) if filtered else None
-    sections = [(sec, _bars(c), sum(c.values())) for sec, c in data.by_section.items()]
+    rows = _shown(_page(data.select(section, unit, status), chosen["page"], TASKS_PER_PAGE)) if filtered else None
+    # Only the page of sections shown is read from the database; the counts are the account's.
+    sections = _page(list(data.by_section.items()), chosen["sections_page"], SECTIONS_PER_PAGE)
+    stored = Overview.sections(sid for sid, _ in sections.object_list)
+    sections.object_list = [(stored.get(sid), _bars(c), sum(c.values())) for sid, c in sections.object_list]
     units = [(name, [(st, c.get(st, 0)) for st in STATUS_ORDER], sum(c.values())) for name, c in data.by_unit.items()]
     query = request.GET.copy()
     returned = data.returned
+    lagging = data.lagging
     return render(
         request,
         "duban/dashboard.html",
@@ -109,15 +109,18 @@ def dashboard(request, plan_id):
             "rows": rows,
             "filtered": filtered,
             "overall": _bars(data.by_status),
-            "sections": _page(sections, chosen["sections_page"], SECTIONS_PER_PAGE),
+            "sections": sections,
             "units": _page(units, chosen["units_page"], UNITS_PER_PAGE),
             "statuses": [(s, COLOURS[s][0]) for s in STATUS_ORDER],
             "filters": {"section": section, "unit": unit, "status": status},
             "query": {k: _without(query, k) for k in ("page", "units_page", "sections_page")},
-            "late": data.late if show_all_late else data.late[:LATE_SHOWN],
-            "lagging": data.lagging if show_all_lagging else data.lagging[:LATE_SHOWN],
-            "lagging_hidden": 0 if show_all_lagging else max(0, len(data.lagging) - LATE_SHOWN),
-            "late_hidden": 0 if show_all_late else max(0, len(data.late) - LATE_SHOWN),
+            "late": data.late_reports(None if show_all_late else LATE_SHOWN),
+            "late_count": len(data.account.late),
+            "missing_count": data.missing_count,
+            "lagging": Overview.attach(lagging if show_all_lagging else lagging[:LATE_SHOWN]),
+            "lagging_count": len(lagging),
+            "lagging_hidden": 0 if show_all_lagging else max(0, len(lagging) - LATE_SHOWN),
+            "late_hidden": 0 if show_all_late else max(0, len(data.account.late) - LATE_SHOWN),
             "returned": returned[:LATE_SHOWN],
             "returned_count": len(returned),
             "today": today(),
@@ -142,11 +145,12 @@ def dashboard_section(request, plan_id, section_id):
     plan = _overseen_plan(actor, plan_id, "总览只对督查人员和市领导开放")
     if section_id > ID_MAX:
         raise Http404
-    tasks = actor.tasks(plan).filter(section_id=section_id)
-    if not plan.is_published or not tasks.exists():
+    visible = actor.tasks(plan)
+    if not plan.is_published or not visible.filter(section_id=section_id).exists():
         raise Http404
     chosen = DashboardFilterForm(request.GET).filters()
-    rows = _page(overview(plan, today(), tasks).rows, chosen["page"], TASKS_PER_PAGE)
+    # The rows of the section, read off the account of everything this user sees (the dashboard's, kept).
+    rows = _shown(_page(overview(plan, today(), visible).select(section=section_id), chosen["page"], TASKS_PER_PAGE))
     return render(request, "duban/partials/section_tasks.html", {"plan": plan, "rows": rows, "section_id": section_id})
 
 

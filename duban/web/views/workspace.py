@@ -68,8 +68,9 @@ def workspace(request, plan_id=None):
     unit = actor.membership.unit
     if plan is None:
         return render(request, "duban/empty.html", {"why": "还没有已发布的计划"})
-    tasks = actor.tasks(plan).select_related("section").prefetch_related("assignments__unit")
-    state = {row.task.id: row.state for row in overview(plan, today(), tasks).rows}
+    visible = actor.tasks(plan)
+    tasks = visible.select_related("section").prefetch_related("assignments__unit")
+    state = {row.task_id: row.state for row in overview(plan, today(), visible).rows}
     rounds = [r for r in plan.rounds.all() if r.kind != "plan"]
     reports = {
         (r.task_id, r.round_id): r
@@ -136,7 +137,7 @@ def task_detail(request, task_id):
     contributions = Contribution.objects.filter(task=task).select_related("unit", "round")
     if actor.is_unit and role == "support":
         contributions = contributions.filter(unit_id=actor.unit_id)
-    row = next(iter(overview(plan, today(), type(task).objects.filter(pk=task.pk)).rows), None)
+    row = next(iter(overview(plan, today(), type(task).objects.filter(pk=task.pk), keep=False).rows), None)
     return render(
         request,
         "duban/task.html",
