@@ -9,10 +9,10 @@ from __future__ import annotations
 import gc
 import hashlib
 import logging
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
 
@@ -38,6 +38,9 @@ from duban.web.models import (
 )
 
 STATUS_ORDER = list(COLOURS)
+# The dashboards list this many late reports (missing first), lagging tasks and returned reports; the rest are
+# one click away (?late=all, ?lagging=all).
+SHOWN = 50
 logger = logging.getLogger("duban")
 
 
@@ -103,12 +106,22 @@ class Account:
     current_round: int | None  # ReportingRound id
     # (task id, number, section id, status, reasons, leads, supports, unit ids), in plan order
     rows: list[tuple]
-    by_status: Counter
-    by_section: dict[int | None, Counter]  # Section id → counts, in plan order
-    by_unit: dict[str, Counter]  # the most lagging first
+    by_status: dict[str, int]
+    by_section: dict[int | None, dict[str, int]]  # Section id → counts, in plan order
+    by_unit: dict[str, dict[str, int]]  # the most lagging first
     late: list[tuple]  # LateReport's fields but the round, missing first
     returned: list[Returned]
     no_members: list[str]  # collectives owing as themselves, with nothing filed
+    counts: dict[str, int] = field(default_factory=dict)  # tasks, lagging, late, missing, returned: all of them
+    # False: the head of the account (``head``): ``rows`` are the first SHOWN lagging tasks' only, ``late`` and
+    # ``returned`` their first SHOWN — what the unfiltered dashboard shows, read back in a millisecond.
+    whole: bool = True
+
+
+def head(acc: Account) -> Account:
+    """The part of ``acc`` the unfiltered dashboard shows: every count, and the first SHOWN of each list."""
+    lagging = [t for t in acc.rows if t[3] == LAGGING][:SHOWN]
+    return replace(acc, rows=lagging, late=acc.late[:SHOWN], returned=acc.returned[:SHOWN], whole=False)
 
 
 def _row(t: tuple) -> TaskRow:
@@ -145,6 +158,8 @@ class Overview:
     def select(self, section: int | None = None, unit: str | None = None, status: str | None = None):
         """The rows of the tasks in ``section``, led by ``unit``, in ``status`` (each when given), plan order:
         a list whose rows are made as they are read, so a page of 100 of 6,000 makes 100."""
+        if not self.account.whole:
+            raise ValueError("the head of an account has no task rows but the first lagging ones")
         out = self.account.rows
         if section:
             out = [t for t in out if t[2] == section]
@@ -160,18 +175,18 @@ class Overview:
 
     @property
     def lagging(self) -> Rows:
-        return self.select(status=LAGGING)
+        return self.select(status=LAGGING) if self.account.whole else Rows(self.account.rows)
 
     @property
-    def by_status(self) -> Counter:
+    def by_status(self) -> dict[str, int]:
         return self.account.by_status
 
     @property
-    def by_section(self) -> dict[int | None, Counter]:
+    def by_section(self) -> dict[int | None, dict[str, int]]:
         return self.account.by_section
 
     @property
-    def by_unit(self) -> dict[str, Counter]:
+    def by_unit(self) -> dict[str, dict[str, int]]:
         return self.account.by_unit
 
     def late_reports(self, limit: int | None = None) -> list[LateReport]:
@@ -183,10 +198,6 @@ class Overview:
     @cached_property
     def late(self) -> list[LateReport]:
         return self.late_reports()
-
-    @property
-    def missing_count(self) -> int:
-        return sum(1 for t in self.account.late if t[5] == REPORT_MISSING)
 
     @property
     def missing(self) -> list[LateReport]:
@@ -391,16 +402,25 @@ def account(loaded: Loaded, today: date) -> Account:
         if s.returned
     ]
     no_members = list(dict.fromkeys(s.obligation.unit for s in st.items if s.timeliness == core.NO_MEMBERS))
+    counts = {
+        "tasks": len(rows),
+        "lagging": st.by_state.get(LAGGING, 0),
+        "late": len(late),
+        "missing": sum(1 for t in late if t[5] == REPORT_MISSING),
+        "returned": len(returned),
+    }
     return Account(
         today=today,
         current_round=st.current_round.key if st.current_round else None,
         rows=rows,
-        by_status=Counter(st.by_state),
-        by_section={sections.get(path): counts for path, counts in st.by_section.items()},
-        by_unit=st.by_unit,
+        # Plain dicts, not Counters: a Counter is rebuilt through Python code when read back (20 ms for 2,000).
+        by_status=dict(st.by_state),
+        by_section={sections.get(path): dict(counts) for path, counts in st.by_section.items()},
+        by_unit={unit: dict(counts) for unit, counts in st.by_unit.items()},
         late=late,
         returned=returned,
         no_members=no_members,
+        counts=counts,
     )
 
 
@@ -412,7 +432,7 @@ def account(loaded: Loaded, today: date) -> Account:
 # account is never shown: any write a page could show moves it, on every server and process alike.
 
 # Bump when Account or what it holds changes shape: older kept accounts are then recomputed, never misread.
-ACCOUNT_FORMAT = 1
+ACCOUNT_FORMAT = 2
 # A kept account nobody has read for this long leaves the cache (a new day needs a new one anyway).
 ACCOUNT_TTL = 60 * 60 * 24
 
@@ -476,40 +496,50 @@ def _collection_paused():
             gc.enable()
 
 
-def kept_account(plan, today: date, tasks=None) -> Account:
+def kept_account(plan, today: date, tasks=None, whole: bool = True) -> Account:
     """The account of ``plan`` (only ``tasks``, a Task queryset, when given) on ``today``: the one kept in the
-    cache while the plan's fingerprint and the day are unchanged, else computed afresh and kept."""
+    cache while the plan's fingerprint and the day are unchanged, else computed afresh and kept.
+    ``whole`` False: only its ``head``, kept apart so the dashboard reads a few kilobytes, not every row."""
     key = f"duban:account:{plan.pk}:{_scope(tasks)}"
     now = fingerprint(plan)
     if now[0] is None or now[0][0] != Plan.PUBLISHED:  # a draft's tasks change without a revision: never kept
-        return account(load(plan, tasks), today)
+        acc = account(load(plan, tasks), today)
+        return acc if whole else head(acc)
+    wanted = f"{key}:{'whole' if whole else 'head'}"
     try:
         with _collection_paused():
-            kept = cache.get(key)
+            kept = cache.get(wanted)
     except Exception:  # a kept account written by other code, or a cache that cannot be read: compute afresh
-        logger.warning("kept account %s could not be read", key, exc_info=True)
+        logger.warning("kept account %s could not be read", wanted, exc_info=True)
         kept = None
     if kept is not None and kept[:3] == (ACCOUNT_FORMAT, now, today):
         return kept[3]
     fresh = account(load(plan, tasks), today)
+    top = head(fresh)
     try:
-        cache.set(key, (ACCOUNT_FORMAT, now, today, fresh), ACCOUNT_TTL)
+        cache.set_many(
+            {f"{key}:whole": (ACCOUNT_FORMAT, now, today, fresh), f"{key}:head": (ACCOUNT_FORMAT, now, today, top)},
+            ACCOUNT_TTL,
+        )
     except Exception:  # a full disk: the page is still right, only slower next time
         logger.warning("account %s could not be kept", key, exc_info=True)
-    return fresh
+    return fresh if whole else top
 
 
-def overview(plan, today: date, tasks=None, loaded: Loaded | None = None, keep: bool = True) -> Overview:
+def overview(
+    plan, today: date, tasks=None, loaded: Loaded | None = None, keep: bool = True, whole: bool = True
+) -> Overview:
     """Where ``plan`` (only ``tasks`` when given) stands on ``today``, for the pages.
 
     ``keep``: use and keep the cached account (``kept_account``); False computes it afresh, as does
-    passing ``loaded``.
+    passing ``loaded``.  ``whole`` False: only the account's ``head`` (the unfiltered dashboard).
     """
     if loaded is not None or not keep:
         acc = account(loaded or load(plan, tasks), today)
+        acc = acc if whole else head(acc)
         rounds = loaded.rounds if loaded is not None else list(ReportingRound.objects.filter(plan=plan))
     else:
-        acc = kept_account(plan, today, tasks)
+        acc = kept_account(plan, today, tasks, whole)
         rounds = list(ReportingRound.objects.filter(plan=plan))
     return Overview(acc, rounds, next((r for r in rounds if r.id == acc.current_round), None))
 

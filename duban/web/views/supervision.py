@@ -31,15 +31,16 @@ from duban.web.models import (
 )
 from duban.web.services import ledgers as ledger_service
 from duban.web.services import supervision as supervision_service
-from duban.web.services.overview import STATUS_ORDER, Overview, overview
+from duban.web.services.overview import SHOWN, STATUS_ORDER, Overview, overview
 from duban.web.views.common import page, today
 
 # The dashboard lists this many late reports (missing ones first) and lagging tasks; the rest are one click away.
-LATE_SHOWN = 50
+LATE_SHOWN = SHOWN
 # Pages of the dashboard's lists: a screenful each, so a 6,000-task plan renders what a 300-task one does.
 TASKS_PER_PAGE = 100
 UNITS_PER_PAGE = 20
 SECTIONS_PER_PAGE = 20
+REPORTS_PER_PAGE = 100
 
 
 def _overseen_plan(actor, plan_id, why: str = "没有权限"):
@@ -86,11 +87,13 @@ def dashboard(request, plan_id):
     plan = _overseen_plan(actor, plan_id, "总览只对督查人员和市领导开放")
     if not plan.is_published:
         return redirect("plan_review", plan.pk)
-    data = overview(plan, today(), actor.tasks(plan))
     chosen = DashboardFilterForm(request.GET).filters()
     section, unit, status = chosen["section"], chosen["unit"], chosen["status"]
     show_all_late, show_all_lagging = chosen["late"] == "all", chosen["lagging"] == "all"
     filtered = bool(section or unit or status)
+    # Unfiltered, the page shows the account's counts and the head of each list: only that part is read back.
+    data = overview(plan, today(), actor.tasks(plan), whole=filtered or show_all_late or show_all_lagging)
+    counts = data.account.counts
     rows = _shown(_page(data.select(section, unit, status), chosen["page"], TASKS_PER_PAGE)) if filtered else None
     # Only the page of sections shown is read from the database; the counts are the account's.
     sections = _page(list(data.by_section.items()), chosen["sections_page"], SECTIONS_PER_PAGE)
@@ -98,7 +101,6 @@ def dashboard(request, plan_id):
     sections.object_list = [(stored.get(sid), _bars(c), sum(c.values())) for sid, c in sections.object_list]
     units = [(name, [(st, c.get(st, 0)) for st in STATUS_ORDER], sum(c.values())) for name, c in data.by_unit.items()]
     query = request.GET.copy()
-    returned = data.returned
     lagging = data.lagging
     return render(
         request,
@@ -115,14 +117,14 @@ def dashboard(request, plan_id):
             "filters": {"section": section, "unit": unit, "status": status},
             "query": {k: _without(query, k) for k in ("page", "units_page", "sections_page")},
             "late": data.late_reports(None if show_all_late else LATE_SHOWN),
-            "late_count": len(data.account.late),
-            "missing_count": data.missing_count,
+            "late_count": counts["late"],
+            "missing_count": counts["missing"],
             "lagging": Overview.attach(lagging if show_all_lagging else lagging[:LATE_SHOWN]),
-            "lagging_count": len(lagging),
-            "lagging_hidden": 0 if show_all_lagging else max(0, len(lagging) - LATE_SHOWN),
-            "late_hidden": 0 if show_all_late else max(0, len(data.account.late) - LATE_SHOWN),
-            "returned": returned[:LATE_SHOWN],
-            "returned_count": len(returned),
+            "lagging_count": counts["lagging"],
+            "lagging_hidden": 0 if show_all_lagging else max(0, counts["lagging"] - LATE_SHOWN),
+            "late_hidden": 0 if show_all_late else max(0, counts["late"] - LATE_SHOWN),
+            "returned": data.returned[:LATE_SHOWN],
+            "returned_count": counts["returned"],
             "today": today(),
             "read_only": not actor.is_office,
             "urge_url": reverse("urge", args=[plan.pk]),
@@ -189,11 +191,18 @@ def report_queue(request, plan_id):
     plan = _overseen_plan(actor, plan_id)
     queue = ReportQueueForm(request.GET)
     state = (queue.cleaned_data.get("state") if queue.is_valid() else None) or ProgressReport.SUBMITTED
-    reports = actor.reports().filter(task__plan=plan, state=state).select_related("task", "unit", "round")[:500]
+    reports = actor.reports().filter(task__plan=plan, state=state).select_related("task", "unit", "round")
+    shown = _page(reports.order_by("id"), request.GET.get("page"), REPORTS_PER_PAGE)
     return render(
         request,
         "duban/report_queue.html",
-        {"plan": plan, "reports": reports, "state": state, "states": ProgressReport.STATES},
+        {
+            "plan": plan,
+            "reports": shown,
+            "state": state,
+            "states": ProgressReport.STATES,
+            "query": _without(request.GET.copy(), "page"),
+        },
     )
 
 
