@@ -68,7 +68,7 @@ def run(args) -> int:
         print(json.dumps(result, ensure_ascii=False, indent=2))
         return 0
     labels = {s: COLOURS[s][0] for s in STATUS_ORDER}
-    print(f"{plan.government.name} {plan.year} 年 · {result["tasks"]} 项任务 · 截至 {today}")
+    print(f"{plan.government.name} {plan.year} 年 · {result['tasks']} 项任务 · 截至 {today}")
     print("按状态：" + "  ".join(f"{labels[s]} {n}" for s, n in result["by_status"].items()))
     print("按单位：")
     width = max((_width(n) for n in result["by_unit"]), default=4)
