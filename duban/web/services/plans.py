@@ -165,6 +165,9 @@ def import_document(document, government: Government, year: int, user=None) -> P
         assignments += [_assignment(task, index, ref, n) for n, ref in enumerate(item.units)]
     Assignment.objects.bulk_create(assignments)
     audit.record(user, "导入通知", plan, after={"tasks": len(document.tasks), "source": plan.source_name})
+    from duban.web.services import cascade
+
+    cascade.suggest_links(government, year, user=user)  # its 上级交办 tasks paired with the new ones
     return plan
 
 
@@ -278,4 +281,7 @@ def publish(plan: Plan, user=None) -> Plan:
     plan.published_at = timezone.now()
     plan.save(update_fields=["title", "status", "published_at"])
     audit.record(user, "发布计划", plan, after={"new_units": created, "rounds": plan.rounds.count()})
+    from duban.web.services import cascade
+
+    cascade.cascade_plan(plan, user=user)  # the governments below receive the tasks addressed to them
     return plan
