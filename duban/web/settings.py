@@ -127,6 +127,18 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": database_from_url(CONFIG.get("database_url"), DATA_DIR / "duban.sqlite3")}
+# The dashboards' accounts of where a plan stands (duban.web.services.overview.kept_account), one file each under
+# the data folder: shared by every process of this server, needing nothing else to run.  Each is checked against
+# the plan's fingerprint in the database on every read, so a server never shows another's stale figures.
+CACHE_DIR = DATA_DIR / "cache"
+CACHE_DIR.mkdir(mode=0o700, exist_ok=True)
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(CACHE_DIR),
+        "OPTIONS": {"MAX_ENTRIES": 2000},  # a plan keeps one per scope (office, each leader, each unit)
+    }
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
