@@ -35,13 +35,13 @@ def run(args) -> int:
         "kind": plan.kind,
         "plan": plan.pk,
         "today": today.isoformat(),
-        "tasks": len(data.rows),
+        "tasks": data.account.counts["tasks"],
         "by_status": {s: data.by_status.get(s, 0) for s in STATUS_ORDER},
         "by_unit": {name: {s: c.get(s, 0) for s in STATUS_ORDER} for name, c in data.by_unit.items()},
         "late_reports": [
             {
                 "unit": late.unit,
-                "task": late.task.number,
+                "task": late.number,
                 "round": late.round.title,
                 "due": late.round.due.isoformat(),
                 "state": late.timeliness,
@@ -52,20 +52,22 @@ def run(args) -> int:
         ],
         "returned": [
             {
-                "unit": s.obligation.unit,
-                "task": s.obligation.task,
-                "round": s.obligation.round.title,
+                "unit": s.unit,
+                "task": s.task,
+                "round": s.round,
                 "revise_by": s.revise_by.isoformat() if s.revise_by else None,
             }
             for s in data.returned
         ],
-        "no_members": sorted({s.obligation.unit for s in data.no_members}),
+        "no_members": sorted(data.no_members),
     }
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
         return 0
     labels = {s: COLOURS[s][0] for s in STATUS_ORDER}
-    print(f"{plan.government.name} {plan.year} 年 · {plan.get_kind_display()} · {len(data.rows)} 项任务 · 截至 {today}")
+    print(
+        f"{plan.government.name} {plan.year} 年 · {plan.get_kind_display()} · {result['tasks']} 项任务 · 截至 {today}"
+    )
     print("按状态：" + "  ".join(f"{labels[s]} {n}" for s, n in result["by_status"].items()))
     print("按单位：")
     width = max((_width(n) for n in result["by_unit"]), default=4)

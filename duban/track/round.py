@@ -163,11 +163,11 @@ def obligations(
 
     items: list[Obligation] = []
     units_of: dict[str, list[str]] = {}
-    lonely: list[str] = []
+    lonely: dict[str, None] = {}  # in order of first appearance (a dict: a list's `in` made this quadratic)
     for task in tasks:
         reporting = expand(task.reporting)
         units_of[task.number] = [u for u, _, _ in reporting]
-        lonely.extend(u for u, _, alone in reporting if alone and u not in lonely)
+        lonely.update((u, None) for u, _, alone in reporting if alone)
         monitoring = expand(task.monitors) if task.indicators else []
         for rnd in rounds:
             for unit, via, alone in reporting:
@@ -176,7 +176,7 @@ def obligations(
             if rnd.kind in vocab.REPORT_ROUND_KINDS:
                 for unit, via, alone in monitoring:
                     items.append(Obligation(task.number, unit, rnd, vocab.MONITOR, via, alone))
-    return Obligations(year=year, tasks=tasks, rounds=rounds, items=items, units_of=units_of, no_members=lonely)
+    return Obligations(year=year, tasks=tasks, rounds=rounds, items=items, units_of=units_of, no_members=list(lonely))
 
 
 # --- what was filed ------------------------------------------------------------------------------

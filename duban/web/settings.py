@@ -84,6 +84,12 @@ DUBAN_JOBS = os.environ.get("DUBAN_JOBS", "thread")
 DUBAN_JOB_WORKERS = int(os.environ.get("DUBAN_JOB_WORKERS", "2"))
 # The expensive half of a job runs in a child process that can be stopped at the time limit.
 DUBAN_JOBS_ISOLATED = os.environ.get("DUBAN_JOBS_ISOLATED", "1") == "1"
+# Hours a finished job keeps its upload and its rendered file (duban.web.jobs.runner.KEEP_HOURS).
+DUBAN_JOB_KEEP_HOURS = float(os.environ.get("DUBAN_JOB_KEEP_HOURS", "24"))
+# Up to how many tasks a Word/Excel file is made in its request; unset: per file, duban.web.jobs.renders.INLINE_TASKS.
+DUBAN_RENDER_INLINE_TASKS = (
+    int(os.environ["DUBAN_RENDER_INLINE_TASKS"]) if os.environ.get("DUBAN_RENDER_INLINE_TASKS") else None
+)
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -121,6 +127,18 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": database_from_url(CONFIG.get("database_url"), DATA_DIR / "duban.sqlite3")}
+# The dashboards' accounts of where a plan stands (duban.web.services.overview.kept_account), one file each under
+# the data folder: shared by every process of this server, needing nothing else to run.  Each is checked against
+# the plan's fingerprint in the database on every read, so a server never shows another's stale figures.
+CACHE_DIR = DATA_DIR / "cache"
+CACHE_DIR.mkdir(mode=0o700, exist_ok=True)
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(CACHE_DIR),
+        "OPTIONS": {"MAX_ENTRIES": 2000},  # a plan keeps one per scope (office, each leader, each unit)
+    }
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -18,6 +18,7 @@ urlpatterns = [
     path("jobs/<int:job_id>/", jobs.job_page, name="job"),
     path("jobs/<int:job_id>/status/", jobs.job_status, name="job_status"),
     path("jobs/<int:job_id>/cancel/", jobs.job_cancel, name="job_cancel"),
+    path("jobs/<int:job_id>/file/", jobs.job_file, name="job_file"),
     path("plans/import/", plans.import_notice, name="plan_import"),
     path("plans/<int:plan_id>/review/", amend.plan_review, name="plan_review"),
     path("plans/<int:plan_id>/header/", amend.plan_header, name="plan_header"),

@@ -83,7 +83,7 @@ def late_rows(pg):
 
 def test_a_returned_and_resubmitted_on_time_report_stays_on_time(live_server, city, page):
     from duban.web.models import ProgressReport
-    from duban.web.services.overview import overview
+    from duban.web.services.overview import load
 
     base = live_server.url
     report_url = file_report(page, base, city, "on_schedule", "消费季活动已开展三场。")
@@ -115,7 +115,7 @@ def test_a_returned_and_resubmitted_on_time_report_stays_on_time(live_server, ci
     shot(page, "i9-resubmitted-dashboard")
     report = ProgressReport.objects.get(round=city.annual)
     assert report.first_approved_at == first and report.submitted_at > first
-    owed = [s for s in overview(city.plan, city.today).standing.in_round(_round(city)) if s.obligation.unit == "商务局"]
+    owed = [s for s in load(city.plan).standing(city.today).in_round(_round(city)) if s.obligation.unit == "商务局"]
     (owed,) = owed
     assert (owed.timeliness, owed.returned) == ("on_time", False)
 

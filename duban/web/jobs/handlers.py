@@ -66,6 +66,30 @@ def _apply_ledger(job, result) -> tuple[str, str]:
     return (applied.summary() if applied else result.summary()), ""
 
 
+def _render_context(job) -> dict:
+    """What the render's child needs to read the plan itself: the web process does none of the work.
+    The child connects to this database (the test database under the tests) and only reads."""
+    from django.conf import settings
+    from django.db import connection
+
+    context = {"what": job.params["what"], "scope": job.params["scope"], "day": job.params["today"]}
+    if getattr(settings, "DUBAN_JOBS_ISOLATED", True):
+        context["database"] = dict(connection.settings_dict)
+    return context
+
+
+def _store_file(job, data: bytes) -> tuple[str, str]:
+    """Keep the file on the job's row, for ``views.job_file`` to give (``runner.KEEP_HOURS``)."""
+    from duban.web.jobs.models import Job
+    from duban.web.jobs.runner import keep_hours
+
+    Job.objects.filter(pk=job.pk).update(output=data)
+    size = f"{len(data) / 1024 / 1024:.1f} MB" if len(data) >= 1024 * 1024 else f"{max(1, len(data) // 1024)} KB"
+    message = f"已生成“{job.params['filename']}”（{size}），请下载（保留 {keep_hours():g} 小时）"
+    return message, reverse("job_file", args=[job.pk])
+
+
 handler("import")((_no_context, _publish_draft))
+handler("render")((_render_context, _store_file))
 handler("ledger")((_ledger_context, _apply_ledger))
 handler("draft")((_draft_context, _publish_draft))

@@ -17,7 +17,7 @@ class Job(models.Model):
         (TIMED_OUT, "已超时"),
     ]
     FINISHED = (DONE, FAILED, CANCELLED, TIMED_OUT)
-    KINDS = [("import", "导入通知"), ("draft", "起草计划"), ("ledger", "上传台账")]
+    KINDS = [("import", "导入通知"), ("draft", "起草计划"), ("ledger", "上传台账"), ("render", "生成文件")]
 
     kind = models.CharField(max_length=16, choices=KINDS)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -33,11 +33,15 @@ class Job(models.Model):
     upload = models.BinaryField()
     upload_name = models.CharField(max_length=255)
     params = models.JSONField(default=dict)
+    # What a render job made (a .docx or .xlsx, named by params["filename"]); stored only when it came back whole.
+    output = models.BinaryField(null=True, blank=True)
     time_limit = models.PositiveIntegerField()  # seconds, from duban.limits
     created = models.DateTimeField(auto_now_add=True)
     started = models.DateTimeField(null=True, blank=True)
     finished = models.DateTimeField(null=True, blank=True)
     delivered = models.BooleanField(default=False)  # its message has been shown once
+    # The upload and the output were deleted ``runner.KEEP_HOURS`` after the job finished; the row stays.
+    pruned = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created"]

@@ -25,7 +25,7 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import DatabaseError, close_old_connections, transaction
+from django.db import DatabaseError, connections, transaction
 from django.utils import timezone
 
 from duban.errors import DubanError
@@ -218,6 +218,44 @@ def _in_child(job: Job, function, data: bytes, name: str, kwargs: dict, deadline
         receive.close()
 
 
+# --- pruning ----------------------------------------------------------------------------------------------------------
+
+# Hours a finished job keeps its upload and its output (a rendered file waiting to be downloaded), and a
+# ledger upload waits for its confirmation: a day covers "start it, come back after lunch"; after that the
+# bytes are deleted and the row (who, what, when, how it ended) stays.  Setting DUBAN_JOB_KEEP_HOURS.
+KEEP_HOURS = 24
+
+
+def keep_hours() -> float:
+    return float(getattr(settings, "DUBAN_JOB_KEEP_HOURS", KEEP_HOURS))
+
+
+def prune(now=None) -> int:
+    """Delete the bytes of jobs finished more than ``keep_hours()`` ago, their rows in the task queue,
+    and ledger uploads left unconfirmed as long; returns how many jobs were pruned.  Run by every
+    reminder pass (``duban remind``, ``--loop``, ``duban serve``'s background thread)."""
+    from datetime import timedelta
+    from pathlib import Path
+
+    from django_tasks_db.models import DBTaskResult
+
+    now = now or timezone.now()
+    cutoff = now - timedelta(hours=keep_hours())
+    pruned = Job.objects.filter(status__in=Job.FINISHED, finished__lt=cutoff, pruned=False).update(
+        upload=b"", output=None, pruned=True
+    )
+    DBTaskResult.objects.filter(finished_at__lt=cutoff).delete()  # the queue's own record of each run
+    stored = Path(settings.UPLOAD_DIR) / "ledger-imports"
+    if stored.is_dir():
+        for path in stored.glob("*.xlsx"):
+            try:
+                if path.stat().st_mtime < cutoff.timestamp():
+                    path.unlink()
+            except FileNotFoundError:  # another process pruned it first
+                pass
+    return pruned
+
+
 # --- the in-process worker ----------------------------------------------------------------------------------------------
 
 _workers: list[threading.Thread] = []
@@ -266,4 +304,6 @@ def _work_forever() -> None:
     try:
         worker.run()
     finally:
-        close_old_connections()
+        # This thread's connections, even healthy ones (CONN_MAX_AGE keeps them): a stopped worker holds
+        # no session, so PostgreSQL can drop the test database after the tests.
+        connections.close_all()

@@ -13,7 +13,7 @@ from duban.web.views.common import page
 
 
 def _own(request, job_id) -> Job:
-    job = Job.objects.filter(pk=job_id, user=request.user).defer("upload").first()
+    job = Job.objects.filter(pk=job_id, user=request.user).defer("upload", "output").first()
     if job is None:
         raise Http404("没有这个后台任务")
     return job
@@ -27,6 +27,8 @@ def finished_response(request, job: Job):
         from duban.web.views.downloads import ledger_job_result
 
         return ledger_job_result(request, job)
+    if job.kind == "render":  # its page offers the file; a redirect to it would download it at every poll
+        return None
     if job.status == Job.DONE and job.result_url:
         if not job.delivered:
             messages.success(request, job.message)
@@ -59,3 +61,28 @@ def job_cancel(request, job_id):
         job.refresh_from_db()
         return render(request, "jobs/_status.html", {"job": job})
     return redirect("job", job.pk)
+
+
+@page
+def job_file(request, job_id):
+    """The file a render job made — to whoever ``renders.authorize`` gives the same file now: the person
+    who asked, or another with the same access; everyone else gets what the direct download gives them."""
+    from duban.errors import DubanError
+    from duban.web.jobs import renders
+
+    job = Job.objects.filter(pk=job_id, kind="render", status=Job.DONE).defer("upload").first()
+    if job is None:
+        raise Http404("没有这个文件")
+    try:
+        spec = renders.authorize(request.actor, job.params["what"], **job.params["ids"])
+    except DubanError:
+        raise Http404("没有这个文件") from None
+    if spec.scope != job.params["scope"]:  # e.g. a leader of other areas: their file would hold other tasks
+        raise Http404("没有这个文件")
+    if job.pruned or job.output is None:
+        messages.error(
+            request,
+            f"“{spec.filename}”生成已超过 {runner.keep_hours():g} 小时，文件已清理，请重新下载生成",
+        )
+        return redirect(renders.back_url(spec))
+    return renders.file_response(bytes(job.output), job.params["filename"])

@@ -121,13 +121,24 @@ def current_ledger(plan: Plan, unit: Unit) -> UnitLedger:
     return out
 
 
+def template_inputs(plan: Plan, unit: Unit) -> dict:
+    """What ``duban.render.ledger.unit_ledger_template`` makes the unit's template from (keyword
+    arguments after ``out``): the plan, the unit's name, the rounds, what the application holds now."""
+    return {
+        "doc": document_for(plan),
+        "unit": plan_unit_name(plan, unit),
+        "rounds": template_rounds(plan),
+        "current": current_ledger(plan, unit),
+        "plan_key": plan_key(plan),
+    }
+
+
 def template(plan: Plan, unit: Unit, out) -> None:
     """The unit's ledger template, carrying what the application holds for it now."""
     from duban.render.ledger import unit_ledger_template
 
-    name = plan_unit_name(plan, unit)
-    current = current_ledger(plan, unit)
-    unit_ledger_template(document_for(plan), name, out, template_rounds(plan), current=current, plan_key=plan_key(plan))
+    inputs = template_inputs(plan, unit)
+    unit_ledger_template(inputs.pop("doc"), inputs.pop("unit"), out, inputs.pop("rounds"), **inputs)
 
 
 def stored_template(

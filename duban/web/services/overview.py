@@ -6,10 +6,18 @@ the plan .xlsx, bulletins and the year-end account all show.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+import gc
+import hashlib
+import logging
+from collections import defaultdict
+from collections.abc import Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cached_property
 
+from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.utils import timezone
 
 from duban import vocab
@@ -17,9 +25,11 @@ from duban.track import COLOURS, LAGGING, REPORT_MISSING, MilestoneState, TaskSt
 from duban.track import round as core
 from duban.web.models import (
     Assignment,
+    AuditEvent,
     Ledger,
     Membership,
     Milestone,
+    Plan,
     ProgressReport,
     ReportingRound,
     Section,
@@ -28,60 +38,194 @@ from duban.web.models import (
 )
 
 STATUS_ORDER = list(COLOURS)
+# The dashboards list this many late reports (missing first), lagging tasks and returned reports; the rest are
+# one click away (?late=all, ?lagging=all).
+SHOWN = 50
+logger = logging.getLogger("duban")
 
 
 @dataclass
 class TaskRow:
-    task: Task
+    """One task's state as the pages list it; ``task`` is the stored row, read only for the rows a page shows."""
+
+    task_id: int
+    number: str
+    section_id: int | None
     state: TaskState
     leads: list[str]
     supports: list[str]
     unit_ids: list[int] = field(default_factory=list)
+    _task: Task | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def task(self) -> Task:
+        if self._task is None:  # a page reads its rows' tasks at once (``Overview.attach``); this is the fallback
+            self._task = Task.objects.select_related("section").get(pk=self.task_id)
+        return self._task
 
 
 @dataclass
 class LateReport:
     unit_id: int | None
     unit: str
-    task: Task
-    round: ReportingRound
+    task_id: int
+    number: str  # the task's number
+    round_id: int
     timeliness: str
     submitted_at: object | None  # the head's first sign-off
     what: str = "report"  # report | ledger | figures
+    round: ReportingRound | None = None  # the stored round, attached by ``overview``
 
     @property
     def label(self) -> str:
         return vocab.TIMELINESS.label(self.timeliness)
 
+    @property
+    def task(self) -> Task:
+        return Task.objects.get(pk=self.task_id)
+
+
+@dataclass(frozen=True)
+class Returned:
+    """A report the office returned for revision and nobody has signed again."""
+
+    unit: str
+    task: str  # the task's number
+    round: str  # the round's title
+    revise_by: date | None
+
+
+@dataclass
+class Account:
+    """A plan's standing as the pages show it: plain values read off one ``duban.track.round.standing``
+    (``account``), kept in the cache between requests (``kept_account``).  Rows and late items are plain
+    tuples — the shape of ``TaskRow`` and ``LateReport`` without their classes — so a kept account of a
+    6,000-task plan is read back in milliseconds; ``Overview`` makes objects of the ones a page shows."""
+
+    today: date
+    current_round: int | None  # ReportingRound id
+    # (task id, number, section id, status, reasons, leads, supports, unit ids), in plan order
+    rows: list[tuple]
+    by_status: dict[str, int]
+    by_section: dict[int | None, dict[str, int]]  # Section id → counts, in plan order
+    by_unit: dict[str, dict[str, int]]  # the most lagging first
+    late: list[tuple]  # LateReport's fields but the round, missing first
+    returned: list[Returned]
+    no_members: list[str]  # collectives owing as themselves, with nothing filed
+    counts: dict[str, int] = field(default_factory=dict)  # tasks, lagging, late, missing, returned: all of them
+    # False: the head of the account (``head``): ``rows`` are the first SHOWN lagging tasks' only, ``late`` and
+    # ``returned`` their first SHOWN — what the unfiltered dashboard shows, read back in a millisecond.
+    whole: bool = True
+
+
+def head(acc: Account) -> Account:
+    """The part of ``acc`` the unfiltered dashboard shows: every count, and the first SHOWN of each list."""
+    lagging = [t for t in acc.rows if t[3] == LAGGING][:SHOWN]
+    return replace(acc, rows=lagging, late=acc.late[:SHOWN], returned=acc.returned[:SHOWN], whole=False)
+
+
+def _row(t: tuple) -> TaskRow:
+    task_id, number, section_id, status, reasons, leads, supports, unit_ids = t
+    return TaskRow(
+        task_id, number, section_id, TaskState(status, list(reasons)), list(leads), list(supports), list(unit_ids)
+    )
+
+
+class Rows(Sequence):
+    """Task rows over an account's tuples, each made into a ``TaskRow`` when it is read (a page, a slice)."""
+
+    def __init__(self, items: list[tuple]):
+        self._items = items
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [_row(t) for t in self._items[i]]
+        return _row(self._items[i])
+
 
 @dataclass
 class Overview:
-    rows: list[TaskRow] = field(default_factory=list)
-    by_status: Counter = field(default_factory=Counter)
-    by_section: dict = field(default_factory=dict)
-    by_unit: dict = field(default_factory=dict)
-    late: list[LateReport] = field(default_factory=list)
+    """An ``Account`` with the stored rounds beside it; the stored tasks and sections are read for what a page
+    shows (``attach``, ``sections``), not for the whole plan."""
+
+    account: Account
     rounds: list[ReportingRound] = field(default_factory=list)
     current_round: ReportingRound | None = None
-    standing: core.Standing | None = None  # the core's account, for whoever needs more
-    loaded: Loaded | None = None
+
+    def select(self, section: int | None = None, unit: str | None = None, status: str | None = None):
+        """The rows of the tasks in ``section``, led by ``unit``, in ``status`` (each when given), plan order:
+        a list whose rows are made as they are read, so a page of 100 of 6,000 makes 100."""
+        if not self.account.whole:
+            raise ValueError("the head of an account has no task rows but the first lagging ones")
+        out = self.account.rows
+        if section:
+            out = [t for t in out if t[2] == section]
+        if unit:
+            out = [t for t in out if unit in t[5]]
+        if status:
+            out = [t for t in out if t[3] == status]
+        return Rows(out)
+
+    @cached_property
+    def rows(self) -> list[TaskRow]:
+        return list(self.select())
 
     @property
-    def lagging(self) -> list[TaskRow]:
-        return [r for r in self.rows if r.state.status == LAGGING]
+    def lagging(self) -> Rows:
+        return self.select(status=LAGGING) if self.account.whole else Rows(self.account.rows)
+
+    @property
+    def by_status(self) -> dict[str, int]:
+        return self.account.by_status
+
+    @property
+    def by_section(self) -> dict[int | None, dict[str, int]]:
+        return self.account.by_section
+
+    @property
+    def by_unit(self) -> dict[str, dict[str, int]]:
+        return self.account.by_unit
+
+    def late_reports(self, limit: int | None = None) -> list[LateReport]:
+        """The late and missing obligations (missing first), the first ``limit`` of them when given."""
+        by_id = {r.id: r for r in self.rounds}
+        items = self.account.late if limit is None else self.account.late[:limit]
+        return [LateReport(*t, round=by_id.get(t[4])) for t in items]
+
+    @cached_property
+    def late(self) -> list[LateReport]:
+        return self.late_reports()
 
     @property
     def missing(self) -> list[LateReport]:
         return [r for r in self.late if r.timeliness == REPORT_MISSING]
 
     @property
-    def returned(self) -> list[core.Owed]:
-        """Reports the office returned for revision and not yet signed again."""
-        return [s for s in self.standing.items if s.returned] if self.standing else []
+    def returned(self) -> list[Returned]:
+        return self.account.returned
 
     @property
-    def no_members(self) -> list[core.Owed]:
-        return [s for s in self.standing.items if s.timeliness == core.NO_MEMBERS] if self.standing else []
+    def no_members(self) -> list[str]:
+        return self.account.no_members
+
+    @staticmethod
+    def attach(rows):
+        """Read the stored tasks (and their sections) of ``rows`` in one query; returns ``rows``."""
+        rows = list(rows)
+        want = [r.task_id for r in rows if r._task is None]
+        if want:
+            found = Task.objects.select_related("section").defer("candidates").in_bulk(want)
+            for r in rows:
+                if r._task is None:
+                    r._task = found.get(r.task_id)
+        return rows
+
+    @staticmethod
+    def sections(ids) -> dict[int, Section]:
+        return Section.objects.in_bulk([i for i in ids if i is not None])
 
 
 @dataclass
@@ -89,7 +233,7 @@ class Loaded:
     """The stored plan as the core's values, and the maps back to the stored rows."""
 
     plan: object
-    tasks: list[Task]
+    tasks: list[StoredTask]
     rounds: list[ReportingRound]
     obligations: core.Obligations
     filed: list[core.Filed]
@@ -102,8 +246,44 @@ class Loaded:
         return core.standing(self.obligations, self.filed, self.milestones, (), today)
 
 
-def _day(moment) -> date | None:
-    return timezone.localdate(moment) if moment else None
+@dataclass(frozen=True)
+class StoredSection:
+    """What ``load`` reads of a Section."""
+
+    id: int
+    path: list
+    title: str
+    area: str
+
+
+@dataclass(frozen=True)
+class StoredTask:
+    """What ``load`` reads of a Task: plain values, not a model instance (6,000 of those cost a third of a second)."""
+
+    id: int
+    number: str
+    text: str
+    indicators: list
+    section_id: int | None
+    section: StoredSection | None
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
+def _stored_tasks(qs) -> list[StoredTask]:
+    columns = ("id", "number", "text", "indicators", "section_id", "section__path", "section__title", "section__area")
+    out = []
+    for tid, number, text, indicators, sid, path, title, area in qs.prefetch_related(None).values_list(*columns):
+        section = StoredSection(sid, path or [], title, area) if sid is not None else None
+        out.append(StoredTask(tid, number, text, indicators or [], sid, section))
+    return out
+
+
+def _day(moment, zone) -> date | None:
+    """The local day of ``moment`` (``timezone.localdate`` without its per-call look-up of the zone)."""
+    return moment.astimezone(zone).date() if moment else None
 
 
 def load(plan, tasks=None, texts: bool = False) -> Loaded:
@@ -111,7 +291,8 @@ def load(plan, tasks=None, texts: bool = False) -> Loaded:
     ``texts``: the reports' progress, problems and next steps too (for bulletins and year-end accounts)."""
     subset = tasks is not None
     # The drafting suggestions (``candidates``) are never read from here: a published plan's can be long.
-    tasks = list((tasks if subset else Task.objects.filter(plan=plan)).select_related("section").defer("candidates"))
+    tasks = _stored_tasks(tasks if subset else Task.objects.filter(plan=plan))
+    zone = timezone.get_current_timezone()
     task_ids = {t.id for t in tasks}
     number = {t.id: t.number for t in tasks}
     scope = {"task_id__in": task_ids} if subset else {"task__plan": plan}
@@ -188,7 +369,7 @@ def load(plan, tasks=None, texts: bool = False) -> Loaded:
                 unit=unit,
                 round=r["round_id"],
                 state=r["state"],
-                first_approved=_day(approved),
+                first_approved=_day(approved, zone),
                 status=r["status"],
                 figures=r["figures"] or {},
                 revise_by=r["revise_by"],
@@ -208,7 +389,7 @@ def load(plan, tasks=None, texts: bool = False) -> Loaded:
                 continue
             for rid in plan_rounds:
                 first[(number[task_id], unit, rid)] = approved
-                filed.append(core.Filed(number[task_id], unit, rid, state, _day(approved)))
+                filed.append(core.Filed(number[task_id], unit, rid, state, _day(approved, zone)))
     for task_id, title, due, done in Milestone.objects.filter(
         **{"ledger__" + k: v for k, v in scope.items()}
     ).values_list("ledger__task_id", "title", "due", "done"):
@@ -217,36 +398,201 @@ def load(plan, tasks=None, texts: bool = False) -> Loaded:
     return Loaded(plan, tasks, rounds, obligations, filed, dict(milestones), round_of, unit_ids, first)
 
 
-def overview(plan, today: date, tasks=None, loaded: Loaded | None = None) -> Overview:
-    loaded = loaded or load(plan, tasks)
+def account(loaded: Loaded, today: date) -> Account:
+    """What the pages show of ``loaded``'s one standing on ``today``: every figure is the core's, read off it."""
     st = loaded.standing(today)
-    by_round = {r.id: r for r in loaded.rounds}
-    out = Overview(rounds=loaded.rounds, standing=st, loaded=loaded)
-    out.current_round = by_round.get(st.current_round.key) if st.current_round else None
-    tasks = {t.number: t for t in loaded.tasks}
-    for number, ts in st.tasks.items():
-        task = tasks[number]
-        out.rows.append(
-            TaskRow(task, ts.state, list(ts.units), list(ts.task.supports), [loaded.unit_ids.get(u) for u in ts.units])
+    ids = {t.number: t.id for t in loaded.tasks}
+    section_of = {t.id: t.section_id for t in loaded.tasks}
+    rows = [
+        (
+            ids[number],
+            number,
+            section_of[ids[number]],
+            ts.state.status,
+            tuple(ts.state.reasons),
+            tuple(ts.units),
+            tuple(ts.task.supports),
+            tuple(loaded.unit_ids.get(u) for u in ts.units),
         )
-    out.by_status = Counter(st.by_state)
-    sections = {tuple(t.section.path or [t.section.title]) if t.section else (): t.section for t in loaded.tasks}
-    out.by_section = {sections.get(path): counts for path, counts in st.by_section.items()}
-    out.by_unit = st.by_unit
-    for owed in st.late:
-        ob = owed.obligation
-        out.late.append(
-            LateReport(
-                loaded.unit_ids.get(ob.unit),
-                ob.unit,
-                tasks[ob.task],
-                by_round[ob.round.key],
-                owed.timeliness,
-                loaded.first_approved_at.get((ob.task, ob.unit, ob.round.key)) if owed.filed else None,
-                ob.what,
-            )
+        for number, ts in st.tasks.items()
+    ]
+    # The core counts by heading path; a page links each path to its stored section.
+    sections = {tuple(t.section.path or [t.section.title]) if t.section else (): t.section_id for t in loaded.tasks}
+    late = [
+        (
+            loaded.unit_ids.get(owed.obligation.unit),
+            owed.obligation.unit,
+            ids[owed.obligation.task],
+            owed.obligation.task,
+            owed.obligation.round.key,
+            owed.timeliness,
+            loaded.first_approved_at.get((owed.obligation.task, owed.obligation.unit, owed.obligation.round.key))
+            if owed.filed
+            else None,
+            owed.obligation.what,
         )
-    return out
+        for owed in st.late
+    ]
+    returned = [
+        Returned(s.obligation.unit, s.obligation.task, s.obligation.round.title, s.revise_by)
+        for s in st.items
+        if s.returned
+    ]
+    no_members = list(dict.fromkeys(s.obligation.unit for s in st.items if s.timeliness == core.NO_MEMBERS))
+    counts = {
+        "tasks": len(rows),
+        "lagging": st.by_state.get(LAGGING, 0),
+        "late": len(late),
+        "missing": sum(1 for t in late if t[5] == REPORT_MISSING),
+        "returned": len(returned),
+    }
+    return Account(
+        today=today,
+        current_round=st.current_round.key if st.current_round else None,
+        rows=rows,
+        # Plain dicts, not Counters: a Counter is rebuilt through Python code when read back (20 ms for 2,000).
+        by_status=dict(st.by_state),
+        by_section={sections.get(path): dict(counts) for path, counts in st.by_section.items()},
+        by_unit={unit: dict(counts) for unit, counts in st.by_unit.items()},
+        late=late,
+        returned=returned,
+        no_members=no_members,
+        counts=counts,
+    )
 
 
-__all__ = ["Loaded", "Overview", "Section", "TaskRow", "LateReport", "STATUS_ORDER", "load", "overview"]
+# --- the account kept between requests ---------------------------------------------------------------
+#
+# A page's account is kept in Django's default cache (docs/deploy.md) under the plan and the set of tasks
+# it covers, beside the plan's fingerprint and the day it was taken on; it is used only while both are
+# still what they are now.  The fingerprint is read from the database on every request, so a stale
+# account is never shown: any write a page could show moves it, on every server and process alike.
+
+# Bump when Account or what it holds changes shape: older kept accounts are then recomputed, never misread.
+ACCOUNT_FORMAT = 2
+# A kept account nobody has read for this long leaves the cache (a new day needs a new one anyway).
+ACCOUNT_TTL = 60 * 60 * 24
+
+
+def fingerprint(plan) -> tuple:
+    """What a published ``plan``'s standing is read from, in a few queries that cost the same at 6,000 tasks
+    as at 300: the plan row, its rounds, its government's units, collectives' members and leaders as they
+    are, and the government's latest audit event.
+
+    Every change is recorded with who and when (``duban.web.audit.record``, in the change's own
+    transaction): a report or ledger saved, sent, signed, returned, accepted or imported, a task amended,
+    a unit or round added or changed.  The latest event's id is therefore a change counter nobody has to
+    bump; sign-ins and other changes of accounts (object ``User``) are left out, they change no figure.
+    The directory and the rounds are read whole, so an edit made in /admin/ (not audited) moves it too.
+    Only published plans are kept (``kept_account``): a draft's tasks change without a revision.
+    """
+    gov = plan.government_id
+    return (
+        Plan.objects.filter(pk=plan.pk).values_list("status", "created_at", "year", "revision").first(),
+        AuditEvent.objects.filter(government_id=gov)
+        .exclude(object_type="User")
+        .order_by("-id")
+        .values_list("id", flat=True)
+        .first(),
+        tuple(ReportingRound.objects.filter(plan=plan).order_by("id").values_list("id", "kind", "title", "due")),
+        tuple(Unit.objects.filter(government_id=gov).order_by("id").values_list("id", "name", "kind")),
+        tuple(
+            Unit.members.through.objects.filter(from_unit__government_id=gov)
+            .order_by("id")
+            .values_list("from_unit_id", "to_unit_id")
+        ),
+        tuple(
+            Membership.objects.filter(government_id=gov, role=Membership.LEADER)
+            .order_by("id")
+            .values_list("id", "user__username", "user__first_name", "sections")
+        ),
+    )
+
+
+def _scope(tasks) -> str:
+    """A name for the set of tasks a page covers: the query that selects them (a leader's areas, a unit's tasks)."""
+    if tasks is None:
+        return "plan"
+    try:
+        sql, params = tasks.query.sql_with_params()
+    except EmptyResultSet:
+        return "none"
+    return hashlib.sha256(repr((sql, params)).encode()).hexdigest()[:32]
+
+
+@contextmanager
+def _collection_paused():
+    """Reading a kept account makes tens of thousands of tuples at once, none of them cyclic: Python's
+    cyclic collector, run after every few hundred allocations, would otherwise cost more than the reading."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def kept_account(plan, today: date, tasks=None, whole: bool = True) -> Account:
+    """The account of ``plan`` (only ``tasks``, a Task queryset, when given) on ``today``: the one kept in the
+    cache while the plan's fingerprint and the day are unchanged, else computed afresh and kept.
+    ``whole`` False: only its ``head``, kept apart so the dashboard reads a few kilobytes, not every row."""
+    key = f"duban:account:{plan.pk}:{_scope(tasks)}"
+    now = fingerprint(plan)
+    if now[0] is None or now[0][0] != Plan.PUBLISHED:  # a draft's tasks change without a revision: never kept
+        acc = account(load(plan, tasks), today)
+        return acc if whole else head(acc)
+    wanted = f"{key}:{'whole' if whole else 'head'}"
+    try:
+        with _collection_paused():
+            kept = cache.get(wanted)
+    except Exception:  # a kept account written by other code, or a cache that cannot be read: compute afresh
+        logger.warning("kept account %s could not be read", wanted, exc_info=True)
+        kept = None
+    if kept is not None and kept[:3] == (ACCOUNT_FORMAT, now, today):
+        return kept[3]
+    fresh = account(load(plan, tasks), today)
+    top = head(fresh)
+    try:
+        cache.set_many(
+            {f"{key}:whole": (ACCOUNT_FORMAT, now, today, fresh), f"{key}:head": (ACCOUNT_FORMAT, now, today, top)},
+            ACCOUNT_TTL,
+        )
+    except Exception:  # a full disk: the page is still right, only slower next time
+        logger.warning("account %s could not be kept", key, exc_info=True)
+    return fresh if whole else top
+
+
+def overview(
+    plan, today: date, tasks=None, loaded: Loaded | None = None, keep: bool = True, whole: bool = True
+) -> Overview:
+    """Where ``plan`` (only ``tasks`` when given) stands on ``today``, for the pages.
+
+    ``keep``: use and keep the cached account (``kept_account``); False computes it afresh, as does
+    passing ``loaded``.  ``whole`` False: only the account's ``head`` (the unfiltered dashboard).
+    """
+    if loaded is not None or not keep:
+        acc = account(loaded or load(plan, tasks), today)
+        acc = acc if whole else head(acc)
+        rounds = loaded.rounds if loaded is not None else list(ReportingRound.objects.filter(plan=plan))
+    else:
+        acc = kept_account(plan, today, tasks, whole)
+        rounds = list(ReportingRound.objects.filter(plan=plan))
+    return Overview(acc, rounds, next((r for r in rounds if r.id == acc.current_round), None))
+
+
+__all__ = [
+    "Account",
+    "Loaded",
+    "Overview",
+    "Section",
+    "TaskRow",
+    "LateReport",
+    "Returned",
+    "STATUS_ORDER",
+    "account",
+    "fingerprint",
+    "kept_account",
+    "load",
+    "overview",
+]

@@ -682,6 +682,13 @@ def unread(user) -> int:
 # --- running in the background of ``duban serve`` ---------------------------------------------------------
 
 
+def prune_jobs() -> int:
+    """The periodic work beside reminders: the bytes of finished background jobs past their keeping time."""
+    from duban.web.jobs.runner import prune
+
+    return prune()
+
+
 def start_background(interval: float = 60.0):
     """A daemon thread that runs a pass every ``interval`` seconds; safe beside other servers and processes."""
     import logging
@@ -699,6 +706,10 @@ def start_background(interval: float = 60.0):
                 run()
             except Exception:  # a failed pass must not stop the next one, nor the web server
                 log.exception("提醒检查失败")
+            try:
+                prune_jobs()
+            except Exception:
+                log.exception("清理后台任务失败")
             finally:
                 close_old_connections()
             stop.wait(interval)

@@ -153,7 +153,7 @@ def plan_tasks(request, plan_id):
                     "status_label": row.state.label,
                     "reasons": row.state.reasons,
                 }
-                for row in data.rows
+                for row in data.attach(data.rows)
             ],
         }
     )

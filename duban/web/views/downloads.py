@@ -13,63 +13,38 @@ Who may do what (server side, through ``duban.web.access.Actor``):
 
 from __future__ import annotations
 
-import io
-
 from django.contrib import messages
-from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
-from django.utils.http import content_disposition_header
 
-from duban import vocab
 from duban.errors import DubanError
 from duban.web.forms import BulletinForm, LedgerImportForm
+from duban.web.jobs import renders
 from duban.web.jobs import runner as jobs
 from duban.web.jobs.uploads import refused_size_sentence
-from duban.web.models import Plan, ReportingRound, Unit
+from duban.web.models import Plan, Unit
 from duban.web.services import ledger_upload
 from duban.web.services import render_data as rd
 from duban.web.views import common
 from duban.web.views.common import page
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-
-def _download(request, plan, name: str, write) -> HttpResponse:
-    """The file ``write(out)`` makes, named after the plan; a refusal goes back to the files page as a message."""
-    buffer = io.BytesIO()
+def answer(request, what: str, **ids):
+    """The file ``what``: written in the request when it is small (``renders.INLINE_TASKS``), else a
+    background job whose page shows the progress, a cancel button and at the end the file; a refusal
+    goes back to the files page as a message."""
+    spec = renders.authorize(request.actor, what, **ids)  # Denied / 404: the checks of duban.web.access
+    if spec.size > renders.inline_tasks(what):
+        job = renders.running(request.user, spec) or jobs.submit(
+            "render", request.user, f"生成“{spec.filename}”", b"", spec.filename, renders.params(spec)
+        )
+        return redirect("job", job.pk)
     try:
-        write(buffer)
+        from duban.web.jobs.work import write_file
+
+        data = write_file(what, renders.prepare(what, spec.scope, common.today()))
     except DubanError as exc:
-        return _refused(request, plan, exc)
-    # A year holds several plans (vocab.PLAN_KINDS): a file of any but the work report's says which.
-    kind = "" if plan.kind == vocab.WORK_REPORT_PLAN else f"{plan.get_kind_display()}·"
-    filename = f"{plan.government.name}{plan.year}年{kind}{name}"
-    response = HttpResponse(buffer.getvalue(), content_type=DOCX if filename.endswith(".docx") else XLSX)
-    # content_disposition_header writes RFC 5987 filename*=utf-8''… for the Chinese name.
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-def _revised(plan) -> str:
-    """What a plan file's name adds once the published plan has been amended: （第2次修订）."""
-    return f"（第{plan.revision}次修订）" if plan.revision else ""
-
-
-def _visible_tasks(actor, plan):
-    """The tasks whose figures this user may read: all for the office, a leader's areas for a leader."""
-    actor.require(actor.is_office or actor.is_leader, "只有督查人员和市领导可以下载整份计划的文件")
-    return None if actor.is_office else actor.tasks(plan)
-
-
-def _unit_name(actor, plan, unit_id) -> str:
-    """The plan's name of a unit this user may act for: own unit, or any for the office."""
-    unit = Unit.objects.filter(government=plan.government, pk=unit_id).first()
-    if unit is None or (not actor.is_office and unit.pk != actor.unit_id):
-        raise Http404("没有这个单位")
-    return ledger_upload.plan_unit_name(plan, unit)
+        return _refused(request, spec.plan, exc)
+    return renders.file_response(data, spec.filename)
 
 
 def _refused(request, plan, exc: DubanError):
@@ -77,27 +52,18 @@ def _refused(request, plan, exc: DubanError):
     return redirect("files", plan.pk)
 
 
-def _latest_standing(plan, tasks=None, prefer_annual=False):
-    """The latest round past due (the annual one first when asked), or None before any."""
-    today = common.today()
-    passed = [r for r in rd.report_rounds(plan) if r.due < today]
-    if prefer_annual and any(r.kind == "annual" for r in passed):
-        passed = [r for r in passed if r.kind == "annual"]
-    return rd.standing(plan, passed[-1], today, tasks=tasks) if passed else None
+def refusing(view):
+    """A file that cannot be made (no annual round yet) is a message on the files page, not an error page."""
+    from functools import wraps
 
+    @wraps(view)
+    def wrapper(request, plan_id, *args, **kwargs):
+        try:
+            return view(request, plan_id, *args, **kwargs)
+        except DubanError as exc:
+            return _refused(request, request.actor.plan(plan_id), exc)
 
-def _yearend_standing(plan, tasks=None):
-    """The standing a year-end account is written from: the annual round (全年落实情况) — once it is
-    past due, or as soon as a unit has reported in it early; never a progress round."""
-    from duban.track.round import IN_STATES
-
-    annual = next((r for r in rd.report_rounds(plan) if r.kind == "annual"), None)
-    if annual is None:
-        raise DubanError("这份计划没有“全年落实情况”报送轮次，无法生成全年落实情况")
-    today = common.today()
-    if annual.due >= today and not annual.reports.filter(state__in=IN_STATES).exists():
-        raise DubanError(f"全年落实情况（{annual.due:%m-%d} 截止）尚无单位报送，暂不能生成全年落实情况")
-    return rd.standing(plan, annual, today, tasks=tasks)
+    return wrapper
 
 
 @page
@@ -117,74 +83,33 @@ def files(request, plan_id):
 
 
 @page
+@refusing
 def notice(request, plan_id):
-    from duban.render.notice import render_notice
-
-    actor = request.actor
-    plan = actor.plan(plan_id)
-    actor.require(actor.is_office or actor.is_leader, "只有督查人员和市领导可以下载通知")
-    return _download(
-        request,
-        plan,
-        f"重点工作责任分解通知{_revised(plan)}.docx",
-        lambda out: render_notice(rd.document_for(plan), out),
-    )
+    return answer(request, "notice", plan_id=plan_id)
 
 
 @page
+@refusing
 def plan_table(request, plan_id):
-    from duban.render.ledger import export_plan_xlsx
-
-    actor = request.actor
-    plan = actor.plan(plan_id)
-    tasks = _visible_tasks(actor, plan)
-
-    def write(out):
-        standing = _latest_standing(plan, tasks)
-        export_plan_xlsx(rd.document_for(plan, tasks), out, standing.data if standing else None)
-
-    return _download(request, plan, f"重点工作任务表{_revised(plan)}.xlsx", write)
+    return answer(request, "plan_table", plan_id=plan_id)
 
 
 @page
+@refusing
 def yearend(request, plan_id):
-    from duban.render.yearend import render_yearend
-
-    actor = request.actor
-    plan = actor.plan(plan_id)
-    tasks = _visible_tasks(actor, plan)
-
-    def write(out):
-        standing = _yearend_standing(plan, tasks)
-        render_yearend(rd.document_for(plan, tasks), standing.data, out)
-
-    return _download(request, plan, "重点工作全年落实情况.docx", write)
+    return answer(request, "yearend", plan_id=plan_id)
 
 
 @page
+@refusing
 def unit_ledger(request, plan_id, unit_id):
-    actor = request.actor
-    plan = actor.plan(plan_id)
-    actor.require(actor.is_office or actor.is_unit, "市领导不填写台账")
-    name = _unit_name(actor, plan, unit_id)
-    unit = Unit.objects.get(pk=unit_id)
-    return _download(request, plan, f"{name}工作台账.xlsx", lambda out: ledger_upload.template(plan, unit, out))
+    return answer(request, "unit_ledger", plan_id=plan_id, unit_id=unit_id)
 
 
 @page
+@refusing
 def unit_yearend(request, plan_id, unit_id):
-    from duban.render.yearend import render_yearend
-
-    actor = request.actor
-    plan = actor.plan(plan_id)
-    actor.require(actor.is_office or actor.is_unit, "市领导请下载整份全年落实情况")
-    name = _unit_name(actor, plan, unit_id)
-
-    def write(out):
-        standing = _yearend_standing(plan)
-        render_yearend(rd.document_for(plan), standing.data, out, unit=name)
-
-    return _download(request, plan, f"{name}全年落实情况.docx", write)
+    return answer(request, "unit_yearend", plan_id=plan_id, unit_id=unit_id)
 
 
 # --- ledger upload -----------------------------------------------------------------------------------
@@ -257,39 +182,16 @@ def ledger_job_result(request, job):
 # --- bulletins ---------------------------------------------------------------------------------------
 
 
-def _bulletin_round(actor, plan_id, round_id):
-    plan = actor.plan(plan_id)
-    actor.require(actor.is_office, "只有督查人员可以编辑和下载通报")
-    rnd = ReportingRound.objects.filter(plan=plan, pk=round_id, kind__in=rd.REPORT_KINDS).first()
-    if rnd is None:
-        raise Http404("没有这个报送轮次")
-    return plan, rnd
-
-
-def _draft(plan, rnd):
-    from duban.render.bulletin import BulletinDraft
-
-    doc = rd.document_for(plan)
-    st = rd.standing(plan, rnd, common.today())
-    drafted = rd.bulletin_draft(doc, st)
-    text, version = rd.saved_bulletin(rnd)
-    draft = BulletinDraft.from_text(text, signer=drafted.signer, when=drafted.date) if text else drafted
-    latest = rd.latest_bulletin(rnd)
-    if latest is not None and latest.issued:
-        draft.number, draft.date = latest.number, timezone.localdate(latest.issued_at)
-    return doc, st, drafted, draft, text, version
-
-
 @page
 def bulletin(request, plan_id, round_id):
     from duban.render.summary import round_summary
     from duban.track import COLOURS
 
     actor = request.actor
-    plan, rnd = _bulletin_round(actor, plan_id, round_id)
+    plan, rnd = renders.bulletin_round(actor, plan_id, round_id)
     status, error = 200, None
     try:
-        doc, st, drafted, draft, text, version = _draft(plan, rnd)
+        doc, st, drafted, draft, text, version = renders.bulletin_draft(plan, rnd, common.today())
     except DubanError as exc:
         return _refused(request, plan, exc)
     conflict = []
@@ -357,14 +259,6 @@ def _issue(request, plan, rnd, doc, st):
 
 
 @page
+@refusing
 def bulletin_docx(request, plan_id, round_id):
-    from duban.render.bulletin import render_bulletin
-
-    actor = request.actor
-    plan, rnd = _bulletin_round(actor, plan_id, round_id)
-
-    def write(out):
-        doc, st, _drafted, draft, _text, _version = _draft(plan, rnd)
-        render_bulletin(doc, st.data, out, draft)
-
-    return _download(request, plan, f"{rnd.title}督查通报.docx", write)
+    return answer(request, "bulletin", plan_id=plan_id, round_id=round_id)

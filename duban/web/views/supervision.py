@@ -32,15 +32,16 @@ from duban.web.models import (
 from duban.web.services import ledgers as ledger_service
 from duban.web.services import plan_choice
 from duban.web.services import supervision as supervision_service
-from duban.web.services.overview import STATUS_ORDER, overview
+from duban.web.services.overview import SHOWN, STATUS_ORDER, Overview, overview
 from duban.web.views.common import page, today
 
 # The dashboard lists this many late reports (missing ones first) and lagging tasks; the rest are one click away.
-LATE_SHOWN = 50
+LATE_SHOWN = SHOWN
 # Pages of the dashboard's lists: a screenful each, so a 6,000-task plan renders what a 300-task one does.
 TASKS_PER_PAGE = 100
 UNITS_PER_PAGE = 20
 SECTIONS_PER_PAGE = 20
+REPORTS_PER_PAGE = 100
 
 
 def _overseen_plan(actor, plan_id, why: str = "没有权限"):
@@ -71,15 +72,11 @@ def _page(items, number, size):
     return Paginator(items, size).get_page(number)
 
 
-def _task_rows(data, section=None, unit=None, status=None) -> list:
-    rows = data.rows
-    if section:
-        rows = [r for r in rows if r.task.section_id == section]
-    if unit:
-        rows = [r for r in rows if unit in r.leads]
-    if status:
-        rows = [r for r in rows if r.state.status == status]
-    return rows
+def _shown(page_):
+    """A page of task rows with their stored tasks read, in one query."""
+    if page_ is not None:
+        page_.object_list = Overview.attach(page_.object_list)
+    return page_
 
 
 @page
@@ -91,16 +88,21 @@ def dashboard(request, plan_id):
     plan = _overseen_plan(actor, plan_id, "总览只对督查人员和市领导开放")
     if not plan.is_published:
         return redirect("plan_review", plan.pk)
-    data = overview(plan, today(), actor.tasks(plan))
     chosen = DashboardFilterForm(request.GET).filters()
     section, unit, status = chosen["section"], chosen["unit"], chosen["status"]
     show_all_late, show_all_lagging = chosen["late"] == "all", chosen["lagging"] == "all"
     filtered = bool(section or unit or status)
-    rows = _page(_task_rows(data, section, unit, status), chosen["page"], TASKS_PER_PAGE) if filtered else None
-    sections = [(sec, _bars(c), sum(c.values())) for sec, c in data.by_section.items()]
+    # Unfiltered, the page shows the account's counts and the head of each list: only that part is read back.
+    data = overview(plan, today(), actor.tasks(plan), whole=filtered or show_all_late or show_all_lagging)
+    counts = data.account.counts
+    rows = _shown(_page(data.select(section, unit, status), chosen["page"], TASKS_PER_PAGE)) if filtered else None
+    # Only the page of sections shown is read from the database; the counts are the account's.
+    sections = _page(list(data.by_section.items()), chosen["sections_page"], SECTIONS_PER_PAGE)
+    stored = Overview.sections(sid for sid, _ in sections.object_list)
+    sections.object_list = [(stored.get(sid), _bars(c), sum(c.values())) for sid, c in sections.object_list]
     units = [(name, [(st, c.get(st, 0)) for st in STATUS_ORDER], sum(c.values())) for name, c in data.by_unit.items()]
     query = request.GET.copy()
-    returned = data.returned
+    lagging = data.lagging
     return render(
         request,
         "duban/dashboard.html",
@@ -111,17 +113,20 @@ def dashboard(request, plan_id):
             "rows": rows,
             "filtered": filtered,
             "overall": _bars(data.by_status),
-            "sections": _page(sections, chosen["sections_page"], SECTIONS_PER_PAGE),
+            "sections": sections,
             "units": _page(units, chosen["units_page"], UNITS_PER_PAGE),
             "statuses": [(s, COLOURS[s][0]) for s in STATUS_ORDER],
             "filters": {"section": section, "unit": unit, "status": status},
             "query": {k: _without(query, k) for k in ("page", "units_page", "sections_page")},
-            "late": data.late if show_all_late else data.late[:LATE_SHOWN],
-            "lagging": data.lagging if show_all_lagging else data.lagging[:LATE_SHOWN],
-            "lagging_hidden": 0 if show_all_lagging else max(0, len(data.lagging) - LATE_SHOWN),
-            "late_hidden": 0 if show_all_late else max(0, len(data.late) - LATE_SHOWN),
-            "returned": returned[:LATE_SHOWN],
-            "returned_count": len(returned),
+            "late": data.late_reports(None if show_all_late else LATE_SHOWN),
+            "late_count": counts["late"],
+            "missing_count": counts["missing"],
+            "lagging": Overview.attach(lagging if show_all_lagging else lagging[:LATE_SHOWN]),
+            "lagging_count": counts["lagging"],
+            "lagging_hidden": 0 if show_all_lagging else max(0, counts["lagging"] - LATE_SHOWN),
+            "late_hidden": 0 if show_all_late else max(0, counts["late"] - LATE_SHOWN),
+            "returned": data.returned[:LATE_SHOWN],
+            "returned_count": counts["returned"],
             "today": today(),
             "read_only": not actor.is_office,
             "urge_url": reverse("urge", args=[plan.pk]),
@@ -144,11 +149,12 @@ def dashboard_section(request, plan_id, section_id):
     plan = _overseen_plan(actor, plan_id, "总览只对督查人员和市领导开放")
     if section_id > ID_MAX:
         raise Http404
-    tasks = actor.tasks(plan).filter(section_id=section_id)
-    if not plan.is_published or not tasks.exists():
+    visible = actor.tasks(plan)
+    if not plan.is_published or not visible.filter(section_id=section_id).exists():
         raise Http404
     chosen = DashboardFilterForm(request.GET).filters()
-    rows = _page(overview(plan, today(), tasks).rows, chosen["page"], TASKS_PER_PAGE)
+    # The rows of the section, read off the account of everything this user sees (the dashboard's, kept).
+    rows = _shown(_page(overview(plan, today(), visible).select(section=section_id), chosen["page"], TASKS_PER_PAGE))
     return render(request, "duban/partials/section_tasks.html", {"plan": plan, "rows": rows, "section_id": section_id})
 
 
@@ -187,11 +193,18 @@ def report_queue(request, plan_id):
     plan = _overseen_plan(actor, plan_id)
     queue = ReportQueueForm(request.GET)
     state = (queue.cleaned_data.get("state") if queue.is_valid() else None) or ProgressReport.SUBMITTED
-    reports = actor.reports().filter(task__plan=plan, state=state).select_related("task", "unit", "round")[:500]
+    reports = actor.reports().filter(task__plan=plan, state=state).select_related("task", "unit", "round")
+    shown = _page(reports.order_by("id"), request.GET.get("page"), REPORTS_PER_PAGE)
     return render(
         request,
         "duban/report_queue.html",
-        {"plan": plan, "reports": reports, "state": state, "states": ProgressReport.STATES},
+        {
+            "plan": plan,
+            "reports": shown,
+            "state": state,
+            "states": ProgressReport.STATES,
+            "query": _without(request.GET.copy(), "page"),
+        },
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -20,6 +21,7 @@ from duban.web.forms import (
 )
 from duban.web.jobs.uploads import refused_size_sentence
 from duban.web.models import (
+    Assignment,
     Attachment,
     ChangeRequest,
     Contribution,
@@ -27,6 +29,7 @@ from duban.web.models import (
     Plan,
     ProgressReport,
     ReportingRound,
+    Task,
     Unit,
     Urge,
 )
@@ -39,6 +42,8 @@ from duban.web.services.overview import overview
 from duban.web.views.common import page, today
 
 ROLE_TITLES = {key: f"{label}任务" for key, label in vocab.ROLES.labels.items()}
+# A unit on 300 of a province's tasks sees them a page at a time, per role.
+TASKS_PER_PAGE = 100
 
 
 def shown_plans(actor):
@@ -79,28 +84,48 @@ def workspace(request, plan_id=None):
     unit = actor.membership.unit
     if plan is None:
         return render(request, "duban/empty.html", {"why": "还没有已发布的计划"})
-    tasks = actor.tasks(plan).select_related("section").prefetch_related("assignments__unit")
-    state = {row.task.id: row.state for row in overview(plan, today(), tasks).rows}
+    visible = actor.tasks(plan)
+    state = {row.task_id: row.state for row in overview(plan, today(), visible).rows}
+    # The unit's strongest role on each task, from one query; only the page of each role shown reads its tasks.
+    roles: dict[int, set[str]] = {}
+    for task_id, role in Assignment.objects.filter(task__in=visible, unit_id__in=actor.acting_as).values_list(
+        "task_id", "role"
+    ):
+        roles.setdefault(task_id, set()).add(role)
+    ids_by_role: dict[str, list[int]] = {role: [] for role in ROLE_TITLES}
+    for task_id in visible.values_list("id", flat=True):
+        if task_id in roles:
+            ids_by_role[next(r for r in ROLE_TITLES if r in roles[task_id])].append(task_id)
+    pages = {
+        role: Paginator(ids, TASKS_PER_PAGE).get_page(request.GET.get(f"{role}_page"))
+        for role, ids in ids_by_role.items()
+        if ids
+    }
+    shown = [i for page_ in pages.values() for i in page_.object_list]
+    tasks = Task.objects.select_related("section").defer("candidates").in_bulk(shown)
     rounds = [r for r in plan.rounds.all() if r.kind != "plan"]
     reports = {
         (r.task_id, r.round_id): r
-        for r in ProgressReport.objects.filter(task__plan=plan, unit=unit).only(
+        for r in ProgressReport.objects.filter(task_id__in=shown, unit=unit).only(
             "id", "task_id", "round_id", "state", "status"
         )
     }
     ledgers = {
         ledger.task_id: ledger
-        for ledger in Ledger.objects.filter(task__plan=plan, unit=unit).only("id", "task_id", "state", "unit_id")
+        for ledger in Ledger.objects.filter(task_id__in=shown, unit=unit).only("id", "task_id", "state", "unit_id")
     }
     plan_round = next((r for r in plan.rounds.all() if r.kind == vocab.PLAN_ROUND), None)
-    groups: dict[str, list] = {role: [] for role in ROLE_TITLES}
-    for task in tasks:
-        roles = {a.role for a in task.assignments.all() if a.unit_id in actor.acting_as}
-        role = next(r for r in ROLE_TITLES if r in roles)
-        owes = role in vocab.REPORTING_ROLES or (role == vocab.MONITOR and task.indicators)
-        cells = [(rnd, reports.get((task.id, rnd.id))) for rnd in rounds] if owes else []
-        ledger = ledgers.get(task.id, False) if role in vocab.REPORTING_ROLES else None
-        groups[role].append({"task": task, "state": state.get(task.id), "cells": cells, "ledger": ledger})
+    groups = []
+    for role, page_ in pages.items():
+        rows = []
+        for task_id in page_.object_list:
+            task = tasks[task_id]
+            owes = role in vocab.REPORTING_ROLES or (role == vocab.MONITOR and task.indicators)
+            cells = [(rnd, reports.get((task.id, rnd.id))) for rnd in rounds] if owes else []
+            ledger = ledgers.get(task.id, False) if role in vocab.REPORTING_ROLES else None
+            rows.append({"task": task, "state": state.get(task.id), "cells": cells, "ledger": ledger})
+        page_.object_list = rows
+        groups.append((ROLE_TITLES[role], page_, f"{role}_page"))
     urges = Urge.objects.filter(unit=unit, plan=plan).select_related("task", "round")[:20]
     unseen = [u.pk for u in urges if u.seen_at is None]
     workspace_service.mark_urges_seen(unseen)
@@ -119,7 +144,7 @@ def workspace(request, plan_id=None):
             "plan": plan,
             "switch": plan_choice.switch(shown_plans(actor), plan, "workspace_plan"),
             "unit": unit,
-            "groups": [(ROLE_TITLES[r], rows) for r, rows in groups.items() if rows],
+            "groups": groups,
             "rounds": rounds,
             "urges": urges,
             "unseen": set(unseen),
@@ -148,7 +173,7 @@ def task_detail(request, task_id):
     contributions = Contribution.objects.filter(task=task).select_related("unit", "round")
     if actor.is_unit and role == "support":
         contributions = contributions.filter(unit_id=actor.unit_id)
-    row = next(iter(overview(plan, today(), type(task).objects.filter(pk=task.pk)).rows), None)
+    row = next(iter(overview(plan, today(), type(task).objects.filter(pk=task.pk), keep=False).rows), None)
     return render(
         request,
         "duban/task.html",
