@@ -215,3 +215,14 @@ INSPECTION_KINDS = Words(
     Word("special", "专项督查"),
     Word("comprehensive", "综合督查"),
 )
+
+# --- renamings and mergers (机构改革) ------------------------------------------------------------
+
+# What happened to a unit the office retired: renamed (one old unit, a new name) or merged
+# (several units into one, new or existing).  Its work moves to its successor; its history stays.
+UNIT_CHANGES = Words(
+    "UNIT_CHANGES",
+    Word("rename", "单位更名"),
+    Word("merge", "单位合并"),
+)
+UNIT_RENAME, UNIT_MERGE = UNIT_CHANGES.keys

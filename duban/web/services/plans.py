@@ -87,16 +87,16 @@ def suggestion_inputs(government: Government):
     from duban.draft.suggest.inputs import SuggestionInputs, directory_entry, government_named
     from duban.web.services.export import plan_document
 
-    units = list(government.units.select_related("renamed_from").prefetch_related("renamed_to"))
+    from duban.web.services.matching import former_names
+
+    units = list(government.units.all())
+    former = former_names(units)
     directory = []
     for unit in units:
-        if any(newer.government_id == government.pk for newer in unit.renamed_to.all()):
-            continue  # an old name: it is an alias of the unit it became
+        if unit.successor_id is not None:
+            continue  # a retired unit: its names are aliases of the unit it became
         aliases = list(unit.aliases)
-        old = unit.renamed_from
-        while old is not None and old.name not in aliases and old.name != unit.name:
-            aliases += [old.name, *old.aliases]
-            old = old.renamed_from
+        aliases += [n for n in former.get(unit.pk, ()) if n not in aliases and n != unit.name]
         directory.append(directory_entry(unit.name, (), aliases))
     plans = government.plans.filter(status=Plan.PUBLISHED).order_by("-year", "-pk")
     return SuggestionInputs(
