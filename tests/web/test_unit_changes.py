@@ -7,7 +7,6 @@ from datetime import date
 import pytest
 from django.utils import timezone
 
-from duban.doc.model import UnitRef
 from duban.errors import DubanError
 from duban.web.models import (
     Assignment,
@@ -69,7 +68,9 @@ def _both_responsible_on_task_2(world):
 
 def test_a_merger_combines_overlapping_ledgers_and_reports_and_keeps_both(world):
     report_a, report_b = _both_responsible_on_task_2(world)
-    Contribution.objects.create(task=world.tasks["1"], round=world.rounds[0], unit=world.units["财政局"], text="资金保障")
+    Contribution.objects.create(
+        task=world.tasks["1"], round=world.rounds[0], unit=world.units["财政局"], text="资金保障"
+    )
     Urge.objects.create(plan=world.plan, unit=world.units["商务局"], message="请报送")
     office = world.users["office"]
     new = unit_changes.merge_units(
@@ -227,7 +228,12 @@ def test_the_directory_page_renames_and_merges(world, login):
     assert world.gov.units.get(name="商务局").successor.name == "商务和财政局"
     both = client.post(
         "/units/",
-        {"action": "merge", "units": [world.units["教育局"].pk], "into": world.gov.units.get(name="商务和财政局").pk, "new_name": "x"},
+        {
+            "action": "merge",
+            "units": [world.units["教育局"].pk],
+            "into": world.gov.units.get(name="商务和财政局").pk,
+            "new_name": "x",
+        },
         follow=True,
     ).content.decode()
     assert "二者选一" in both

@@ -86,7 +86,6 @@ def suggestion_inputs(government: Government):
     name), its published plans as history, models cached under the data directory."""
     from duban.draft.suggest.inputs import SuggestionInputs, directory_entry, government_named
     from duban.web.services.export import plan_document
-
     from duban.web.services.matching import former_names
 
     units = list(government.units.all())

@@ -190,7 +190,11 @@ def _retire(government, old: Unit, new: Unit, effective: date, user) -> dict:
         drop.delete()
         keep.save(update_fields=["unit", "unit_name"])
         audit.record(
-            user, "合并责任单位", a.task, before={"assignments": before}, after={"assignments": [_assignment_json(keep)]}
+            user,
+            "合并责任单位",
+            a.task,
+            before={"assignments": before},
+            after={"assignments": [_assignment_json(keep)]},
         )
         moved["assignments combined"] += 1
     if touched_tasks:

@@ -71,7 +71,9 @@ def _unit_action(request, government) -> None:
         new = directory_service.rename_unit(
             government, data["unit"], data["new_name"], user=user, effective=data["effective"], reason=data["reason"]
         )
-        messages.info(request, f"{data['unit'].name}已更名为{new.name}：生效年度起的任务、台账、报告和账号已转到新名称下")
+        messages.info(
+            request, f"{data['unit'].name}已更名为{new.name}：生效年度起的任务、台账、报告和账号已转到新名称下"
+        )
     elif action == "merge":
         from duban.web.services import unit_changes
 
