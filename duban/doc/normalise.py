@@ -59,7 +59,9 @@ def clean(text: str) -> str:
 
 
 _FOLD_ALL = dict(_FOLD)
-_FOLD_ALL.update({c: c - 0xFEE0 for lo, hi in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A)) for c in range(lo, hi + 1)})
+_FOLD_ALL.update(
+    {c: c - 0xFEE0 for lo, hi in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A)) for c in range(lo, hi + 1)}
+)
 _FOLD_ALL[ord("％")] = "%"
 
 

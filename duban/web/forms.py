@@ -478,6 +478,14 @@ class MergeForm(_UnitChangeForm):
         return data
 
 
+class PublishForm(DubanForm):
+    """Publishing a draft: a notice that seems another government's needs ``issuer_ok`` ticked."""
+
+    issuer_ok = forms.ChoiceField(
+        label="确认发文机关", choices=[("", ""), ("1", "已核对")], required=False, error_messages=_choices_error("确认")
+    )
+
+
 class ImportForm(DubanForm):
     year = Whole(
         label="年度",

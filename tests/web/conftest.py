@@ -185,4 +185,3 @@ def sign_in(page, base, username, password="pw"):
 
 def shot(page, name):
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-

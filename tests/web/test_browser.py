@@ -45,8 +45,6 @@ def city(transactional_db):
     return gov
 
 
-
-
 def sign_out(page):
     page.click("text=退出")
     page.wait_for_url(re.compile(r".*/login/.*"))

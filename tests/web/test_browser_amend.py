@@ -47,8 +47,6 @@ def published(transactional_db):
     return plan, units
 
 
-
-
 def settled(page):
     """htmx has finished swapping and settling (a click during the settle delay is dropped, as for a person)."""
     # A locator, not wait_for_function: the page's Content-Security-Policy refuses the eval that would need.

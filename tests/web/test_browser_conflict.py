@@ -5,13 +5,11 @@ page that still holds the second editor's text, with the stored text beside it. 
 with one click and saves again, and the database holds both.
 """
 
-
 import pytest
 
 from tests.web.conftest import new_page, shot, sign_in
 
 pytestmark = [pytest.mark.browser]
-
 
 
 def _editor(browser, base, username):

@@ -56,8 +56,6 @@ def city(transactional_db, monkeypatch):
     connections.close_all()
 
 
-
-
 def as_(pg, base, username, path):
     pg.context.clear_cookies()
     sign_in(pg, base, username)

@@ -76,7 +76,9 @@ def test_the_ledger_page_keeps_a_refused_editors_milestones(world, login):
     task = world.tasks["1"]
     client = login(world.users["a_staff"])
     ledger = workspace.ledger_for(task, world.units["商务局"].pk)
-    ledgers.save(ledger, ledger.version, {"measures": "甲"}, [ledgers.MilestoneRow("他人的事项", date(2026, 5, 1), True)])
+    ledgers.save(
+        ledger, ledger.version, {"measures": "甲"}, [ledgers.MilestoneRow("他人的事项", date(2026, 5, 1), True)]
+    )
     response = client.post(
         f"/tasks/{task.pk}/ledger/",
         {"version": ledger.version, "measures": "乙", "m_title": ["我的事项", ""], "m_due": ["2026-09-30", ""]},
@@ -120,7 +122,9 @@ def test_the_services_work_from_a_command_without_a_request(world):
     ins = supervision.record_inspection(plan, "special", "专项督查", date(2026, 6, 1))
     supervision.add_finding(ins, task, "进度偏慢")
     assert Inspection.objects.get(pk=ins.pk).findings.count() == 1
-    cr = amend.request_change(task, world.units["商务局"], kind="extension", reason="因故延期", new_deadline="2026年12月底")
+    cr = amend.request_change(
+        task, world.units["商务局"], kind="extension", reason="因故延期", new_deadline="2026年12月底"
+    )
     ledgers.decide(cr, ChangeRequest.APPROVED, "同意")
     task.refresh_from_db()
     assert task.deadline == "2026年12月底"

@@ -5,24 +5,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('duban', '0009_hashed_scoped_tokens_one_time_passwords'),
+        ("duban", "0009_hashed_scoped_tokens_one_time_passwords"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='government',
-            options={'ordering': ['id'], 'verbose_name': '政府', 'verbose_name_plural': '政府'},
+            name="government",
+            options={"ordering": ["id"], "verbose_name": "政府", "verbose_name_plural": "政府"},
         ),
         migrations.AddField(
-            model_name='government',
-            name='parent',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='duban.government', verbose_name='上级政府'),
+            model_name="government",
+            name="parent",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="children",
+                to="duban.government",
+                verbose_name="上级政府",
+            ),
         ),
         migrations.AddField(
-            model_name='plan',
-            name='kind',
-            field=models.CharField(choices=[('work_report', '政府工作报告重点工作'), ('livelihood', '民生实事'), ('campaign', '专项工作')], default='work_report', max_length=16, verbose_name='类别'),
+            model_name="plan",
+            name="kind",
+            field=models.CharField(
+                choices=[("work_report", "政府工作报告重点工作"), ("livelihood", "民生实事"), ("campaign", "专项工作")],
+                default="work_report",
+                max_length=16,
+                verbose_name="类别",
+            ),
         ),
     ]

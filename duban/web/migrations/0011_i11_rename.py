@@ -27,55 +27,73 @@ def successor_to_renamed_from(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('duban', '0010_government_tree_and_plan_kinds'),
+        ("duban", "0010_government_tree_and_plan_kinds"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='contribution',
-            name='filed_as',
-            field=models.CharField(blank=True, max_length=120, verbose_name='报送时单位名称'),
+            model_name="contribution",
+            name="filed_as",
+            field=models.CharField(blank=True, max_length=120, verbose_name="报送时单位名称"),
         ),
         migrations.AddField(
-            model_name='ledger',
-            name='filed_as',
-            field=models.CharField(blank=True, max_length=120, verbose_name='报送时单位名称'),
+            model_name="ledger",
+            name="filed_as",
+            field=models.CharField(blank=True, max_length=120, verbose_name="报送时单位名称"),
         ),
         migrations.AddField(
-            model_name='plan',
-            name='issuer',
-            field=models.CharField(blank=True, max_length=200, verbose_name='发文机关'),
+            model_name="plan",
+            name="issuer",
+            field=models.CharField(blank=True, max_length=200, verbose_name="发文机关"),
         ),
         migrations.AddField(
-            model_name='plan',
-            name='issuer_warning',
-            field=models.TextField(blank=True, verbose_name='发文机关提示'),
+            model_name="plan",
+            name="issuer_warning",
+            field=models.TextField(blank=True, verbose_name="发文机关提示"),
         ),
         migrations.AddField(
-            model_name='progressreport',
-            name='filed_as',
-            field=models.CharField(blank=True, max_length=120, verbose_name='报送时单位名称'),
+            model_name="progressreport",
+            name="filed_as",
+            field=models.CharField(blank=True, max_length=120, verbose_name="报送时单位名称"),
         ),
         migrations.AddField(
-            model_name='unit',
-            name='retired_on',
-            field=models.DateField(blank=True, null=True, verbose_name='撤并日期'),
+            model_name="unit",
+            name="retired_on",
+            field=models.DateField(blank=True, null=True, verbose_name="撤并日期"),
         ),
         migrations.AddField(
-            model_name='unit',
-            name='successor',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='predecessors', to='duban.unit', verbose_name='并入/更名为'),
+            model_name="unit",
+            name="successor",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="predecessors",
+                to="duban.unit",
+                verbose_name="并入/更名为",
+            ),
         ),
         migrations.AlterField(
-            model_name='assignment',
-            name='match',
-            field=models.CharField(choices=[('exact', '精确'), ('alias', '别名'), ('fuzzy', '近似'), ('unknown', '未知'), ('manual', '人工'), ('renamed', '更名')], default='exact', max_length=16, verbose_name='匹配'),
+            model_name="assignment",
+            name="match",
+            field=models.CharField(
+                choices=[
+                    ("exact", "精确"),
+                    ("alias", "别名"),
+                    ("fuzzy", "近似"),
+                    ("unknown", "未知"),
+                    ("manual", "人工"),
+                    ("renamed", "更名"),
+                ],
+                default="exact",
+                max_length=16,
+                verbose_name="匹配",
+            ),
         ),
         migrations.RunPython(renamed_from_to_successor, successor_to_renamed_from),
         migrations.RemoveField(
-            model_name='unit',
-            name='renamed_from',
+            model_name="unit",
+            name="renamed_from",
         ),
     ]

@@ -92,5 +92,3 @@ def load_default_directory(government, user=None) -> int:
     if added:
         audit.record(user, "载入默认名录", government, after={"units": added})
     return len(added)
-
-

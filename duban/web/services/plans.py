@@ -106,6 +106,20 @@ def suggestion_inputs(government: Government):
     )
 
 
+def issuer_warning(document, government: Government) -> str:
+    """Why ``document`` seems another government's notice (``duban.doc.issuer``), or ""."""
+    from duban.doc.issuer import foreign_issuer
+
+    return foreign_issuer(
+        document.issuer,
+        document.doc_number,
+        government.name,
+        government.level,
+        other_names=[government.office_name] if government.office_name else [],
+        above=[g.name for g in government.ancestors()],
+    )
+
+
 def government_named(name: str, level: str = "city") -> Government:
     government, _ = Government.objects.get_or_create(name=name.strip(), defaults={"level": level})
     return government
@@ -136,6 +150,8 @@ def import_document(document, government: Government, year: int, user=None) -> P
         schedule=[s.to_json() for s in document.schedule],
         warnings=list(document.warnings),
         source_name=(document.source or "")[:255],
+        issuer=(document.issuer or "")[:200],
+        issuer_warning=issuer_warning(document, government),
     )
     index = UnitIndex(government.units.all())
     sections: dict[tuple, Section] = {}
@@ -243,11 +259,16 @@ def discard(plan: Plan, user=None) -> None:
 
 
 @transaction.atomic
-def publish(plan: Plan, user=None) -> Plan:
-    """Create the units the directory lacked, open the reporting rounds, and publish."""
+def publish(plan: Plan, user=None, issuer_acknowledged: bool = False) -> Plan:
+    """Create the units the directory lacked, open the reporting rounds, and publish.
+
+    A notice that seems another government's (``Plan.issuer_warning``) is published only once
+    the office has acknowledged it (``issuer_acknowledged``)."""
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if plan.is_published:
         raise DubanError("这份计划已经发布")
+    if plan.issuer_warning and not issuer_acknowledged:
+        raise DubanError(f"{plan.issuer_warning}：请确认这份通知确应由{plan.government.name}发布后再发布")
     if plan.kind in vocab.ONE_A_YEAR_PLAN_KINDS:
         clash = Plan.objects.filter(
             government=plan.government, year=plan.year, kind=plan.kind, status=Plan.PUBLISHED
@@ -276,5 +297,8 @@ def publish(plan: Plan, user=None) -> Plan:
     plan.status = Plan.PUBLISHED
     plan.published_at = timezone.now()
     plan.save(update_fields=["title", "status", "published_at"])
-    audit.record(user, "发布计划", plan, after={"new_units": created, "rounds": plan.rounds.count()})
+    after = {"new_units": created, "rounds": plan.rounds.count()}
+    if plan.issuer_warning:
+        after["issuer_acknowledged"] = plan.issuer_warning
+    audit.record(user, "发布计划", plan, after=after)
     return plan
