@@ -75,7 +75,9 @@ def test_whose_notice(issuer, number, government, level, above, expected):
 
 def test_a_government_known_by_another_name_takes_its_office_names_notice():
     assert foreign_issuer("济源市人民政府", None, "济源产城融合示范区", "city") != ""
-    assert foreign_issuer("济源市人民政府", None, "济源产城融合示范区", "city", other_names=["济源市人民政府办公室"]) == ""
+    assert (
+        foreign_issuer("济源市人民政府", None, "济源产城融合示范区", "city", other_names=["济源市人民政府办公室"]) == ""
+    )
 
 
 @given(roots, st.sampled_from(list(LEVEL_WORDS)), st.sampled_from(ORGANS), st.sampled_from(list(LEVEL_WORDS)))

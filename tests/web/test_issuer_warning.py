@@ -84,7 +84,9 @@ def test_the_cli_refuses_another_governments_notice_unless_forced(db, tmp_path, 
     assert not Plan.objects.exists() and not Government.objects.exists() and not Unit.objects.exists()
     assert main(["import", str(path), "--government", "济源示范区", "--year", "2026", "--force", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert out["issuer"] == "河南省人民政府办公厅" and out["issuer_warning"].startswith("发文机关“河南省人民政府办公厅”")
+    assert out["issuer"] == "河南省人民政府办公厅" and out["issuer_warning"].startswith(
+        "发文机关“河南省人民政府办公厅”"
+    )
     assert Plan.objects.get().is_published
 
 
