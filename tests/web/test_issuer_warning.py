@@ -121,3 +121,20 @@ def test_the_cli_shows_next_years_renamed_units(db, tmp_path, capsys):
     out = json.loads(capsys.readouterr().out)
     assert {"written": "市教育局", "unit": "市教育体育局"} in out["renamed"] and out["matches"]["renamed"] > 0
     assert "市教育局" not in out["new_units"]
+
+
+def test_a_draft_from_another_governments_work_report_warns_too(office):
+    client, city = office
+    report = (
+        "政府工作报告\n——2026年1月20日在平顶山市第十届人民代表大会第五次会议上\n平顶山市人民政府市长 张三\n各位代表：\n"
+        "三、2026年重点工作\n今年主要预期目标是：生产总值增长6%，粮食产量5万吨以上。\n"
+        "（一）稳增长\n扩大有效投资。实施重点项目10个，完成投资100亿元。\n"
+    )
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("report.txt", report.encode())
+    response = client.post("/plans/import/", {"notice": upload, "year": "2026", "kind": "report"})
+    assert response.status_code == 302, response.content.decode()[:500]
+    plan = Plan.objects.get()
+    assert plan.issuer_warning == "发文机关“平顶山市人民政府”不是济源示范区"
+    assert "请确认" in client.post(f"/plans/{plan.pk}/publish/", follow=True).content.decode()
