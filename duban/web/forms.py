@@ -371,7 +371,8 @@ class _UnitForm(DubanForm):
         super().__init__(*args, **kwargs)
         self.government = government
         if "unit" in self.fields:
-            self.fields["unit"].queryset = government.units.all()
+            # A retired unit (renamed or merged away) takes no new accounts, members or changes.
+            self.fields["unit"].queryset = government.units.filter(successor__isnull=True)
 
 
 class Aliases(Text):
@@ -406,7 +407,7 @@ class UnitEditForm(_UnitForm):
 
     def __init__(self, *args, government, **kwargs):
         super().__init__(*args, government=government, **kwargs)
-        self.fields["members"].queryset = government.units.exclude(kind="collective")
+        self.fields["members"].queryset = government.units.filter(successor__isnull=True).exclude(kind="collective")
 
 
 class AccountForm(_UnitForm):

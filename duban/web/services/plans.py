@@ -281,6 +281,9 @@ def publish(plan: Plan, user=None, issuer_acknowledged: bool = False) -> Plan:
     units = {u.name: u for u in plan.government.units.all()}
     for assignment in Assignment.objects.filter(task__plan=plan, unit__isnull=True):
         unit = units.get(assignment.unit_name)
+        if unit is not None and unit.successor_id is not None:
+            unit = unit.current()  # renamed or merged since the draft was read
+            assignment.unit_name, assignment.match = unit.name, "renamed"
         if unit is None:
             unit = Unit.objects.create(
                 government=plan.government, name=assignment.unit_name, kind=guess_kind(assignment.unit_name)
@@ -288,7 +291,7 @@ def publish(plan: Plan, user=None, issuer_acknowledged: bool = False) -> Plan:
             units[unit.name] = unit
             created.append(unit.name)
         assignment.unit = unit
-        assignment.save(update_fields=["unit"])
+        assignment.save(update_fields=["unit", "unit_name", "match"])
     for kind, title, due, rule in rounds_from_schedule(plan.schedule, plan.year):
         ReportingRound.objects.create(plan=plan, kind=kind, title=title, due=due, rule=rule)
     from duban.draft.decompose import undrafted
