@@ -77,24 +77,24 @@ def assignment(draw):
     return roles
 
 
-def _role_words(roles) -> str:
+def _role_words(roles, sep: str = "、") -> str:
     leads = [n for n, r in roles if r == "lead"]
     others = [n for n, r in roles if r != "lead"]
     if leads:
         if others:
-            return f"{'、'.join(leads)}牵头，{'、'.join(others)}按职责分工负责"
-        return f"{'、'.join(leads)}牵头负责"
-    return f"{'、'.join(others)}{'负责' if len(others) == 1 else '按职责分工负责'}"
+            return f"{sep.join(leads)}牵头，{sep.join(others)}按职责分工负责"
+        return f"{sep.join(leads)}牵头负责"
+    return f"{sep.join(others)}{'负责' if len(others) == 1 else '按职责分工负责'}"
 
 
-def _labelled(roles) -> list[str]:
+def _labelled(roles, sep: str = "、") -> list[str]:
     leads = [n for n, r in roles if r == "lead"]
     others = [n for n, r in roles if r != "lead"]
     if not leads:
-        return [f"责任单位：{'、'.join(others)}"]
-    parts = [f"{['牵头单位', '主责单位', '牵头责任单位'][len(others) % 3]}：{'、'.join(leads)}"]
+        return [f"责任单位：{sep.join(others)}"]
+    parts = [f"{['牵头单位', '主责单位', '牵头责任单位'][len(others) % 3]}：{sep.join(leads)}"]
     if others:
-        parts.append(f"{['配合单位', '责任单位', '参与单位'][len(leads + others) % 3]}：{'、'.join(others)}")
+        parts.append(f"{['配合单位', '责任单位', '参与单位'][len(leads + others) % 3]}：{sep.join(others)}")
     return parts
 
 
@@ -105,6 +105,8 @@ def task_spec(draw):
         "roles": draw(assignment()),
         "form": draw(st.sampled_from(["words", "paren_labels", "label_lines", "inline_labels", "fengong"])),
         "bracket": draw(st.sampled_from(BRACKETS)),
+        # units set apart by 、 or, in some notices, by full-width spaces (市统计局　市财政局)
+        "sep": draw(st.sampled_from(["、", "、", "\u3000"])),
         "before_stop": draw(st.booleans()),
         "leader": draw(st.one_of(st.none(), st.sampled_from(LEADERS))),
         "deadline": draw(st.one_of(st.none(), st.sampled_from(["6月底前", "年底前", "持续推进", "9月底前完成"]))),
@@ -130,8 +132,9 @@ def _task_lines(label: str, spec) -> list[str]:
         extra.append(f"分管领导：{spec['leader']}")
     if spec["deadline"]:
         extra.append(f"完成时限：{spec['deadline']}")
+    sep = spec.get("sep", "、")
     if form == "words" or form == "paren_labels":
-        inner = _role_words(roles) if form == "words" else "；".join(_labelled(roles))
+        inner = _role_words(roles, sep) if form == "words" else "；".join(_labelled(roles, sep))
         if form == "paren_labels":
             inner = "；".join([inner] + extra)
             extra = []
@@ -139,10 +142,10 @@ def _task_lines(label: str, spec) -> list[str]:
         body = f"{text}{clause}。" if spec["before_stop"] else f"{text}。{clause}"
         return [label + body] + extra
     if form == "label_lines":
-        return [f"{label}{text}。"] + _labelled(roles) + extra
+        return [f"{label}{text}。"] + _labelled(roles, sep) + extra
     if form == "inline_labels":
-        return [f"{label}{text}。" + "；".join(_labelled(roles) + extra)]
-    words = _role_words(roles)
+        return [f"{label}{text}。" + "；".join(_labelled(roles, sep) + extra)]
+    words = _role_words(roles, sep)
     if any(r == "lead" for _, r in roles):
         words = words.replace("按职责分工负责", "配合")  # 部门分工：A牵头，B、C配合
     return [f"{label}{text}。", f"部门分工：{words}。"] + extra
@@ -154,6 +157,10 @@ NUMBERING = {
     "wide": lambda n: f"{chr(0xFF10 + n) if n < 10 else n}．",
     "spaced": lambda n: f"{n} . ",
     "paren_cn": lambda n: f"（{_cn(n)}）",
+    "paren_num": lambda n: f"（{n}）",
+    # 1） / 1): the half bracket some notices number their tasks with
+    "half_paren": lambda n: f"{n}）",
+    "ascii_paren": lambda n: f"{n})",
     "yi_shi": lambda n: f"{_cn(n)}是",
 }
 

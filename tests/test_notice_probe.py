@@ -167,3 +167,40 @@ def test_a_decimal_continuing_an_open_task_is_still_a_decimal():
     doc = parse(text)
     assert [t.number for t in doc.tasks] == ["1", "2"]
     assert doc.tasks[0].text == "城镇调查失业率控制在2.5%以内。"
+
+
+def test_half_bracket_numbers_restarting_under_each_heading_with_role_marks():
+    """``1）`` tasks, numbered again from 1 under each heading, each followed by a 责任单位 line
+    whose lead is marked ``（牵头）`` after its name — and units set apart by full-width spaces."""
+    doc = parse(
+        "\n".join(
+            [
+                "云溪市人民政府办公室",
+                "关于印发2026年市政府工作报告重点工作任务分解方案的通知",
+                "云政办〔2026〕5号",
+                "各县（市、区）人民政府，市政府各部门：",
+                "现将分解方案印发给你们，请认真贯彻落实。",
+                "一、扩大有效需求",
+                "1）实施城市更新行动，改造老旧小区120个。",
+                "责任单位：市住房城乡建设局（牵头）、市财政局、各县（市、区）政府",
+                "2）办好第五届云溪消费节。",
+                "责任单位：市商务局（牵头）　市文化广电和旅游局",
+                "二、发展新质生产力",
+                "1）新增国家高新技术企业80家。",
+                "牵头单位：市科技局　配合单位：市工业和信息化局　市财政局",
+                "云溪市人民政府办公室",
+                "2026年2月20日",
+            ]
+        )
+    )
+    assert doc.unplaced == []
+    assert [(t.number, t.section, t.text) for t in doc.tasks] == [
+        ("1", ["一、扩大有效需求"], "实施城市更新行动，改造老旧小区120个。"),
+        ("2", ["一、扩大有效需求"], "办好第五届云溪消费节。"),
+        ("1", ["二、发展新质生产力"], "新增国家高新技术企业80家。"),
+    ]
+    assert [units(t) for t in doc.tasks] == [
+        [("市住房城乡建设局", "lead"), ("市财政局", "support"), ("各县（市、区）政府", "support")],
+        [("市商务局", "lead"), ("市文化广电和旅游局", "support")],
+        [("市科技局", "lead"), ("市工业和信息化局", "support"), ("市财政局", "support")],
+    ]

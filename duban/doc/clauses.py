@@ -374,7 +374,7 @@ _ROLE_MARK_RE = re.compile(
 
 def _split_names(text: str) -> list[str]:
     """Split on 、 outside brackets; strip list closers; split ``A等B类``."""
-    parts = split_outside_brackets(text, "、，")
+    parts = split_outside_brackets(text, "、，\u3000")
     names: list[str] = []
     for p in parts:
         p = p.strip()
@@ -390,7 +390,25 @@ def _split_names(text: str) -> list[str]:
             names.extend([m.group(1), m.group(2)])
         else:
             names.append(p)
-    return [_normalise_name(n) for n in names if n]
+    return [piece for n in names if n for piece in _split_glued(_normalise_name(n))]
+
+
+_GLUED_END = re.compile(r"(局|厅|委|办|室|院|中心|政府|办事处|管委会|公司|集团|银行|分行|支行|海关|大学|学院|署|队|站|部)$")
+
+
+def _split_glued(name: str) -> list[str]:
+    """``市统计局市财政局``: two names whose separator was a space (``市统计局　市财政局``), which
+    reading removes, are split where one organisation's name ends and the next begins with a
+    level (省/市/县/区) or 各.  The first must be at least three characters, so a joint body
+    such as 市委市政府督查室 stays whole, and the first must end as a body's name certainly does
+    (not 行 or 班, which end 全区经济运行各专班 too)."""
+    for i in range(3, len(name) - 2):
+        left, right = name[:i], name[i:]
+        if not _GLUED_END.search(left):
+            continue
+        if right.startswith("各") or (right[0] in _PREFIXES and not right.startswith(_NOT_LEVEL)):
+            return [left, *_split_glued(right)]
+    return [name]
 
 
 def _normalise_name(name: str) -> str:

@@ -20,6 +20,13 @@ _CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef“”‘’—…�
 # extraction artefact; whitespace between two Latin words is real.
 _SPACE_NEAR_CJK = re.compile(rf"(?<=[{_CJK}])[ \t\u00a0\u3000]+|[ \t\u00a0\u3000]+(?=[{_CJK}])")
 _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
+# 市统计局　市财政局: a full-width space after a body's name, before another Chinese character, is how
+# some notices separate units; it is kept (as one U+3000) for the clause reader, everything else goes.
+# So is one after a unit's role mark: 市商务局（牵头）　市文化广电和旅游局.
+_UNIT_GAP = re.compile(
+    r"(?:(?<=[局委办厅室院府处队站部心司行所])|(?<=（牵头）|（负责）|（配合）|（主责）|（参与）|（协办）))"
+    r"(?:\u3000+|[ \u00a0]{2,})(?=[\u4e00-\u9fff])"
+)
 # 20 21 年, 1 . 严格: digits and their point spaced apart by a PDF-to-HTML conversion.
 _SPACED_DIGITS = re.compile(r"(?<=\d)[ \t\u00a0\u3000]+(?=\d)|(?<=\d)[ \t\u00a0\u3000]+(?=[.．、](?!\d))")
 
@@ -53,9 +60,10 @@ _FOLD = str.maketrans(
 def clean(text: str) -> str:
     """Readable text: NFC, extraction whitespace removed, runs of spaces collapsed."""
     text = unicodedata.normalize("NFC", text).replace("\ufeff", "").replace("\u200b", "")
+    text = _UNIT_GAP.sub("\x00", text)
     text = _SPACE_NEAR_CJK.sub("", text)
     text = _SPACED_DIGITS.sub("", text)
-    return _SPACES.sub(" ", text).strip()
+    return _SPACES.sub(" ", text).strip().replace("\x00", "\u3000")
 
 
 _FOLD_ALL = dict(_FOLD)

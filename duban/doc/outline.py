@@ -55,7 +55,8 @@ _MARKERS = {
     "pcn": re.compile(rf"^[（(]([{_CN_NUM}]{{1,4}})[）)]\s*[、.．]?\s*(.*)$"),
     # 1. / 1、 / 1． but not 5.5% or 2026.3
     "num": re.compile(r"^(\d{1,3})\s*(?:[、．]|\.(?!\d))\s*(.*)$"),
-    "pnum": re.compile(r"^[（(](\d{1,3})[）)]\s*(.*)$"),
+    # (1) / （1） and the half-bracket 1） / 1): one level, written two ways
+    "pnum": re.compile(r"^(?:[（(](\d{1,3})|(\d{1,3}))[）)]\s*(.*)$"),
     # 一是…二是…: points numbered in words, the innermost level
     "shi": re.compile(rf"^([{_CN_NUM}]{{1,3}})是\s*(.+)$"),
 }
@@ -75,7 +76,7 @@ def match_marker(line: str) -> Marker | None:
         m = _MARKERS[kind].match(line)
         if not m:
             continue
-        raw, rest = m.group(1), m.group(2)
+        raw, rest = next(g for g in m.groups()[:-1] if g is not None), m.group(m.lastindex)
         number = int(raw) if raw.isdigit() else cn_to_int(raw)
         if number is None or number == 0:
             continue

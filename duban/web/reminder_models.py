@@ -76,7 +76,8 @@ class Channel(models.Model):
     url = models.CharField("地址（网址或 SMTP 服务器）", max_length=500, blank=True)
     port = models.PositiveIntegerField("SMTP 端口", null=True, blank=True)
     username = models.CharField("SMTP 用户名", max_length=200, blank=True)
-    password = models.CharField("SMTP 密码", max_length=200, blank=True)
+    # Stored sealed (duban.web.sealed), never in plain text; read it with smtp_password().
+    password = models.CharField("SMTP 密码", max_length=500, blank=True)
     use_tls = models.BooleanField("SMTP 使用 STARTTLS", default=False)
     sender = models.CharField("发件人", max_length=200, blank=True)
     # webhook / sms: the JSON body; {text} {title} {count} {day} {phone} are filled in (JSON-escaped).
@@ -94,6 +95,18 @@ class Channel(models.Model):
     @property
     def key(self) -> str:
         return f"{self.kind}:{self.pk}"
+
+    def save(self, *args, **kwargs):
+        from duban.web.sealed import seal
+
+        self.password = seal(self.password)  # whoever set it (form, admin, a script), it is stored sealed
+        super().save(*args, **kwargs)
+
+    def smtp_password(self) -> str:
+        """The password in plain text, for the SMTP login; raises sealed.Unsealable under another key."""
+        from duban.web.sealed import unseal
+
+        return unseal(self.password)
 
 
 class Contact(models.Model):

@@ -83,7 +83,13 @@ def send_email(channel, to: str, subject: str, body: str) -> None:
     if channel.url:
         options.update(host=channel.url, port=channel.port or 25, use_tls=channel.use_tls)
         if channel.username:
-            options.update(username=channel.username, password=channel.password)
+            from duban.web.sealed import Unsealable
+
+            try:
+                password = channel.smtp_password()
+            except Unsealable as exc:
+                raise SendFailed(f"{channel.name}：SMTP {exc}") from exc
+            options.update(username=channel.username, password=password)
     connection = get_connection("django.core.mail.backends.smtp.EmailBackend", **options)
     sender = channel.sender or settings.DEFAULT_FROM_EMAIL
     try:
