@@ -56,7 +56,18 @@ def test_the_place_a_name_stands_for(name, place):
         ("河南省人民政府办公厅", None, "郑州市", "city", [], "发文机关“河南省人民政府办公厅”不是郑州市"),
         ("平顶山市人民政府", None, "济源市", "city", [], "发文机关“平顶山市人民政府”不是济源市"),
         # No issuer: a province's 文号 is evidence, a city's irregular one (甬) and the government's own are not.
-        (None, "豫政〔2026〕4号", "济源市", "city", [], "文号“豫政〔2026〕4号”是河南的文号，不是济源市的"),
+        (
+            None,
+            "豫政〔2026〕4号",
+            "济源市",
+            "city",
+            ["河南省"],
+            "文号“豫政〔2026〕4号”是河南的文号，不是济源市的，是上级政府河南省的通知",
+        ),
+        (None, "豫政〔2026〕4号", "广东省", "province", [], "文号“豫政〔2026〕4号”是河南的文号，不是广东省的"),
+        # One character alone is not enough below a province it does not name (云 is 云南's and 云浮's).
+        (None, "云政〔2026〕1号", "大江市", "city", [], ""),
+        (None, "豫政〔2026〕4号", "济源市", "city", [], ""),
         (None, "甬政办发〔2006〕64号", "宁波市", "city", [], ""),
         (None, "云政〔2026〕1号", "云溪市", "city", [], ""),
         (None, "国办函〔2016〕38号", "河南省", "province", [], "文号“国办函〔2016〕38号”是国务院的文号，不是河南省的"),

@@ -7,9 +7,10 @@ is read as the organ at its end set aside (人民政府 / 政府 / 办公厅 / �
 chain of places, each ending in a level (省 / 自治区 / 市 / 州 / 县 / 旗 / 区 / 示范区 …):
 鞍山市立山区人民政府 is 立山 (a district) in 鞍山; the innermost place is the issuer's.
 
-With no issuer to read, a 文号 opening with a province's abbreviation (豫政〔2026〕4号 is 河南's,
-国办函 the State Council's) that is not the government's own is the evidence.  A city's own
-abbreviation is not checked: cities use irregular ones (宁波 writes 甬).
+With no issuer to read, the 文号 is the evidence: 国发 / 国办 / 国函 are the State Council's; a
+province's abbreviation (豫政〔2026〕4号 is 河南's) counts when the importing government is another
+province or sits below that province (one character is ambiguous: 云 is 云南's and 云浮's).
+A city's own abbreviation is not checked: cities use irregular ones (宁波 writes 甬).
 
 Plain Python: the web application and ``duban import`` both call ``foreign_issuer``.
 """
@@ -192,4 +193,9 @@ def foreign_issuer(
     province = PROVINCE_ABBREVIATIONS.get(number[0])
     if province is None or province in roots or any(r.startswith(number[0]) for r in roots):
         return ""  # not a province's, or the government's own (云政 for 云溪市)
-    return f"文号“{doc_number}”是{province}的文号，不是{government}的{whose(province)}"
+    # One character is weak evidence (云 is 云南's and 云浮's): it counts for a province, or when the
+    # province it names is above the government (河南's 豫政 imported into 济源示范区).
+    above_it = whose(province)
+    if level != "province" and not above_it:
+        return ""
+    return f"文号“{doc_number}”是{province}的文号，不是{government}的{above_it}"
