@@ -6,6 +6,8 @@ from datetime import date
 
 import pytest
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from duban.errors import DubanError
 from duban.web.models import (
@@ -242,3 +244,62 @@ def test_the_directory_page_renames_and_merges(world, login):
     ).content.decode()
     assert "没有这个单位" in retired
     assert Plan.objects.count() == 1
+
+
+ROLES = ["lead", "responsible", "support", "monitor", None]
+STATES = ["draft", "awaiting_head", "submitted", "accepted", "returned"]
+
+
+@pytest.mark.django_db
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    roles=st.lists(st.tuples(st.sampled_from(ROLES), st.sampled_from(ROLES)), min_size=3, max_size=3),
+    reports=st.lists(
+        st.tuples(
+            st.integers(0, 2),  # task
+            st.integers(0, 1),  # round
+            st.booleans(),  # which of the two units
+            st.sampled_from(STATES),
+            st.text(alphabet="推进完成项目资金企业", min_size=1, max_size=12),
+        ),
+        max_size=8,
+    ),
+)
+def test_a_merger_of_any_two_units_loses_no_role_report_or_word(world, roles, reports):
+    """Whatever the two units held on whichever tasks, the merged unit holds each task once, with
+    the role that owes most, one report per task and round, and every word either unit wrote."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        a, b = (
+            Unit.objects.create(government=world.gov, name="甲局"),
+            Unit.objects.create(government=world.gov, name="乙局"),
+        )
+        tasks = [world.tasks[n] for n in ("1", "2", "3")]
+        for task, pair in zip(tasks, roles):
+            for unit, role in zip((a, b), pair):
+                if role:
+                    Assignment.objects.create(task=task, unit=unit, unit_name=unit.name, role=role, order=9)
+        filed: dict[tuple[int, int], list[tuple[str, str]]] = {}
+        for t, r, first, state, text in reports:
+            unit = a if first else b
+            key = (tasks[t].pk, world.rounds[r].pk)
+            if ProgressReport.objects.filter(task_id=key[0], round_id=key[1], unit=unit).exists():
+                continue
+            ProgressReport.objects.create(task=tasks[t], unit=unit, round=world.rounds[r], state=state, done_text=text)
+            filed.setdefault(key, []).append((state, text))
+        merged = unit_changes.merge_units(world.gov, [a, b], new_name="甲乙局", effective=EFFECTIVE)
+        order = unit_changes.ROLE_PRECEDENCE
+        for task, pair in zip(tasks, roles):
+            held = [r for r in pair if r]
+            mine = list(Assignment.objects.filter(task=task, unit=merged).values_list("role", flat=True))
+            assert mine == ([min(held, key=order.index)] if held else [])
+        assert not Assignment.objects.filter(unit__in=[a, b]).exists()
+        for (task_id, round_id), parts in filed.items():
+            report = ProgressReport.objects.get(task_id=task_id, round_id=round_id, unit=merged)
+            for _state, text in parts:
+                assert text in report.done_text
+            states = [s for s, _ in parts]
+            assert report.state == min(states, key=unit_changes.STATE_ORDER.index)
+        assert ProgressReport.objects.filter(unit=merged).count() == len(filed)
+        transaction.set_rollback(True)
