@@ -31,6 +31,7 @@ COMMANDS = {
     "backup": "备份：数据库的一致快照和全部附件（带校验和），打成一个归档",
     "restore": "从 duban backup 的归档恢复到空的数据目录",
     "token": "为账号签发 API 令牌（只读或报送，带有效期），令牌只显示一次",
+    "coverage": "列出上级交办任务及本级承接情况（依据、未承接）",
 }
 
 # Subcommands that read files a user gives: each takes --max-mb (duban.limits' file size for this run).

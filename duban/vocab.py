@@ -216,6 +216,82 @@ INSPECTION_KINDS = Words(
     Word("comprehensive", "综合督查"),
 )
 
+# --- across levels (上级交办) ------------------------------------------------------------------
+
+# The words a notice puts after 各 to name every government of a level (各省辖市政府, 各市县政府,
+# 各县（市、区）人民政府), and the level each names; None: a level below the ones duban keeps (乡镇, 街道).
+# A 市 in brackets after 县 is a county-level city: 县（市、区） is counties, cities under them and districts.
+LEVEL_WORDS = {
+    "省辖市": "city",
+    "地级市": "city",
+    "地市": "city",
+    "自治州": "city",
+    "市": "city",
+    "州": "city",
+    "盟": "city",
+    "县级市": "county",
+    "自治县": "county",
+    "县": "county",
+    "旗": "county",
+    "区": "district",
+    "自治区": "province",
+    "直辖市": "province",
+    "省": "province",
+    "乡镇": None,
+    "乡": None,
+    "镇": None,
+    "街道": None,
+}
+# 各地 / 各地方: every government below the writer, whatever its level.
+ALL_LOCAL_WORDS = ("各地方", "各地")
+# What follows a place to make it the place's government: 郑州市人民政府, 济源示范区管委会.
+GOVERNMENT_BODIES = ("人民政府", "政府", "管理委员会", "管委会")
+# What a place's name ends with, longest first: 济源示范区 → 济源, 郑州市 → 郑州.
+PLACE_ENDINGS = (
+    "特别行政区",
+    "自治区",
+    "自治州",
+    "自治县",
+    "示范区",
+    "新区",
+    "地区",
+    "省",
+    "市",
+    "区",
+    "县",
+    "旗",
+    "盟",
+)
+
+# How a parent government's task is addressed to the government below it (duban.draft.coverage.Addressed.how).
+ADDRESSED_HOW = Words(
+    "ADDRESSED_HOW",
+    Word("name", "点名交办"),  # 济源示范区, 郑州市政府
+    Word("collective", "统一交办"),  # 各省辖市政府
+)
+# How one of the government's own tasks stands to a 上级交办 task.
+COVERAGE_LINKS = Words(
+    "COVERAGE_LINKS",
+    Word("suggested", "建议承接"),  # duban.draft.coverage.pair suggested it, nobody has looked yet
+    Word("confirmed", "已确认"),  # the office confirmed the suggestion
+    Word("linked", "人工关联"),  # the office linked a task the rule did not suggest
+    Word("added", "新增承接"),  # the office added a task of its own to take the parent task up
+    Word("rejected", "不承接"),  # the office said the suggested task does not take it up
+)
+SUGGESTED_LINK, CONFIRMED_LINK, LINKED_BY_HAND, ADDED_LINK, REJECTED_LINK = COVERAGE_LINKS.keys
+# The links that say a parent task is taken up; a suggestion waits for the office.
+TAKEN_UP_LINKS = (CONFIRMED_LINK, LINKED_BY_HAND, ADDED_LINK)
+# Where a 上级交办 task stands in the government below, from its links.
+COVERAGE_STATES = Words(
+    "COVERAGE_STATES",
+    Word("taken_up", "已承接", "green"),
+    Word("suggested", "待确认", "yellow"),
+    Word("not_taken_up", "未承接", "red"),
+)
+TAKEN_UP, AWAITING_CONFIRMATION, NOT_TAKEN_UP = COVERAGE_STATES.keys
+# Government levels from the top: a government sits under one of a level strictly above its own.
+LEVEL_RANK = {"province": 0, "city": 1, "district": 2, "county": 2}
+
 # --- renamings and mergers (机构改革) ------------------------------------------------------------
 
 # What happened to a unit the office retired: renamed (one old unit, a new name) or merged

@@ -161,6 +161,7 @@ NUMBERING = {
     # 1） / 1): the half bracket some notices number their tasks with
     "half_paren": lambda n: f"{n}）",
     "ascii_paren": lambda n: f"{n})",
+    "circled": lambda n: "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"[n - 1],
     "yi_shi": lambda n: f"{_cn(n)}是",
 }
 

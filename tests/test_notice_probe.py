@@ -204,3 +204,54 @@ def test_half_bracket_numbers_restarting_under_each_heading_with_role_marks():
         [("市商务局", "lead"), ("市文化广电和旅游局", "support")],
         [("市科技局", "lead"), ("市工业和信息化局", "support"), ("市财政局", "support")],
     ]
+
+
+def test_one_section_numbers_its_tasks_1_2_and_another_with_circled_numbers():
+    """1. 2. under （一）, ① ② under （二）, each task naming its units: all four are tasks,
+    and a clause on a line of its own still closes the task above it."""
+    doc = parse(
+        "\n".join(
+            [
+                "云溪县人民政府",
+                "关于2026年县政府工作报告重点工作任务分工的通知",
+                "云政〔2026〕2号",
+                "各乡镇人民政府，县直各单位：",
+                "（一）稳住经济增长",
+                "1.全年地区生产总值增长6%。",
+                "（县发展改革委牵头，县统计局、县财政局配合）",
+                "2.一般公共预算收入增长5%。",
+                "（县财政局负责）",
+                "（二）抓好项目建设",
+                "①实施重点项目60个，完成投资120亿元。（县发展改革委牵头，各乡镇人民政府配合）",
+                "②新建改建农村公路100公里。（县交通运输局负责）",
+                "云溪县人民政府",
+                "2026年2月1日",
+            ]
+        )
+    )
+    assert doc.unplaced == []
+    assert [(t.number, t.section[-1], units(t)) for t in doc.tasks] == [
+        ("1", "（一）稳住经济增长", [("县发展改革委", "lead"), ("县统计局", "support"), ("县财政局", "support")]),
+        ("2", "（一）稳住经济增长", [("县财政局", "responsible")]),
+        ("1", "（二）抓好项目建设", [("县发展改革委", "lead"), ("各乡镇人民政府", "support")]),
+        ("2", "（二）抓好项目建设", [("县交通运输局", "responsible")]),
+    ]
+
+
+def test_a_paragraph_under_a_heading_is_reported_not_swallowed_by_it():
+    """A heading is a line or two; a paragraph after it is not heading text, and is reported."""
+    paragraph = "今年是实施“十五五”规划的开局之年，各单位要坚持稳中求进工作总基调，把各项任务抓紧抓实抓出成效，确保完成全年目标。"
+    doc = parse(
+        "\n".join(
+            [
+                "关于分解重点工作任务的通知",
+                "一、稳增长",
+                paragraph,
+                "1.生产总值增长6%。（发展改革委负责）",
+                "2.一般公共预算收入增长5%。（财政局负责）",
+            ]
+        )
+    )
+    assert [t.number for t in doc.tasks] == ["1", "2"] and doc.tasks[0].section == ["一、稳增长"]
+    assert [u["text"] for u in doc.unplaced] == [paragraph]
+    assert any("不属于任何任务" in w for w in doc.warnings)

@@ -218,11 +218,19 @@ def _looks_like_task(line: str) -> bool:
     return bool(marker and marker.kind in ("num", "pcn") and find_trailing_clause(line))
 
 
+# Headings (一、… / （二）…) run to some 30 characters, 45 at most; one longer that ends a sentence has swallowed a paragraph.
+_HEADING_MAX = 48
+
+
 def _split_heading(lines: list[str]) -> tuple[list[str], list[str]]:
     """A heading's own lines, and what follows it before the next item (a dash
     sub-heading, a labelled line, a paragraph)."""
     for i, line in enumerate(lines):
         if i and (_DASH_HEADING_RE.match(line) or _LABEL_LINE_RE.match(line)):
+            return lines[:i], lines[i:]
+        # a line naming its units, or a sentence making the heading longer than any heading
+        # is, is no part of it: it is reported (a heading wrapped onto a second line stays one)
+        if i and (_ends_with_clause(line) or (line.endswith("。") and len("".join(lines[: i + 1])) > _HEADING_MAX)):
             return lines[:i], lines[i:]
     return lines, []
 
@@ -300,23 +308,32 @@ def _document_start(lines: list[str]) -> int:
 def _task_kind(items: list[Item]) -> str | None:
     """The marker kind that numbers tasks: the one whose items most often end with
     a unit clause (counting deeper sub-items as part of the item)."""
-    best, best_key = None, (0, 0.0)
+    keys: dict[str, tuple[int, float]] = {}
     for kind in KINDS:
-        groups = [g for g in _group(items, kind) if not isinstance(g, Item)]
+        groups = [g for g in _group(items, kind, promote=False) if not isinstance(g, Item)]
         score = sum(1 for g in groups if _has_clause(g))
-        # on a tie the kind whose items all carry a clause, then the deeper kind (一、
-        # heading over its single 1. task)
-        key = (score, score / len(groups) if groups else 0.0)
-        if score and key >= best_key:
-            best, best_key = kind, key
-    if best:
+        if score:
+            keys[kind] = (score, score / len(groups))
+    if keys:
+        # on a tie the kind whose items all carry a clause, then the deeper kind when it nests
+        # under the other (一、 heading over its single 1. task); a deeper kind that never sits
+        # inside the other's items numbers tasks of other sections (1. 2. here, ① ② there)
+        best_key = max(keys.values())
+        tied = [k for k in KINDS if keys.get(k) == best_key]
+        best = tied[-1]
+        for shallower in reversed(tied[:-1]):
+            groups = _group(items, shallower, promote=False)
+            if any(sub.kind == best for g in groups if isinstance(g, tuple) for sub in g[1]):
+                break
+            best = shallower
         return best
     present = [k for k in KINDS if sum(1 for i in items if i.kind == k) >= 2]
     return present[-1] if present else None
 
 
-def _group(items: list[Item], task_kind: str | None) -> list:
-    """Headings stay Items; a task becomes (Item, [deeper sub-items])."""
+def _group(items: list[Item], task_kind: str | None, *, promote: bool = True) -> list:
+    """Headings stay Items; a task becomes (Item, [deeper sub-items]).  ``promote``: a deeper
+    item straight under a heading that names its own units is a task too."""
     if task_kind is None:
         return list(items)
     depth = KINDS.index(task_kind)
@@ -327,8 +344,14 @@ def _group(items: list[Item], task_kind: str | None) -> list:
             out.append(item)
         elif d == depth:
             out.append((item, []))
+        elif promote and out and isinstance(out[-1], tuple) and out[-1][0].kind == item.kind:
+            out.append((item, []))  # the next of the promoted tasks below (②, after ①)
         elif out and isinstance(out[-1], tuple):
             out[-1][1].append(item)
+        elif promote and _has_clause((item, [])):
+            # ①… under a heading whose other sections number tasks 1. 2.: numbered one level
+            # deeper, but a task all the same, for it names its own units
+            out.append((item, []))
         else:
             out.append(item)  # a deeper item under a heading: treat as heading text
     return out

@@ -49,7 +49,7 @@ def cn_to_int(s: str) -> int | None:
 
 
 # Marker kinds, outermost first. Each pattern captures (number, rest).
-KINDS = ("cn", "pcn", "num", "pnum", "shi")
+KINDS = ("cn", "pcn", "num", "pnum", "circ", "shi")
 _MARKERS = {
     "cn": re.compile(rf"^([{_CN_NUM}]{{1,4}})[、.．]\s*(.*)$"),
     "pcn": re.compile(rf"^[（(]([{_CN_NUM}]{{1,4}})[）)]\s*[、.．]?\s*(.*)$"),
@@ -57,6 +57,8 @@ _MARKERS = {
     "num": re.compile(r"^(\d{1,3})\s*(?:[、．]|\.(?!\d))\s*(.*)$"),
     # (1) / （1） and the half-bracket 1） / 1): one level, written two ways
     "pnum": re.compile(r"^(?:[（(](\d{1,3})|(\d{1,3}))[）)]\s*(.*)$"),
+    # ①②③: circled numbers, below (1)
+    "circ": re.compile(r"^([\u2460-\u2473])\s*(.*)$"),
     # 一是…二是…: points numbered in words, the innermost level
     "shi": re.compile(rf"^([{_CN_NUM}]{{1,3}})是\s*(.+)$"),
 }
@@ -77,7 +79,10 @@ def match_marker(line: str) -> Marker | None:
         if not m:
             continue
         raw, rest = next(g for g in m.groups()[:-1] if g is not None), m.group(m.lastindex)
-        number = int(raw) if raw.isdigit() else cn_to_int(raw)
+        if kind == "circ":
+            number = _CIRCLED.index(raw) + 1
+        else:
+            number = int(raw) if raw.isdigit() else cn_to_int(raw)
         if number is None or number == 0:
             continue
         if kind == "num" and not rest:

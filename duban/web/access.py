@@ -165,3 +165,31 @@ class Actor:
 
     def can_contribute(self, task: Task) -> bool:
         return self.role_on(task) == "support"
+
+    # -- governments below, read only (issue 11) -------------------------------------------------
+    # The office of a parent government (a province's) reads the published plans of the governments
+    # below it: their dashboards and coverage, never a write.  These are the only methods that reach
+    # past the actor's own government, and no write checks them: ``plans()``, ``tasks()`` and every
+    # ``can_*`` stay on the actor's own government, so nothing below (and nothing of a sibling or a
+    # parent) can be edited through them.
+
+    @cached_property
+    def below_ids(self) -> list[int]:
+        """The governments below the actor's, for its office; empty for everyone else."""
+        if not self.is_office:
+            return []
+        return self.membership.government.descendant_ids()
+
+    def below_government(self, government_id):
+        from duban.web.models import Government
+
+        if government_id not in self.below_ids:
+            raise Http404("没有这个下级政府")
+        return Government.objects.get(pk=government_id)
+
+    def below_plan(self, plan_id) -> Plan:
+        """A published plan of a government below, to read."""
+        plan = Plan.objects.filter(pk=plan_id, government_id__in=self.below_ids, status=Plan.PUBLISHED).first()
+        if plan is None:
+            raise Http404("没有这份计划")
+        return plan

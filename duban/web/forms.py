@@ -17,6 +17,7 @@ from datetime import date
 from django import forms
 from django.contrib.auth.validators import UnicodeUsernameValidator
 
+from duban import vocab
 from duban.errors import DubanError
 from duban.web.models import (
     ROLES,
@@ -730,3 +731,46 @@ class ChangeRequestForm(DubanForm):
     new_deadline = forms.CharField(label="申请的完成时限", required=False, max_length=100)
     new_text = forms.CharField(label="调整后的任务内容", required=False, max_length=20000)
     new_units = forms.CharField(label="调整后的责任单位", required=False, max_length=5000)
+
+
+# --- 上级交办 (issue 11): the coverage page's forms -----------------------------------------------------
+
+
+class CoverageYearForm(DubanForm):
+    year = Whole(label="年度", required=False, min_value=YEAR_MIN, max_value=YEAR_MAX)
+
+
+class CoverageDecideForm(DubanForm):
+    """Confirm or reject a link: ``seen`` is its state as the page showed it (someone else's change is refused)."""
+
+    seen = forms.ChoiceField(
+        label="承接状态",
+        required=False,
+        choices=vocab.COVERAGE_LINKS.choices,
+        error_messages=_choices_error("承接状态"),
+    )
+
+
+class CoverageLinkForm(DubanForm):
+    """Link one of the government's own tasks of the year to a 上级交办 task by hand."""
+
+    task = Row(label="本级任务", queryset=None, error_messages=_choices_error("本级任务"))
+
+    def __init__(self, *args, tasks, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["task"].queryset = tasks
+        self.fields["task"].error_messages["required"] = "请选择承接的本级任务"
+
+
+class CoverageAddForm(DubanForm):
+    """Add a task of the government's own to one of its plans of the year, taking a 上级交办 task up."""
+
+    plan = Row(label="加入计划", queryset=None, error_messages=_choices_error("计划"))
+    text = Text(label="任务内容", required=True, max_length=5000)
+    unit = Row(label="牵头单位", queryset=None, required=False, error_messages=_choices_error("单位"))
+
+    def __init__(self, *args, plans, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].queryset = plans
+        self.fields["plan"].error_messages["required"] = "请选择加入哪份计划"
+        self.fields["unit"].queryset = units

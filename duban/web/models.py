@@ -623,3 +623,51 @@ class OneTimePassword(models.Model):
 
 # Reminders and notifications (issue 10) live in their own module.
 from duban.web.reminder_models import Channel, Contact, Delivery, Reminder, ReminderRules  # noqa: E402, F401
+
+# 上级交办 (issue 11): a parent government's task addressed to a government below, and the links to its own tasks.
+AddressedHow = choices(vocab.ADDRESSED_HOW)
+CoverageLinkState = choices(vocab.COVERAGE_LINKS)
+
+
+class ParentTask(models.Model):
+    """A task of the parent government's published plan addressed to ``government`` (by name or collective):
+    a 上级交办 task of that government.  Made when the parent publishes, or when the government is placed
+    under a parent that already has (duban.web.services.cascade)."""
+
+    government = models.ForeignKey(Government, on_delete=models.CASCADE, related_name="parent_tasks")
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="cascaded")
+    how = models.CharField("交办方式", max_length=16, choices=AddressedHow.choices)
+    written = models.CharField("上级通知原文", max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "上级交办任务"
+        verbose_name_plural = "上级交办任务"
+        ordering = ["task__plan_id", "task__order", "id"]
+        constraints = [models.UniqueConstraint(fields=["government", "task"], name="parent_task_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.government} · 上级交办 {self.task.number}"
+
+
+class CoverageLink(models.Model):
+    """One of the government's own tasks taking a 上级交办 task up: suggested (with its score and reasons),
+    confirmed, linked by hand, added for it, or rejected by the office."""
+
+    parent_task = models.ForeignKey(ParentTask, on_delete=models.CASCADE, related_name="links")
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="takes_up")
+    state = models.CharField("承接状态", max_length=16, choices=CoverageLinkState.choices)
+    score = models.FloatField("相似度", null=True, blank=True)
+    reasons = models.JSONField("依据", default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "承接关系"
+        verbose_name_plural = "承接关系"
+        ordering = ["-score", "id"]
+        constraints = [models.UniqueConstraint(fields=["parent_task", "task"], name="coverage_link_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.parent_task} ← {self.task.number}（{self.get_state_display()}）"

@@ -98,3 +98,28 @@ urlpatterns += [
     path("reminders/deliveries/<int:delivery_id>/retry/", reminder_views.delivery_retry, name="delivery_retry"),
     path("plans/<int:plan_id>/urge-bulk/", reminder_views.urge_bulk, name="urge_bulk"),
 ]
+
+# 上级交办 (issue 11): coverage of the parent's tasks, the province's roll-up, a city read-only.
+from duban.web.views import cascade as cascade_views  # noqa: E402
+
+urlpatterns += [
+    path("coverage/", cascade_views.coverage, name="coverage"),
+    path("coverage/suggest/", cascade_views.coverage_suggest, name="coverage_suggest"),
+    path("coverage/<int:parent_task_id>/", cascade_views.coverage_row, name="coverage_row"),
+    path("coverage/<int:parent_task_id>/link/", cascade_views.coverage_link, name="coverage_link"),
+    path("coverage/<int:parent_task_id>/add/", cascade_views.coverage_add, name="coverage_add"),
+    path(
+        "coverage/links/<int:link_id>/confirm/",
+        cascade_views.coverage_decide,
+        {"decision": "confirm"},
+        name="coverage_confirm",
+    ),
+    path(
+        "coverage/links/<int:link_id>/reject/",
+        cascade_views.coverage_decide,
+        {"decision": "reject"},
+        name="coverage_reject",
+    ),
+    path("rollup/", cascade_views.rollup, name="rollup"),
+    path("below/plans/<int:plan_id>/", cascade_views.city_view, name="city_view"),
+]

@@ -1,4 +1,4 @@
-"""Migration 0011_i11_rename: a unit renamed before it (``renamed_from`` on the new unit) becomes a
+"""Migration 0013_i11_rename: a unit renamed before it (``renamed_from`` on the new unit) becomes a
 retired old unit whose ``successor`` is the new one, and back."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("duban", "0011_sealed_channel_passwords")]
-AFTER = [("duban", "0011_i11_rename")]
+BEFORE = [("duban", "0012_i11_cascade")]
+AFTER = [("duban", "0013_i11_rename")]
 
 
 def _migrate(targets):

@@ -180,6 +180,9 @@ def import_document(document, government: Government, year: int, user=None) -> P
         assignments += [_assignment(task, index, ref, n) for n, ref in enumerate(item.units)]
     Assignment.objects.bulk_create(assignments)
     audit.record(user, "导入通知", plan, after={"tasks": len(document.tasks), "source": plan.source_name})
+    from duban.web.services import cascade
+
+    cascade.suggest_links(government, year, user=user)  # its 上级交办 tasks paired with the new ones
     return plan
 
 
@@ -304,4 +307,7 @@ def publish(plan: Plan, user=None, issuer_acknowledged: bool = False) -> Plan:
     if plan.issuer_warning:
         after["issuer_acknowledged"] = plan.issuer_warning
     audit.record(user, "发布计划", plan, after=after)
+    from duban.web.services import cascade
+
+    cascade.cascade_plan(plan, user=user)  # the governments below receive the tasks addressed to them
     return plan

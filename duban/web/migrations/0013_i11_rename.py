@@ -29,8 +29,8 @@ def successor_to_renamed_from(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("duban", "0010_government_tree_and_plan_kinds"),
-        # main gained 0011_sealed_channel_passwords meanwhile: one chain, not two leaves.
-        ("duban", "0011_sealed_channel_passwords"),
+        # main gained 0011_sealed_channel_passwords and 0012_i11_cascade meanwhile: one chain, not two leaves.
+        ("duban", "0012_i11_cascade"),
     ]
 
     operations = [
