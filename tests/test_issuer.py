@@ -70,6 +70,7 @@ def test_the_place_a_name_stands_for(name, place):
         (None, "豫政〔2026〕4号", "济源市", "city", [], ""),
         (None, "甬政办发〔2006〕64号", "宁波市", "city", [], ""),
         (None, "云政〔2026〕1号", "云溪市", "city", [], ""),
+        (None, "云政〔2026〕4号", "云省", "province", [], ""),
         (None, "国办函〔2016〕38号", "河南省", "province", [], "文号“国办函〔2016〕38号”是国务院的文号，不是河南省的"),
         (None, None, "济源市", "city", [], ""),
         # An issuer that names only a level: a province's office is not a city's.

@@ -191,7 +191,8 @@ def foreign_issuer(
     if number.startswith(("国发", "国办", "国函")) and level != NATIONAL:
         return f"文号“{doc_number}”是国务院的文号，不是{government}的"
     province = PROVINCE_ABBREVIATIONS.get(number[0])
-    if province is None or province in roots or any(r.startswith(number[0]) for r in roots):
+    own_initials = {n.strip()[:1] for n in (government, *other_names) if n.strip()} | {r[:1] for r in roots}
+    if province is None or province in roots or number[0] in own_initials:
         return ""  # not a province's, or the government's own (云政 for 云溪市)
     # One character is weak evidence (云 is 云南's and 云浮's): it counts for a province, or when the
     # province it names is above the government (河南's 豫政 imported into 济源示范区).
