@@ -18,6 +18,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("notice", help="通知文件（.txt / .docx / .pdf / .xlsx / .html）")
     parser.add_argument("--government", required=True, help="政府名称，如 云溪市（不存在则新建）")
     parser.add_argument("--year", type=int, help="年度（默认取通知中的年度）")
+    parser.add_argument(
+        "--kind", help="计划类别：work_report 政府工作报告重点工作（默认）、livelihood 民生实事、campaign 专项工作"
+    )
     parser.add_argument("--level", choices=list(LEVELS), help="政府的层级（新建时默认 city；已有的政府层级不同则拒绝）")
     parser.add_argument("--parent", help="上级政府名称（须已存在），如 河南省；本级政府放在它之下并接收上级交办任务")
     parser.add_argument("--json", action="store_true", help="以 JSON 输出摘要")
@@ -40,6 +43,7 @@ def run(args) -> int:
     from duban.web.models import Assignment, Unit
     from duban.web.services import plans
 
+    kind = plans.plan_kind(args.kind)  # a bad kind is refused before the file is read
     document = plans.read_upload(path.read_bytes(), path.name)
     year = args.year or document.year
     if not year:
@@ -71,7 +75,9 @@ def run(args) -> int:
             # Raised inside the transaction: a government made for this import is not kept either.
             raise InputError(f"{foreign}：未导入。确认要导入到{government.name}，请加 --force")
         units_before = set(Unit.objects.filter(government=government).values_list("name", flat=True))
-        plan = plans.publish(plans.import_document(document, government, year), issuer_acknowledged=args.force)
+        plan = plans.publish(
+            plans.import_document(document, government, year, kind=kind), issuer_acknowledged=args.force
+        )
     matches: dict[str, int] = {}
     for match in Assignment.objects.filter(task__plan=plan).values_list("match", flat=True):
         matches[match] = matches.get(match, 0) + 1
@@ -82,6 +88,7 @@ def run(args) -> int:
     summary = {
         "government": government.name,
         "year": plan.year,
+        "kind": plan.kind,
         "plan": plan.pk,
         "title": plan.title,
         "doc_number": plan.doc_number,

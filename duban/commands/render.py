@@ -33,6 +33,11 @@ def add_arguments(p) -> None:
             )
             c.add_argument("--government", metavar="NAME", help="改为读取网页应用中已存储的计划：政府名称")
             c.add_argument("--year", type=int, metavar="Y", help="与 --government 一起：年度")
+            c.add_argument(
+                "--plan-kind",
+                metavar="KIND",
+                help="与 --government 一起：计划类别（work_report 默认、livelihood、campaign）",
+            )
         from duban.cli import add_max_mb
 
         add_max_mb(c)
@@ -149,7 +154,7 @@ def load_plan(args):
             raise DubanError("PLAN.json 和 --government 只能二选一")
         from duban.limits import check
 
-        doc = _web().plan_document(args.government, args.year)
+        doc = _web().plan_document(args.government, args.year, getattr(args, "plan_kind", None))
         check("plan_tasks", len(doc.tasks), f"{args.government} {args.year} 年计划")
         return doc
     if not args.plan:
@@ -168,7 +173,7 @@ def load_round(args, *, required: bool = True):
     from duban.render.data import RoundData
 
     if args.government and not (args.round or "").lower().endswith(".json"):
-        return _web().round_data(args.government, args.year, args.round)
+        return _web().round_data(args.government, args.year, args.round, kind=getattr(args, "plan_kind", None))
     if not args.round:
         if required:
             raise DubanError("请用 --round ROUND.json 给出报送轮次数据")
@@ -222,7 +227,9 @@ def _ledger(args) -> int:
             # A stored plan's template carries what the application holds for the unit, as a download does.
             from duban.web.services import ledger_upload
 
-            ledger_upload.stored_template(args.government, args.year, args.unit, out, rounds)
+            ledger_upload.stored_template(
+                args.government, args.year, args.unit, out, rounds, kind=getattr(args, "plan_kind", None)
+            )
         else:
             unit_ledger_template(doc, args.unit, out, rounds=rounds)
         _done(out, f"{args.unit}的台账模板")

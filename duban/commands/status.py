@@ -9,6 +9,7 @@ import json
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--government", required=True, help="政府名称")
     parser.add_argument("--year", type=int, help="年度（默认最近一年已发布的计划）")
+    parser.add_argument("--kind", help="计划类别：work_report（默认）、livelihood 民生实事、campaign 专项工作")
     parser.add_argument("--today", help=argparse.SUPPRESS)  # YYYY-MM-DD, for reproducible output
     parser.add_argument("--json", action="store_true", help="以 JSON 输出")
 
@@ -16,27 +17,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args) -> int:
     from datetime import date
 
-    from duban.errors import DubanError
     from duban.web.bootstrap import setup
 
     setup()
     from django.utils import timezone
 
     from duban.track import COLOURS
-    from duban.web.models import Plan
     from duban.web.services.overview import STATUS_ORDER, overview
+    from duban.web.services.render_data import published_plan
 
-    plans = Plan.objects.filter(government__name=args.government, status=Plan.PUBLISHED)
-    if args.year:
-        plans = plans.filter(year=args.year)
-    plan = plans.order_by("-year", "-id").first()
-    if plan is None:
-        raise DubanError(f"没有找到 {args.government}{f' {args.year} 年' if args.year else ''}已发布的计划")
+    plan = published_plan(args.government, args.year, args.kind)
     today = date.fromisoformat(args.today) if args.today else timezone.localdate()
     data = overview(plan, today)
     result = {
         "government": plan.government.name,
         "year": plan.year,
+        "kind": plan.kind,
+        "plan": plan.pk,
         "today": today.isoformat(),
         "tasks": len(data.rows),
         "by_status": {s: data.by_status.get(s, 0) for s in STATUS_ORDER},
@@ -68,7 +65,7 @@ def run(args) -> int:
         print(json.dumps(result, ensure_ascii=False, indent=2))
         return 0
     labels = {s: COLOURS[s][0] for s in STATUS_ORDER}
-    print(f"{plan.government.name} {plan.year} 年 · {len(data.rows)} 项任务 · 截至 {today}")
+    print(f"{plan.government.name} {plan.year} 年 · {plan.get_kind_display()} · {len(data.rows)} 项任务 · 截至 {today}")
     print("按状态：" + "  ".join(f"{labels[s]} {n}" for s, n in result["by_status"].items()))
     print("按单位：")
     width = max((_width(n) for n in result["by_unit"]), default=4)

@@ -23,6 +23,7 @@ import json
 import re
 
 from duban.doc.model import Document, Task
+from duban.render.cells import put
 from duban.render.clauses import ROLE_LABELS, lead_names, no_tasks_message, other_names, unit_tasks
 from duban.render.data import LEDGER_SCHEMA, STATUS_LABELS, LedgerEntry, RoundData, RoundEntry, UnitLedger
 from duban.render.files import write_atomic
@@ -247,7 +248,7 @@ def export_plan_xlsx(doc: Document, path, round_data: RoundData | None = None) -
             latest,
         ]
         for col, value in enumerate(values, start=1):
-            cell = ws.cell(row=row, column=col, value=value)
+            cell = put(ws, row, col, value)
             cell.alignment = styles["wrap"]
             cell.border = styles["border"]
             cell.font = styles["font"]
@@ -388,7 +389,7 @@ def _fill_row(ws, row, columns, values, styles, *, inputs: set[str]) -> None:
 
     for col, (header, _width, _input) in enumerate(columns, start=1):
         value = values[col - 1] if col - 1 < len(values) else None
-        cell = ws.cell(row=row, column=col, value=value)
+        cell = put(ws, row, col, value)
         cell.alignment = styles["wrap"]
         cell.border = styles["border"]
         cell.font = styles["font"]

@@ -522,7 +522,8 @@ class _Row:
 
     def formulas(self) -> None:
         for header, cell in self.cells.items():
-            if cell.data_type == "f" or (isinstance(cell.value, str) and cell.value.startswith("=")):
+            # a formula typed in Excel; text that merely begins with = (written as text) is text
+            if cell.data_type == "f":
                 self.problem(header, "不能使用公式，请填写数值或文字")
 
     def text(self, header: str) -> str:

@@ -85,6 +85,8 @@ class Due:
     filed: bool
     what: str = "report"  # report / ledger / figures (a monitor's indicator figures)
     revision: bool = False  # returned by the office for revision: owed again by ``due``, its revision deadline
+    # Which of the year's plans it is in, when not the work report's (民生实事): 任务 3 of which plan.
+    plan_label: str = ""
 
     @property
     def key(self) -> tuple[int, int, int]:

@@ -505,6 +505,9 @@ class ImportForm(DubanForm):
         required=False,
         error_messages=_choices_error("文件类型"),
     )
+    plan_kind = forms.ChoiceField(
+        label="计划类别", choices=vocab.PLAN_KINDS.choices, required=False, error_messages=_choices_error("计划类别")
+    )
     notice = forms.FileField(label="文件", error_messages={"required": "请选择要上传的通知文件"})
 
     def clean_notice(self):

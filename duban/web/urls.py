@@ -123,3 +123,11 @@ urlpatterns += [
     path("rollup/", cascade_views.rollup, name="rollup"),
     path("below/plans/<int:plan_id>/", cascade_views.city_view, name="city_view"),
 ]
+
+# Several plans a year and year over year (issue 11).
+from duban.web.views import yoy as yoy_views  # noqa: E402
+
+urlpatterns += [
+    path("plans/<int:plan_id>/yoy/", yoy_views.yoy, name="yoy"),
+    path("plans/<int:plan_id>/yoy.xlsx", yoy_views.yoy_xlsx, name="file_yoy"),
+]

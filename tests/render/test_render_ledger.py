@@ -302,3 +302,30 @@ def test_plan_export_has_one_row_a_task_with_status_from_the_round(plan, tmp_pat
     assert ws["I5"].value == "商务局：已办120场\n住房和城乡建设局：房交会延期"
     assert ws["H3"].value is None
     assert ws["C2"].alignment.wrap_text
+
+
+def test_text_beginning_with_an_equals_sign_stays_text_and_reads_back(plan, tmp_path):
+    """A task's text or a unit's entry beginning with = is written as text, never as a formula
+    the reader's Excel would run, and the filled template still imports."""
+    plan.tasks[0].text = '=HYPERLINK("http://example.invalid","生产总值增长5.5%")'
+    path = tmp_path / "plan.xlsx"
+    export_plan_xlsx(plan, path)
+    cell = load_workbook(path).active["C2"]
+    assert (cell.value, cell.data_type) == (plan.tasks[0].text, "s")
+    template = tmp_path / "ledger.xlsx"
+    unit_ledger_template(plan, UNIT, template)
+    ws = load_workbook(template)["台账"]
+    written = [c for row in ws.iter_rows() for c in row if c.value == plan.tasks[0].text]
+    assert written and all(c.data_type == "s" for c in written)
+    filled = _fill(template, tmp_path / "filled.xlsx")
+    result = import_unit_ledger(filled, plan, UNIT)
+    assert result.ok, [str(p) for p in result.problems]
+    assert [e.task for e in result.ledger.entries] == ["1", "5", "6"]
+
+
+def test_a_formula_typed_into_the_template_is_still_refused(plan, template, tmp_path):
+    wb = load_workbook(template)
+    wb["台账"]["G2"] = "=1+1"  # what Excel stores when a unit types a formula
+    wb.save(tmp_path / "formula.xlsx")
+    result = import_unit_ledger(tmp_path / "formula.xlsx", plan, UNIT)
+    assert any("不能使用公式" in str(p) for p in result.problems)

@@ -34,4 +34,3 @@ def test_one_reminder_pass_over_a_year(big, benchmark):  # noqa: F811
     steps = {x["step"] for x in result.reminders}
     assert "before-1" in steps and any(s.startswith("overdue-") for s in steps)
     assert Delivery.objects.filter(government=big.government, day=DAY).count() == result.deliveries > 100
-    assert benchmark.stats.stats.median < 1.0

@@ -181,24 +181,61 @@ def same_work_threshold(examples: list[Example], X, config: SuggestConfig) -> fl
     notice, at the quantile ``1 - config.same_work_share``.  A new task closer
     than that to a past task is, by the history's own measure of distinct
     work, that task again.  None when the history has too few own tasks."""
-    import numpy as np
-
-    if config.same_work_share is None or X is None:
+    if X is None:
         return None
     by_notice: dict[int, list[int]] = defaultdict(list)
     for i, e in enumerate(examples):
         if e.same_government:
             by_notice[e.notice].append(i)
+    return distinct_closeness(X, list(by_notice.values()), config)
+
+
+# Rows of a task-by-task similarity matrix held at once (a dense block of 512 × 10,000 past tasks is
+# about 40 MB): a notice of thousands of tasks is compared a block at a time, never as a whole square.
+SIMILARITY_BLOCK = 512
+
+
+def distinct_closeness(X, notices: list[list[int]], config: SuggestConfig) -> float | None:
+    """The same-work threshold from rows of ``X`` (unit-length TF-IDF rows) grouped by notice:
+    each row's similarity to the closest other row of its notice, at the quantile
+    ``1 - config.same_work_share``; None when fewer than ``config.same_work_min_tasks`` rows
+    (in notices of two tasks or more) measure it, or when copying is off."""
+    import numpy as np
+
+    if config.same_work_share is None or X is None:
+        return None
     closest = []
-    for rows in by_notice.values():
+    for rows in notices:
         if len(rows) < 2:
             continue
-        S = (X[rows] @ X[rows].T).toarray()
-        np.fill_diagonal(S, -1.0)
-        closest += list(S.max(1))
+        for start in range(0, len(rows), SIMILARITY_BLOCK):
+            block = rows[start : start + SIMILARITY_BLOCK]
+            S = (X[block] @ X[rows].T).toarray()
+            S[np.arange(len(block)), np.arange(start, start + len(block))] = -1.0  # not itself
+            closest += list(S.max(1))
     if len(closest) < config.same_work_min_tasks:
         return None
     return float(np.quantile(closest, 1 - config.same_work_share))
+
+
+def closest_same_work(sims, threshold: float | None, weights=None) -> list[int | None]:
+    """For each row of ``sims`` (new tasks × past tasks), the column of the past task that is the
+    same work again — the closest one, if at least ``threshold`` similar — or None.  Among equally
+    close past tasks (a task repeated over the years) the one of the highest weight counts (the
+    latest); without weights, the first."""
+    import numpy as np
+
+    if threshold is None or sims.shape[1] == 0:
+        return [None] * sims.shape[0]
+    out: list[int | None] = []
+    for row in sims:
+        best = float(row.max())
+        if best < threshold:
+            out.append(None)
+            continue
+        tied = np.flatnonzero(row >= best - 1e-9)
+        out.append(int(tied[np.argmax(weights[tied])]) if weights is not None else int(tied[0]))
+    return out
 
 
 def inner_folds(examples: list[Example], config: SuggestConfig):
@@ -451,17 +488,8 @@ class Model:
             return [None] * len(tasks)
         Q = self.vectorizer.transform([with_heading(t, self.config) for t in tasks])
         sims = (Q @ self.X[own].T).toarray()
-        # Among equally close past tasks (a task repeated over the years) the latest counts.
         weights = np.array([self.examples[i].weight for i in own])
-        out: list[int | None] = []
-        for row in sims:
-            best = float(row.max())
-            if best < threshold:
-                out.append(None)
-                continue
-            tied = np.flatnonzero(row >= best - 1e-9)
-            out.append(own[int(tied[np.argmax(weights[tied])])])
-        return out
+        return [None if j is None else own[j] for j in closest_same_work(sims, threshold, weights)]
 
     def _copied(self, i: int, suggestion: Suggestion) -> Suggestion:
         """The units and roles of past task ``i``, in the government's present

@@ -24,7 +24,9 @@ def _publish_draft(job, document) -> tuple[str, str]:
 
     government = Government.objects.get(pk=job.params["government"])
     user = get_user_model().objects.get(pk=job.user_id)
-    plan = plans.import_document(document, government, int(job.params["year"]), user=user)
+    plan = plans.import_document(
+        document, government, int(job.params["year"]), user=user, kind=job.params.get("plan_kind")
+    )
     what = "起草" if job.kind == "draft" else "读取"
     return f"已{what} {plan.tasks.count()} 项任务，请核对责任单位后发布", reverse("plan_review", args=[plan.pk])
 

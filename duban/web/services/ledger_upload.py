@@ -130,13 +130,15 @@ def template(plan: Plan, unit: Unit, out) -> None:
     unit_ledger_template(document_for(plan), name, out, template_rounds(plan), current=current, plan_key=plan_key(plan))
 
 
-def stored_template(government: str, year: int, unit_name: str, out, rounds: list[str] | None = None) -> None:
+def stored_template(
+    government: str, year: int, unit_name: str, out, rounds: list[str] | None = None, kind: str | None = None
+) -> None:
     """``duban render ledger --government G --year Y --unit U``: the template a download gives."""
     from duban.render.clauses import no_tasks_message
     from duban.render.ledger import unit_ledger_template
     from duban.web.services.render_data import published_plan
 
-    plan = published_plan(government, year)
+    plan = published_plan(government, year, kind)
     doc = document_for(plan)
     assignment = Assignment.objects.filter(task__plan=plan, unit_name=unit_name, unit__isnull=False).first()
     if assignment is None:

@@ -120,6 +120,18 @@ def issuer_warning(document, government: Government) -> str:
     )
 
 
+def plan_kind(kind: str | None) -> str:
+    """A plan kind as given (its key or its Chinese label, ``vocab.PLAN_KINDS``); the work report's when empty."""
+    if not kind:
+        return vocab.WORK_REPORT_PLAN
+    kind = str(kind).strip()
+    if kind in vocab.PLAN_KINDS:
+        return kind
+    if vocab.PLAN_KINDS.key_of(kind):
+        return vocab.PLAN_KINDS.key_of(kind)
+    raise InputError(f"计划类别“{kind}”无效，可选：{'、'.join(vocab.PLAN_KINDS.labels.values())}")
+
+
 def government_named(name: str, level: str = "city") -> Government:
     government, _ = Government.objects.get_or_create(name=name.strip(), defaults={"level": level})
     return government
@@ -140,12 +152,15 @@ def _assignment(task: Task, index: UnitIndex, ref: UnitRef, order: int) -> Assig
 
 
 @transaction.atomic
-def import_document(document, government: Government, year: int, user=None) -> Plan:
-    """Store a parsed notice as a draft plan, every unit matched to the directory."""
+def import_document(document, government: Government, year: int, user=None, kind: str | None = None) -> Plan:
+    """Store a parsed notice as a draft plan of ``kind`` (``vocab.PLAN_KINDS``; the work report's
+    when None), every unit matched to the directory."""
+    kind = plan_kind(kind)
     plan = Plan.objects.create(
         government=government,
         year=year,
-        title=(document.title or f"{year}年重点工作责任分解")[:300],
+        kind=kind,
+        title=(document.title or f"{year}年{vocab.PLAN_KINDS.label(kind)}责任分解")[:300],
         doc_number=(document.doc_number or "")[:100],
         schedule=[s.to_json() for s in document.schedule],
         warnings=list(document.warnings),
@@ -179,7 +194,9 @@ def import_document(document, government: Government, year: int, user=None) -> P
         )
         assignments += [_assignment(task, index, ref, n) for n, ref in enumerate(item.units)]
     Assignment.objects.bulk_create(assignments)
-    audit.record(user, "导入通知", plan, after={"tasks": len(document.tasks), "source": plan.source_name})
+    audit.record(
+        user, "导入通知", plan, after={"tasks": len(document.tasks), "source": plan.source_name, "kind": plan.kind}
+    )
     from duban.web.services import cascade
 
     cascade.suggest_links(government, year, user=user)  # its 上级交办 tasks paired with the new ones

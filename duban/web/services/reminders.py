@@ -73,9 +73,11 @@ def dues(plan: Plan, today: date, tasks=None) -> list[Due]:
     """
     from duban import vocab
     from duban.web.services.overview import load
+    from duban.web.services.plan_choice import label
 
     loaded = load(plan, tasks)
     standing = loaded.standing(today)
+    plan_label = "" if plan.kind == vocab.WORK_REPORT_PLAN else label(plan)
     tasks = {t.number: t for t in loaded.tasks}
     out = []
     for owed_ in standing.items:
@@ -100,6 +102,7 @@ def dues(plan: Plan, today: date, tasks=None) -> list[Due]:
                 filed,
                 what=ob.what,
                 revision=revision,
+                plan_label=plan_label,
             )
         )
     return out
@@ -406,7 +409,7 @@ def digest_text(person: Person, lines: list[Line], today: date) -> tuple[str, st
     for n, o in enumerate(items[:DIGEST_LINES], 1):
         i = o.item
         out.append(
-            f"{n}. {i.unit} · 任务 {i.task_number} · {i.label}（截止 {i.due.isoformat()}，{days_label((i.due - today).days)}）"
+            f"{n}. {i.unit} · {f'{i.plan_label}' if i.plan_label else ''}任务 {i.task_number} · {i.label}（截止 {i.due.isoformat()}，{days_label((i.due - today).days)}）"
             f" {i.task_text[:40]}"
         )
     if len(items) > DIGEST_LINES:

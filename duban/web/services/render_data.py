@@ -34,15 +34,23 @@ REPORT_KINDS = vocab.REPORT_ROUND_KINDS
 # --- plans -------------------------------------------------------------------------------------------
 
 
-def published_plan(government: str | Government, year: int | None = None) -> Plan:
-    """The government's published plan for ``year`` (latest year when None); DubanError when there is none."""
+def published_plan(government: str | Government, year: int | None = None, kind: str | None = None) -> Plan:
+    """The government's published plan for ``year`` (latest year when None) of ``kind`` (``vocab.PLAN_KINDS``;
+    when None the work report's first, as ``plan_choice.default_plan``); DubanError when there is none."""
+    from duban.web.services.plan_choice import default_plan
+    from duban.web.services.plans import plan_kind
+
     name = government.name if isinstance(government, Government) else government
     plans = Plan.objects.filter(government__name=name, status=Plan.PUBLISHED).select_related("government")
     if year:
         plans = plans.filter(year=year)
-    plan = plans.order_by("-year", "-id").first()
+    if kind:
+        kind = plan_kind(kind)
+        plans = plans.filter(kind=kind)
+    plan = default_plan(plans)
     if plan is None:
-        raise DubanError(f"没有找到{name}{f' {year} 年' if year else ''}已发布的计划")
+        what = vocab.PLAN_KINDS.label(kind) if kind else ""
+        raise DubanError(f"没有找到{name}{f' {year} 年' if year else ''}已发布的{what}计划")
     return plan
 
 
@@ -59,9 +67,9 @@ def document_for(plan: Plan, tasks=None) -> Document:
     return doc
 
 
-def plan_document(government: str | Government, year: int) -> Document:
-    """The published plan of ``government`` for ``year``: tasks, sections, units and roles, schedule, 文号."""
-    return document_for(published_plan(government, year))
+def plan_document(government: str | Government, year: int, kind: str | None = None) -> Document:
+    """The published plan of ``government`` for ``year`` (and ``kind``): tasks, sections, units and roles, schedule, 文号."""
+    return document_for(published_plan(government, year, kind))
 
 
 # --- rounds ------------------------------------------------------------------------------------------
@@ -135,9 +143,11 @@ def standing(plan: Plan, rnd: ReportingRound, today: date, tasks=None) -> RoundS
     return RoundStanding(plan, rnd, as_of, round_from_standing(st, loaded.round_of[rnd.id]))
 
 
-def round_data(government: str | Government, year: int, round_name: str | None = None, today=None) -> RoundData:
+def round_data(
+    government: str | Government, year: int, round_name: str | None = None, today=None, kind: str | None = None
+) -> RoundData:
     """Every report owed in the named round (default: the latest round past due) from ProgressReports."""
-    plan = published_plan(government, year)
+    plan = published_plan(government, year, kind)
     today = today or timezone.localdate()
     return standing(plan, pick_round(plan, round_name, today), today).data
 

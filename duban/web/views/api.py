@@ -116,7 +116,15 @@ def report_json(r: ProgressReport) -> dict:
 def plans(request):
     return _json(
         [
-            {"id": p.pk, "year": p.year, "title": p.title, "doc_number": p.doc_number, "status": p.status}
+            {
+                "id": p.pk,
+                "year": p.year,
+                "kind": p.kind,
+                "kind_label": p.get_kind_display(),
+                "title": p.title,
+                "doc_number": p.doc_number,
+                "status": p.status,
+            }
             for p in request.actor.plans()
         ]
     )

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from duban.web.models import Bulletin
+from duban.web.services import plan_choice
 from duban.web.services import render_data as rd
 from duban.web.views.common import page
 from duban.web.views.workspace import current_plan
@@ -19,7 +20,10 @@ def bulletin_list(request, plan_id=None):
     plan = actor.plan(plan_id) if plan_id else current_plan(actor)
     if plan is None:
         return render(request, "duban/empty.html", {"why": "还没有已发布的计划"})
-    return render(request, "duban/bulletins.html", {"plan": plan, "bulletins": rd.issued_bulletins(plan)})
+    switch = plan_choice.switch(actor.plans().filter(status=plan.PUBLISHED), plan, "bulletin_list_plan")
+    return render(
+        request, "duban/bulletins.html", {"plan": plan, "bulletins": rd.issued_bulletins(plan), "switch": switch}
+    )
 
 
 def _issued(actor, bulletin_id) -> Bulletin:

@@ -21,6 +21,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
+from duban import vocab
 from duban.errors import DubanError
 from duban.web.forms import BulletinForm, LedgerImportForm
 from duban.web.jobs import runner as jobs
@@ -42,7 +43,9 @@ def _download(request, plan, name: str, write) -> HttpResponse:
         write(buffer)
     except DubanError as exc:
         return _refused(request, plan, exc)
-    filename = f"{plan.government.name}{plan.year}年{name}"
+    # A year holds several plans (vocab.PLAN_KINDS): a file of any but the work report's says which.
+    kind = "" if plan.kind == vocab.WORK_REPORT_PLAN else f"{plan.get_kind_display()}·"
+    filename = f"{plan.government.name}{plan.year}年{kind}{name}"
     response = HttpResponse(buffer.getvalue(), content_type=DOCX if filename.endswith(".docx") else XLSX)
     # content_disposition_header writes RFC 5987 filename*=utf-8''… for the Chinese name.
     response["Content-Disposition"] = content_disposition_header(True, filename)

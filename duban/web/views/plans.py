@@ -7,19 +7,21 @@ from django.db import DatabaseError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from duban import vocab
 from duban.errors import DubanError
 from duban.web.forms import ImportForm, PublishForm
 from duban.web.jobs import runner as jobs
 from duban.web.jobs.uploads import refused_size_sentence
 from duban.web.jobs.views import finished_response
 from duban.web.models import Plan
+from duban.web.services import plan_choice
 from duban.web.services import plans as plan_service
 from duban.web.views.common import page, today
 
 
 @page
 def plan_list(request):
-    plans = request.actor.plans().select_related("government")
+    plans = plan_choice.ordered(request.actor.plans().select_related("government"))
     return render(request, "duban/plan_list.html", {"plans": plans})
 
 
@@ -31,6 +33,7 @@ def import_notice(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     year = form.data.get("year") or str(today().year)
     kind = "report" if form.data.get("kind") == "report" else "notice"
+    plan_kind = form.data.get("plan_kind") if form.data.get("plan_kind") in vocab.PLAN_KINDS else vocab.WORK_REPORT_PLAN
     if request.method == "POST":
         try:
             if refused_size_sentence(request):
@@ -42,7 +45,11 @@ def import_notice(request):
             plan_service.check_upload(data, upload.name)  # refused at once, before any job is queued
             job_kind = "draft" if kind == "report" else "import"
             title = f"{'起草计划' if job_kind == 'draft' else '导入通知'}“{upload.name}”"
-            params = {"government": actor.membership.government.pk, "year": year_value}
+            params = {
+                "government": actor.membership.government.pk,
+                "year": year_value,
+                "plan_kind": form.cleaned_data["plan_kind"] or vocab.WORK_REPORT_PLAN,
+            }
             job = jobs.wait(jobs.submit(job_kind, request.user, title, data, upload.name, params), jobs.WAIT_SECONDS)
         except DubanError as exc:
             error = str(exc)
@@ -58,7 +65,13 @@ def import_notice(request):
     return render(
         request,
         "duban/import.html",
-        {"error": error, "year": year[:10], "kind": kind},
+        {
+            "error": error,
+            "year": year[:10],
+            "kind": kind,
+            "plan_kind": plan_kind,
+            "plan_kinds": vocab.PLAN_KINDS.choices,
+        },
         status=status,
     )
 

@@ -30,6 +30,7 @@ from duban.web.models import (
     Urge,
 )
 from duban.web.services import ledgers as ledger_service
+from duban.web.services import plan_choice
 from duban.web.services import supervision as supervision_service
 from duban.web.services.overview import STATUS_ORDER, overview
 from duban.web.views.common import page, today
@@ -105,6 +106,7 @@ def dashboard(request, plan_id):
         "duban/dashboard.html",
         {
             "plan": plan,
+            "switch": plan_choice.switch(actor.plans().filter(status=plan.PUBLISHED), plan, "dashboard"),
             "data": data,
             "rows": rows,
             "filtered": filtered,

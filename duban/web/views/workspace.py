@@ -32,6 +32,7 @@ from duban.web.models import (
 )
 from duban.web.services import amend as amend_service
 from duban.web.services import ledgers as ledger_service
+from duban.web.services import plan_choice
 from duban.web.services import reports as report_service
 from duban.web.services import workspace as workspace_service
 from duban.web.services.overview import overview
@@ -40,11 +41,21 @@ from duban.web.views.common import page, today
 ROLE_TITLES = {key: f"{label}任务" for key, label in vocab.ROLES.labels.items()}
 
 
-def current_plan(actor, plan_id=None) -> Plan | None:
+def shown_plans(actor):
+    """The published plans a user's pages switch between: for a unit, those it has tasks in (all when none)."""
     plans = actor.plans().filter(status=Plan.PUBLISHED)
+    if actor.is_unit:
+        own = plans.filter(pk__in=actor.tasks().values("plan_id"))
+        if own.exists():
+            return own
+    return plans
+
+
+def current_plan(actor, plan_id=None) -> Plan | None:
+    """The plan the URL names, else the default (``plan_choice.default_plan``: latest year, work report first)."""
     if plan_id:
-        return plans.filter(pk=plan_id).first()
-    return plans.order_by("-year", "-id").first()
+        return actor.plans().filter(status=Plan.PUBLISHED, pk=plan_id).first()
+    return plan_choice.default_plan(shown_plans(actor))
 
 
 @page
@@ -106,6 +117,7 @@ def workspace(request, plan_id=None):
         "duban/workspace.html",
         {
             "plan": plan,
+            "switch": plan_choice.switch(shown_plans(actor), plan, "workspace_plan"),
             "unit": unit,
             "groups": [(ROLE_TITLES[r], rows) for r, rows in groups.items() if rows],
             "rounds": rounds,
