@@ -291,3 +291,14 @@ COVERAGE_STATES = Words(
 TAKEN_UP, AWAITING_CONFIRMATION, NOT_TAKEN_UP = COVERAGE_STATES.keys
 # Government levels from the top: a government sits under one of a level strictly above its own.
 LEVEL_RANK = {"province": 0, "city": 1, "district": 2, "county": 2}
+
+# --- renamings and mergers (机构改革) ------------------------------------------------------------
+
+# What happened to a unit the office retired: renamed (one old unit, a new name) or merged
+# (several units into one, new or existing).  Its work moves to its successor; its history stays.
+UNIT_CHANGES = Words(
+    "UNIT_CHANGES",
+    Word("rename", "单位更名"),
+    Word("merge", "单位合并"),
+)
+UNIT_RENAME, UNIT_MERGE = UNIT_CHANGES.keys

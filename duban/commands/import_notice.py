@@ -24,6 +24,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--level", choices=list(LEVELS), help="政府的层级（新建时默认 city；已有的政府层级不同则拒绝）")
     parser.add_argument("--parent", help="上级政府名称（须已存在），如 河南省；本级政府放在它之下并接收上级交办任务")
     parser.add_argument("--json", action="store_true", help="以 JSON 输出摘要")
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="发文机关或文号显示这是另一级/另一个政府的通知时仍然导入（默认拒绝，什么也不写入）",
+    )
 
 
 def run(args) -> int:
@@ -65,11 +70,20 @@ def run(args) -> int:
         government = plans.government_named(name, level)
         if parent is not None:
             cascade.place_under(government, parent)
+        foreign = plans.issuer_warning(document, government)
+        if foreign and not args.force:
+            # Raised inside the transaction: a government made for this import is not kept either.
+            raise InputError(f"{foreign}：未导入。确认要导入到{government.name}，请加 --force")
         units_before = set(Unit.objects.filter(government=government).values_list("name", flat=True))
-        plan = plans.publish(plans.import_document(document, government, year, kind=kind))
+        plan = plans.publish(
+            plans.import_document(document, government, year, kind=kind), issuer_acknowledged=args.force
+        )
     matches: dict[str, int] = {}
     for match in Assignment.objects.filter(task__plan=plan).values_list("match", flat=True):
         matches[match] = matches.get(match, 0) + 1
+    renamed = sorted(
+        set(Assignment.objects.filter(task__plan=plan, match="renamed").values_list("written", "unit_name").distinct())
+    )
     units_after = set(Unit.objects.filter(government=government).values_list("name", flat=True))
     summary = {
         "government": government.name,
@@ -84,6 +98,9 @@ def run(args) -> int:
         "matches": matches,
         "rounds": [{"title": r.title, "due": r.due.isoformat()} for r in plan.rounds.all()],
         "warnings": plan.warnings,
+        "renamed": [{"written": w, "unit": u} for w, u in renamed],
+        "issuer": plan.issuer,
+        "issuer_warning": plan.issuer_warning,
         "parent": parent.name if parent else (government.parent.name if government.parent_id else None),
         "parent_tasks": government.parent_tasks.filter(task__plan__year=plan.year).count(),
     }
@@ -91,7 +108,11 @@ def run(args) -> int:
         print(json.dumps(summary, ensure_ascii=False, indent=2))
         return 0
     print(f"已导入并发布：{government.name} {plan.year} 年 《{plan.title}》 {plan.doc_number}")
+    if plan.issuer_warning:
+        print(f"注意：{plan.issuer_warning}（已按 --force 导入）")
     print(f"任务 {summary['tasks']} 项，责任单位 {summary['units']} 个（新建 {len(summary['new_units'])} 个）")
+    for written, unit in renamed:
+        print(f"按更名匹配：{written} → {unit}")
     print("报送轮次：" + "；".join(f"{r['title']} {r['due']}" for r in summary["rounds"]))
     if summary["parent"]:
         print(

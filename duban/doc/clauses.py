@@ -393,7 +393,9 @@ def _split_names(text: str) -> list[str]:
     return [piece for n in names if n for piece in _split_glued(_normalise_name(n))]
 
 
-_GLUED_END = re.compile(r"(局|厅|委|办|室|院|中心|政府|办事处|管委会|公司|集团|银行|分行|支行|海关|大学|学院|署|队|站|部)$")
+_GLUED_END = re.compile(
+    r"(局|厅|委|办|室|院|中心|政府|办事处|管委会|公司|集团|银行|分行|支行|海关|大学|学院|署|队|站|部)$"
+)
 
 
 def _split_glued(name: str) -> list[str]:

@@ -413,8 +413,20 @@ def table(document, header: list[str], rows: list[list[str]], widths_mm: list[fl
     for i, text in enumerate(header):
         cell = t.rows[0].cells[i]
         _cell_text(cell, text, HEITI, size_pt)
+    from docx.table import _Cell
+
+    # Table.add_row looks the grid up again on every row, which grows with the table (13.8 s for
+    # a 1,500-task year-end account); the grid is read once and each row's cells made here.
+    tbl = t._tbl
+    grid = [col.w for col in tbl.tblGrid.gridCol_lst]
     for row in rows:
-        cells = t.add_row().cells
+        tr = tbl.add_tr()
+        cells = []
+        for width in grid:
+            tc = tr.add_tc()
+            if width is not None:
+                tc.width = width
+            cells.append(_Cell(tc, t))
         for i, text in enumerate(row):
             _cell_text(cells[i], str(text), FANGSONG, size_pt)
     if widths_mm:

@@ -361,6 +361,7 @@ class UnitActionForm(DubanForm):
             ("edit", "修改"),
             ("account", "新建账号"),
             ("rename", "更名"),
+            ("merge", "合并"),
         ],
         error_messages=_choices_error("操作"),
     )
@@ -373,7 +374,8 @@ class _UnitForm(DubanForm):
         super().__init__(*args, **kwargs)
         self.government = government
         if "unit" in self.fields:
-            self.fields["unit"].queryset = government.units.all()
+            # A retired unit (renamed or merged away) takes no new accounts, members or changes.
+            self.fields["unit"].queryset = government.units.filter(successor__isnull=True)
 
 
 class Aliases(Text):
@@ -408,7 +410,7 @@ class UnitEditForm(_UnitForm):
 
     def __init__(self, *args, government, **kwargs):
         super().__init__(*args, government=government, **kwargs)
-        self.fields["members"].queryset = government.units.exclude(kind="collective")
+        self.fields["members"].queryset = government.units.filter(successor__isnull=True).exclude(kind="collective")
 
 
 class AccountForm(_UnitForm):
@@ -429,14 +431,63 @@ class AccountForm(_UnitForm):
         return username
 
 
-class RenameForm(_UnitForm):
+class _UnitChangeForm(_UnitForm):
+    """A renaming or merger (services/unit_changes.py): its date (its year decides which plans' work moves) and why."""
+
+    effective = Day(label="生效日期")
+    reason = Text(label="依据", max_length=500)
+
+    def __init__(self, *args, government, **kwargs):
+        super().__init__(*args, government=government, **kwargs)
+        live = government.units.filter(successor__isnull=True).exclude(kind="collective")
+        for name in ("unit", "units", "into"):
+            if name in self.fields:
+                self.fields[name].queryset = live
+
+
+class RenameForm(_UnitChangeForm):
     new_name = Text(label="新名称", required=True, max_length=120)
 
     def clean_new_name(self):
-        name = self.cleaned_data["new_name"]
+        name = " ".join(self.cleaned_data["new_name"].split())
         if self.government.units.filter(name=name).exists():
-            raise forms.ValidationError(f"“{name}”已存在于名录中")
+            raise forms.ValidationError(f"“{name}”已存在于名录中（并入已有单位请用“合并”）")
         return name
+
+
+class MergeForm(_UnitChangeForm):
+    unit = None
+    units = Rows(
+        label="合并的单位",
+        queryset=None,
+        error_messages={
+            "required": "请选择要合并的单位",
+            "invalid_choice": "没有这个单位（%(value)s）",
+            "invalid_pk_value": "没有这个单位",
+        },
+    )
+    into = Row(label="并入单位", queryset=None, required=False, error_messages={"invalid_choice": "没有这个单位"})
+    new_name = Text(label="新单位名称", max_length=120)
+
+    def clean_new_name(self):
+        name = " ".join(self.cleaned_data["new_name"].split())
+        if name and self.government.units.filter(name=name).exists():
+            raise forms.ValidationError(f"“{name}”已存在于名录中（请改为选择并入该单位）")
+        return name
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and (data.get("into") is None) == (not data.get("new_name")):
+            raise forms.ValidationError("请选择并入的已有单位，或填写新单位名称（二者选一）")
+        return data
+
+
+class PublishForm(DubanForm):
+    """Publishing a draft: a notice that seems another government's needs ``issuer_ok`` ticked."""
+
+    issuer_ok = forms.ChoiceField(
+        label="确认发文机关", choices=[("", ""), ("1", "已核对")], required=False, error_messages=_choices_error("确认")
+    )
 
 
 class ImportForm(DubanForm):

@@ -40,6 +40,8 @@ UNIT_KINDS = UnitKind.choices
 ROLES = Role.choices
 REPORTING_ROLES = vocab.REPORTING_ROLES
 MATCHES = [("exact", "精确"), ("alias", "别名"), ("fuzzy", "近似"), ("unknown", "未知"), ("manual", "人工")]
+# A name the notice writes that is a unit's former name (发展改革委 → 发展改革和统计局): the unit it became.
+MATCHES.append(("renamed", "更名"))
 
 
 class Government(models.Model):
@@ -90,9 +92,12 @@ class Unit(models.Model):
     kind = models.CharField("类型", max_length=16, choices=UNIT_KINDS, default="department")
     # 各镇人民政府 stands for its members.
     members = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="collectives")
-    renamed_from = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="renamed_to", verbose_name="原名称"
+    # Renamed or merged away (services/unit_changes.py): the unit its open work moved to, and since when.
+    # A retired unit keeps its name and its past plans' history; matching sends its name to the successor.
+    successor = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="predecessors", verbose_name="并入/更名为"
     )
+    retired_on = models.DateField("撤并日期", null=True, blank=True)
 
     class Meta:
         verbose_name = "单位"
@@ -102,6 +107,23 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def retired(self) -> bool:
+        return self.successor_id is not None
+
+    def current(self) -> Unit:
+        """The unit this one is now: itself, or the end of its chain of renamings and mergers."""
+        unit, seen = self, {self.pk}
+        while unit.successor_id is not None and unit.successor_id not in seen:
+            seen.add(unit.successor_id)
+            unit = unit.successor
+        return unit
+
+    @property
+    def renamed_from(self) -> Unit | None:
+        """The unit renamed into this one, latest first (a merger has several: ``predecessors``)."""
+        return self.predecessors.order_by("-retired_on", "-pk").first() if self.pk else None
 
 
 class Plan(models.Model):
@@ -120,6 +142,10 @@ class Plan(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     # How many amendments (PlanRevision) the published plan has had; 0 as published.
     revision = models.PositiveIntegerField("修订次数", default=0)
+    # The notice's issuer as read, and why it seems another government's (duban.doc.issuer); publishing
+    # such a plan needs the office to acknowledge it.
+    issuer = models.CharField("发文机关", max_length=200, blank=True)
+    issuer_warning = models.TextField("发文机关提示", blank=True)
 
     class Meta:
         verbose_name = "年度计划"
@@ -228,6 +254,8 @@ class Ledger(models.Model):
     comment = models.TextField("退回意见", blank=True)
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
+    # The unit's name when it filed this (a renaming or merger moved it to the unit it became).
+    filed_as = models.CharField("报送时单位名称", max_length=120, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["task", "unit"], name="ledger_unique")]
@@ -277,6 +305,8 @@ class ProgressReport(models.Model):
     # Returned by the office: the revision's own deadline.
     revise_by = models.DateField("修改期限", null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The unit's name when it filed this (a renaming or merger moved it to the unit it became).
+    filed_as = models.CharField("报送时单位名称", max_length=120, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["task", "unit", "round"], name="report_unique")]
@@ -303,6 +333,8 @@ class Contribution(models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="contributions")
     text = models.TextField("配合工作情况")
     updated_at = models.DateTimeField(auto_now=True)
+    # The unit's name when it filed this (a renaming or merger moved it to the unit it became).
+    filed_as = models.CharField("报送时单位名称", max_length=120, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["task", "round", "unit"], name="contribution_unique")]

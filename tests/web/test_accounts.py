@@ -317,12 +317,12 @@ def test_arbitrary_text_into_the_account_forms(world, which, values):
 
 
 def test_the_upgrade_takes_superuser_from_government_accounts_only(world):
-    """Migration 0013: the old ``serve --init`` administrators lose superuser and staff; the site's keeps it."""
+    """Migration 0014: the old ``serve --init`` administrators lose superuser and staff; the site's keeps it."""
     import importlib
 
     from django.apps import apps
 
-    demote = importlib.import_module("duban.web.migrations.0013_i11_tree").demote
+    demote = importlib.import_module("duban.web.migrations.0014_i11_tree").demote
     User.objects.filter(pk=world.users["admin"].pk).update(is_superuser=True, is_staff=True)
     User.objects.filter(pk=world.users["office"].pk).update(is_staff=True)
     site = User.objects.create_superuser("site", password="pw")

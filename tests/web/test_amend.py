@@ -440,7 +440,9 @@ def test_a_renamed_units_old_name_lands_on_the_new_unit(world, login):
     from duban.web.models import Unit
 
     old = world.units["教育局"]
-    new = Unit.objects.create(government=world.gov, name="教育和体育局", aliases=["教育局"], renamed_from=old)
+    new = Unit.objects.create(government=world.gov, name="教育和体育局", aliases=["教育局"])
+    old.successor = new
+    old.save()
     amend.set_units(world.tasks["2"], [("财政局", "lead"), ("教育局", "support")], reason="教体局配合")
     assert [(a.unit_id, a.unit_name) for a in world.tasks["2"].assignments.all()] == [
         (world.units["财政局"].pk, "财政局"),

@@ -86,7 +86,10 @@ def walk(base, page):
     assert row.locator(".unit-cell input").count() == 0
     shot(page, "04-unit-fixed")
 
-    # … and publishes.
+    # … and publishes: the notice is 济源's, imported here into 云溪市, so the page says so and
+    # publishing waits until the office confirms it.
+    assert "发文机关“济源市人民政府”不是云溪市" in page.inner_text("#issuer-warning")
+    page.check("#issuer-ok")
     page.click("#publish")
     page.wait_for_url(re.compile(r".*/plans/\d+/$"))
     missing_before = int(page.locator(".stat", has_text="未报送").locator("b").inner_text())

@@ -262,4 +262,4 @@ def test_a_renamed_unit_takes_its_old_name_in_next_years_notice(office):
     client.post("/units/", {"action": "rename", "unit": old.pk, "new_name": "教育和体育局"})
     plan = plans.import_document(small_notice(), gov, 2027)
     assignment = Assignment.objects.get(task__plan=plan, written="教育局")
-    assert (assignment.unit.name, assignment.match) == ("教育和体育局", "alias")
+    assert (assignment.unit.name, assignment.match) == ("教育和体育局", "renamed")

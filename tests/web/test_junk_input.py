@@ -30,9 +30,10 @@ from duban.web.models import ApiToken, ChangeRequest, Inspection, Plan, Reportin
 JUNK_ALL = ["", "abc", "99999999999999999999", "a\x00b"]
 JUNK_BY_KIND = {
     "number": ["-1", "99999999999", "1e309", "NaN"],  # hidden ids and versions, years, figures
-    "date": ["2026-13-45", "0000-00-00", "2026-02-30"],
+    "date": ["2026-13-45", "0000-00-00", "2026-02-30", "自明年三月起生效"],
     "choice": ["notakind", "zzz"],  # selects, radios, checkboxes, buttons
-    "text": ["   ", "x" * 5000],
+    # A Chinese sentence where a name or a reason belongs (更名、合并单位 …).
+    "text": ["   ", "x" * 5000, "这是一句话，不是单位名称。"],
 }
 JSON_JUNK = [
     None,

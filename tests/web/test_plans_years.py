@@ -286,7 +286,9 @@ def test_a_renamed_unit_is_not_counted_as_a_move(two_years):
     world, _ = two_years
     old = Unit.objects.get(government=world.gov, name="商务局")
     # 2025's 商务局 is today's 商务和开放局 (the renaming keeps the old unit as history).
-    new = Unit.objects.create(government=world.gov, name="商务和开放局", renamed_from=old)
+    new = Unit.objects.create(government=world.gov, name="商务和开放局")
+    old.successor = new
+    old.save()
     assert present_names(world.gov) == {"商务局": "商务和开放局"}
     world.plan.tasks.get(number="1").assignments.filter(unit_name="商务局").update(unit=new, unit_name="商务和开放局")
     office = type("A", (), {"is_office": True})()

@@ -64,7 +64,8 @@ def test_the_web_draft_and_the_command_line_draft_of_a_report_are_the_same(jiyua
 def test_suggestion_inputs_read_the_directory_its_aliases_and_former_names(db):
     gov = Government.objects.create(name="济源市", level="city")
     old = Unit.objects.create(government=gov, name="市委宣传部")
-    Unit.objects.create(government=gov, name="党工委宣传部", renamed_from=old)
+    old.successor = Unit.objects.create(government=gov, name="党工委宣传部")
+    old.save()
     Unit.objects.create(government=gov, name="自然资源和规划局", aliases=["林业局"])
     inputs = plans.suggestion_inputs(gov)
     assert inputs.government.place == "济源" and inputs.government.level == "city"

@@ -268,8 +268,8 @@ def _published_units(plan: Plan, rows: list[tuple[str, str]]) -> list[tuple]:
     A name as the directory writes it (what the page offers) is looked up directly; only another
     spelling builds the matcher (aliases, normalised forms).
     """
-    # A renamed unit's old row steps aside (its old name is an alias of the new one), as in UnitIndex.
-    named = plan.government.units.filter(name__in=[n for n, _ in rows], renamed_to__isnull=True)
+    # A retired unit's row steps aside (its name leads to its successor), as in UnitIndex.
+    named = plan.government.units.filter(name__in=[n for n, _ in rows], successor__isnull=True)
     exact = {u.name: u for u in named}
     index = None
     out, unknown = [], []
@@ -278,7 +278,7 @@ def _published_units(plan: Plan, rows: list[tuple[str, str]]) -> list[tuple]:
         if unit is None:
             index = index or UnitIndex(plan.government.units.all())
             match = index.resolve(name)
-            unit = match.unit if match.kind in ("exact", "alias") else None
+            unit = match.unit if match.kind in ("exact", "alias", "renamed") else None
         if unit is None:
             unknown.append(name)
             continue

@@ -51,21 +51,11 @@ def add_account(government, unit: Unit, username: str, role: str, full_name: str
     return create_account(government, username, role, unit, full_name=full_name, user=user)[1]
 
 
-@transaction.atomic
-def rename_unit(government, unit: Unit, new_name: str, user=None) -> Unit:
-    try:
-        with transaction.atomic():
-            new = Unit.objects.create(
-                government=government,
-                name=new_name,
-                kind=unit.kind,
-                aliases=list(unit.aliases) + [unit.name],
-                renamed_from=unit,
-            )
-    except IntegrityError as exc:
-        raise _unique(f"单位“{new_name}”") from exc
-    audit.record(user, "单位更名", new, before={"name": unit.name}, after={"name": new.name})
-    return new
+def rename_unit(government, unit: Unit, new_name: str, user=None, effective=None, reason: str = "") -> Unit:
+    """A renaming moves the unit's open work to the new name (``services.unit_changes``)."""
+    from duban.web.services import unit_changes
+
+    return unit_changes.rename_unit(government, unit, new_name, user=user, effective=effective, reason=reason)
 
 
 @transaction.atomic

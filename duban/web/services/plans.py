@@ -86,17 +86,16 @@ def suggestion_inputs(government: Government):
     name), its published plans as history, models cached under the data directory."""
     from duban.draft.suggest.inputs import SuggestionInputs, directory_entry, government_named
     from duban.web.services.export import plan_document
+    from duban.web.services.matching import former_names
 
-    units = list(government.units.select_related("renamed_from").prefetch_related("renamed_to"))
+    units = list(government.units.all())
+    former = former_names(units)
     directory = []
     for unit in units:
-        if any(newer.government_id == government.pk for newer in unit.renamed_to.all()):
-            continue  # an old name: it is an alias of the unit it became
+        if unit.successor_id is not None:
+            continue  # a retired unit: its names are aliases of the unit it became
         aliases = list(unit.aliases)
-        old = unit.renamed_from
-        while old is not None and old.name not in aliases and old.name != unit.name:
-            aliases += [old.name, *old.aliases]
-            old = old.renamed_from
+        aliases += [n for n in former.get(unit.pk, ()) if n not in aliases and n != unit.name]
         directory.append(directory_entry(unit.name, (), aliases))
     plans = government.plans.filter(status=Plan.PUBLISHED).order_by("-year", "-pk")
     return SuggestionInputs(
@@ -104,6 +103,20 @@ def suggestion_inputs(government: Government):
         directory=directory or None,
         history=[plan_document(p) for p in plans],
         cache=Path(settings.DATA_DIR) / "models",
+    )
+
+
+def issuer_warning(document, government: Government) -> str:
+    """Why ``document`` seems another government's notice (``duban.doc.issuer``), or ""."""
+    from duban.doc.issuer import foreign_issuer
+
+    return foreign_issuer(
+        document.issuer,
+        document.doc_number,
+        government.name,
+        government.level,
+        other_names=[government.office_name] if government.office_name else [],
+        above=[g.name for g in government.ancestors()],
     )
 
 
@@ -152,6 +165,8 @@ def import_document(document, government: Government, year: int, user=None, kind
         schedule=[s.to_json() for s in document.schedule],
         warnings=list(document.warnings),
         source_name=(document.source or "")[:255],
+        issuer=(document.issuer or "")[:200],
+        issuer_warning=issuer_warning(document, government),
     )
     index = UnitIndex(government.units.all())
     sections: dict[tuple, Section] = {}
@@ -264,11 +279,16 @@ def discard(plan: Plan, user=None) -> None:
 
 
 @transaction.atomic
-def publish(plan: Plan, user=None) -> Plan:
-    """Create the units the directory lacked, open the reporting rounds, and publish."""
+def publish(plan: Plan, user=None, issuer_acknowledged: bool = False) -> Plan:
+    """Create the units the directory lacked, open the reporting rounds, and publish.
+
+    A notice that seems another government's (``Plan.issuer_warning``) is published only once
+    the office has acknowledged it (``issuer_acknowledged``)."""
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if plan.is_published:
         raise DubanError("这份计划已经发布")
+    if plan.issuer_warning and not issuer_acknowledged:
+        raise DubanError(f"{plan.issuer_warning}：请确认这份通知确应由{plan.government.name}发布后再发布")
     if plan.kind in vocab.ONE_A_YEAR_PLAN_KINDS:
         clash = Plan.objects.filter(
             government=plan.government, year=plan.year, kind=plan.kind, status=Plan.PUBLISHED
@@ -281,6 +301,9 @@ def publish(plan: Plan, user=None) -> Plan:
     units = {u.name: u for u in plan.government.units.all()}
     for assignment in Assignment.objects.filter(task__plan=plan, unit__isnull=True):
         unit = units.get(assignment.unit_name)
+        if unit is not None and unit.successor_id is not None:
+            unit = unit.current()  # renamed or merged since the draft was read
+            assignment.unit_name, assignment.match = unit.name, "renamed"
         if unit is None:
             unit = Unit.objects.create(
                 government=plan.government, name=assignment.unit_name, kind=guess_kind(assignment.unit_name)
@@ -288,7 +311,7 @@ def publish(plan: Plan, user=None) -> Plan:
             units[unit.name] = unit
             created.append(unit.name)
         assignment.unit = unit
-        assignment.save(update_fields=["unit"])
+        assignment.save(update_fields=["unit", "unit_name", "match"])
     for kind, title, due, rule in rounds_from_schedule(plan.schedule, plan.year):
         ReportingRound.objects.create(plan=plan, kind=kind, title=title, due=due, rule=rule)
     from duban.draft.decompose import undrafted
@@ -297,7 +320,10 @@ def publish(plan: Plan, user=None) -> Plan:
     plan.status = Plan.PUBLISHED
     plan.published_at = timezone.now()
     plan.save(update_fields=["title", "status", "published_at"])
-    audit.record(user, "发布计划", plan, after={"new_units": created, "rounds": plan.rounds.count()})
+    after = {"new_units": created, "rounds": plan.rounds.count()}
+    if plan.issuer_warning:
+        after["issuer_acknowledged"] = plan.issuer_warning
+    audit.record(user, "发布计划", plan, after=after)
     from duban.web.services import cascade
 
     cascade.cascade_plan(plan, user=user)  # the governments below receive the tasks addressed to them

@@ -10,15 +10,13 @@ from duban.web.services.render_data import document_for
 
 
 def present_names(government) -> dict[str, str]:
-    """Each former name of the government's units → the name it goes by now (a renaming is not a move)."""
-    units = {u.pk: u for u in Unit.objects.filter(government=government).only("id", "name", "renamed_from_id")}
-    newer = {u.renamed_from_id: u for u in units.values() if u.renamed_from_id in units}
+    """Each former name of the government's units → the name it goes by now (a renaming or merger is not a move)."""
+    from duban.web.services.matching import live_unit
+
+    units = {u.pk: u for u in Unit.objects.filter(government=government).only("id", "name", "successor_id")}
     out: dict[str, str] = {}
     for unit in units.values():
-        seen, current = {unit.pk}, unit
-        while current.pk in newer and newer[current.pk].pk not in seen:
-            current = newer[current.pk]
-            seen.add(current.pk)
+        current = live_unit(unit, units)
         if current.pk != unit.pk:
             out[unit.name] = current.name
     return out

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 
 from duban.errors import DubanError
-from duban.web.forms import AccountForm, RenameForm, UnitActionForm, UnitAddForm, UnitEditForm
+from duban.web.forms import AccountForm, MergeForm, RenameForm, UnitActionForm, UnitAddForm, UnitEditForm
 from duban.web.models import UNIT_KINDS
 from duban.web.services import directory as directory_service
 from duban.web.views.common import page
@@ -29,8 +29,11 @@ def units(request):
         request,
         "duban/units.html",
         {
-            "units": government.units.select_related("renamed_from").prefetch_related("members", "members_staff__user"),
-            "all_units": government.units.exclude(kind="collective").only("id", "name"),
+            "units": government.units.filter(successor__isnull=True).prefetch_related(
+                "members", "members_staff__user", "predecessors"
+            ),
+            "retired": government.units.filter(successor__isnull=False).select_related("successor"),
+            "all_units": government.units.filter(successor__isnull=True).exclude(kind="collective").only("id", "name"),
             "kinds": UNIT_KINDS,
         },
     )
@@ -65,4 +68,23 @@ def _unit_action(request, government) -> None:
         )
     elif action == "rename":
         data = _valid(RenameForm(request.POST, government=government))
-        directory_service.rename_unit(government, data["unit"], data["new_name"], user=user)
+        new = directory_service.rename_unit(
+            government, data["unit"], data["new_name"], user=user, effective=data["effective"], reason=data["reason"]
+        )
+        messages.info(
+            request, f"{data['unit'].name}已更名为{new.name}：生效年度起的任务、台账、报告和账号已转到新名称下"
+        )
+    elif action == "merge":
+        from duban.web.services import unit_changes
+
+        data = _valid(MergeForm(request.POST, government=government))
+        into = unit_changes.merge_units(
+            government,
+            data["units"],
+            into=data["into"],
+            new_name=data["new_name"],
+            user=user,
+            effective=data["effective"],
+            reason=data["reason"],
+        )
+        messages.info(request, f"已合并为{into.name}：生效年度起的任务、台账、报告和账号已转到{into.name}下")

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from duban import vocab
 from duban.errors import DubanError
-from duban.web.forms import ImportForm
+from duban.web.forms import ImportForm, PublishForm
 from duban.web.jobs import runner as jobs
 from duban.web.jobs.uploads import refused_size_sentence
 from duban.web.jobs.views import finished_response
@@ -87,8 +87,10 @@ def _draft_plan(request, plan_id) -> Plan:
 @page
 def plan_publish(request, plan_id):
     plan = _draft_plan(request, plan_id)
+    form = PublishForm(request.POST)
+    acknowledged = form.is_valid() and form.cleaned_data["issuer_ok"] == "1"
     try:
-        plan_service.publish(plan, user=request.user)
+        plan_service.publish(plan, user=request.user, issuer_acknowledged=acknowledged)
     except DubanError as exc:
         messages.error(request, str(exc))
         return redirect("plan_review", plan.pk)

@@ -19,7 +19,7 @@ def demote(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("auth", "0012_alter_user_first_name_max_length"),
-        ("duban", "0012_i11_cascade"),
+        ("duban", "0013_i11_rename"),
     ]
 
     operations = [migrations.RunPython(demote, migrations.RunPython.noop)]
