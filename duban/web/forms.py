@@ -786,7 +786,7 @@ class GovernmentForm(DubanForm):
             from duban.web.services.accounts import check_place
 
             try:
-                check_place(data["level"], data["parent"])
+                check_place(data["level"], data["parent"], data.get("name") or "新政府")
             except DubanError as exc:
                 raise forms.ValidationError(str(exc)) from exc
         return data

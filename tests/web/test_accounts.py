@@ -77,7 +77,7 @@ def test_a_government_sits_below_its_parent(db, level, parent_level, ok):
         government, password = accounts.create_government("下级", level, parent, "adm")
         assert government.parent == parent and password
     else:
-        with pytest.raises(DubanError, match="不能设在"):
+        with pytest.raises(DubanError, match="层级不符"):
             accounts.create_government("下级", level, parent, "adm")
         assert not Government.objects.filter(name="下级").exists() and not User.objects.filter(username="adm").exists()
 
@@ -109,7 +109,7 @@ def test_bad_government_input_reads_as_one_sentence(root, client):
         ({"name": "郑州市", "level": "city", "admin_username": "有 空格"}, "管理员用户名："),
         (
             {"name": "县", "level": "province", "parent": Government.objects.get().pk, "admin_username": "a"},
-            "省级政府不能设在省级的河南省之下",
+            "层级不符：省级的县不能放在省级的河南省之下",
         ),
     ):
         page = client.post("/governments/", dict(data, action="create"), follow=True).content.decode()

@@ -418,3 +418,18 @@ def test_any_placement_is_taken_exactly_when_it_keeps_a_tree_going_down(db, leve
             raise _Undo
     except _Undo:
         pass
+
+
+def test_a_government_made_on_the_governments_page_receives_its_tasks(tree, client):
+    """The site administrator's 政府 page places a new city as ``place_under`` does: the province's
+    published tasks addressed to every city come down to it at once."""
+    from django.contrib.auth.models import User
+
+    client.force_login(User.objects.create_superuser("root", password="x"))
+    response = client.post(
+        "/governments/",
+        {"action": "create", "name": "临江市", "level": "city", "parent": tree.province.pk, "admin_username": "lj"},
+    )
+    assert response.status_code == 200
+    city = Government.objects.get(name="临江市")
+    assert city.parent == tree.province and numbers(city) == {"1": "collective"}

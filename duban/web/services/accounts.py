@@ -66,14 +66,14 @@ def tree() -> list[Branch]:
     return out
 
 
-def check_place(level: str, parent: Government | None) -> None:
-    """A government sits below its parent: a city under a province, a county or district under a city."""
+def check_place(level: str, parent: Government | None, name: str = "新政府") -> None:
+    """A government sits below its parent — the one placement rule, ``cascade.check_placement``."""
+    from duban.web.services.cascade import check_placement
+
     if level not in vocab.LEVELS:
         raise DubanError(f"“{level}”不是有效的政府层级")
-    if parent is not None and vocab.LEVEL_RANK[level] <= vocab.LEVEL_RANK[parent.level]:
-        raise DubanError(
-            f"{vocab.LEVELS.label(level)}政府不能设在{vocab.LEVELS.label(parent.level)}的{parent.name}之下"
-        )
+    if parent is not None:
+        check_placement(Government(name=name, level=level), parent)
 
 
 @transaction.atomic
@@ -91,7 +91,7 @@ def create_government(
     name = name.strip()
     if not name:
         raise DubanError("政府名称不能为空")
-    check_place(level, parent)
+    check_place(level, parent, name)
     try:
         with transaction.atomic():
             government = Government.objects.create(
@@ -103,6 +103,9 @@ def create_government(
         user, "新建政府", government, government=government, after=audit.snapshot(government, GOVERNMENT_FIELDS)
     )
     _, password = create_account(government, admin_username, Membership.ADMIN, full_name=admin_full_name, user=user)
+    from duban.web.services.cascade import cascade_to
+
+    cascade_to(government, user=user)  # the parent's published tasks addressed to it come down (上级交办)
     return government, password
 
 
