@@ -23,7 +23,7 @@ import json
 import re
 
 from duban.doc.model import Document, Task
-from duban.render.cells import put
+from duban.render.cells import print_as_table, put, put_row
 from duban.render.clauses import ROLE_LABELS, lead_names, no_tasks_message, other_names, unit_tasks
 from duban.render.data import LEDGER_SCHEMA, STATUS_LABELS, LedgerEntry, RoundData, RoundEntry, UnitLedger
 from duban.render.files import write_atomic
@@ -247,15 +247,8 @@ def export_plan_xlsx(doc: Document, path, round_data: RoundData | None = None) -
             status,
             latest,
         ]
-        for col, value in enumerate(values, start=1):
-            cell = put(ws, row, col, value)
-            cell.alignment = styles["wrap"]
-            cell.border = styles["border"]
-            cell.font = styles["font"]
-    ws.auto_filter.ref = ws.dimensions
-    ws.print_title_rows = "1:1"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        put_row(ws, row, values, styles)
+    print_as_table(ws)
     _save(wb, path)
 
 

@@ -5,7 +5,7 @@ whose tasks moved — laid out like ``duban.render.ledger``'s plan table."""
 from __future__ import annotations
 
 from duban.draft.yoy import Comparison
-from duban.render.cells import put
+from duban.render.cells import print_as_table, put_row
 from duban.render.ledger import _header, _save, _styles, figure_text, indicator_text
 
 TARGET_COLUMNS = [("指标", 24), ("上年任务", 10), ("上年目标", 22), ("本年任务", 10), ("本年目标", 22), ("变化", 12)]
@@ -104,13 +104,6 @@ def export_yoy_xlsx(comparison: Comparison, path) -> None:
         ws = wb.create_sheet(title)
         _header(ws, columns, styles)
         for r, values in enumerate(rows, start=2):
-            for col, value in enumerate(values, start=1):
-                cell = put(ws, r, col, value)
-                cell.alignment = styles["wrap"]
-                cell.border = styles["border"]
-                cell.font = styles["font"]
-        ws.auto_filter.ref = ws.dimensions
-        ws.print_title_rows = "1:1"
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+            put_row(ws, r, values, styles)
+        print_as_table(ws)
     _save(wb, path)

@@ -202,41 +202,35 @@ def _retire(government, old: Unit, new: Unit, effective: date, user) -> dict:
             task.version += 1
             task.save(update_fields=["version"])
 
-    for ledger in Ledger.objects.filter(unit=old, task__plan__in=plans):
-        other = Ledger.objects.filter(task_id=ledger.task_id, unit=new).first()
-        if other is None:
-            ledger.unit, ledger.filed_as = new, ledger.filed_as or old.name
-            ledger.version += 1
-            ledger.save()
-            moved["ledgers"] += 1
-        else:
-            _combine_ledger(other, ledger, old, user)
-            moved["ledgers combined"] += 1
+    def move_or_combine(rows, what: str, same: tuple[str, ...], combine, versioned: bool = True) -> None:
+        """Each row of the old unit moves to the new one, or is combined with the new unit's own row
+        for the same task (and round): the unique constraints allow one of each."""
+        for row in rows:
+            other = type(row).objects.filter(unit=new, **{f: getattr(row, f) for f in same}).first()
+            if other is None:
+                row.unit, row.filed_as = new, row.filed_as or old.name
+                if versioned:
+                    row.version += 1
+                row.save()
+                moved[what] += 1
+            else:
+                combine(other, row, old, user)
+                moved[f"{what} combined"] += 1
 
-    for report in ProgressReport.objects.filter(unit=old, task__plan__in=plans):
-        other = ProgressReport.objects.filter(task_id=report.task_id, round_id=report.round_id, unit=new).first()
-        if other is None:
-            report.unit, report.filed_as = new, report.filed_as or old.name
-            report.version += 1
-            report.save()
-            moved["reports"] += 1
-        else:
-            _combine_report(other, report, old, user)
-            moved["reports combined"] += 1
-
-    for part in Contribution.objects.filter(unit=old, task__plan__in=plans):
-        other = Contribution.objects.filter(task_id=part.task_id, round_id=part.round_id, unit=new).first()
-        if other is None:
-            part.unit, part.filed_as = new, part.filed_as or old.name
-            part.save()
-            moved["contributions"] += 1
-        else:
-            before = [{"unit": new.name, "text": other.text}, {"unit": old.name, "text": part.text}]
-            other.text = _join(other.text, part.text, old.name)
-            other.save()
-            part.delete()
-            audit.record(user, "合并配合情况", other.task, before={"contributions": before}, after={"text": other.text})
-            moved["contributions combined"] += 1
+    move_or_combine(Ledger.objects.filter(unit=old, task__plan__in=plans), "ledgers", ("task_id",), _combine_ledger)
+    move_or_combine(
+        ProgressReport.objects.filter(unit=old, task__plan__in=plans),
+        "reports",
+        ("task_id", "round_id"),
+        _combine_report,
+    )
+    move_or_combine(
+        Contribution.objects.filter(unit=old, task__plan__in=plans),
+        "contributions",
+        ("task_id", "round_id"),
+        _combine_contribution,
+        versioned=False,
+    )
 
     moved["urges"] = Urge.objects.filter(unit=old, plan__in=plans).update(unit=new)
     moved["change requests"] = ChangeRequest.objects.filter(unit=old, task__plan__in=plans).update(unit=new)
@@ -311,6 +305,14 @@ def _less_advanced(a: str, b: str) -> str:
 
 def _later_if_both(a, b):
     return max(a, b) if a is not None and b is not None else None
+
+
+def _combine_contribution(keep: Contribution, other: Contribution, old: Unit, user) -> None:
+    before = [{"unit": keep.unit.name, "text": keep.text}, {"unit": old.name, "text": other.text}]
+    keep.text = _join(keep.text, other.text, old.name)
+    keep.save()
+    other.delete()
+    audit.record(user, "合并配合情况", keep.task, before={"contributions": before}, after={"text": keep.text})
 
 
 def _combine_ledger(keep: Ledger, other: Ledger, old: Unit, user) -> None:
