@@ -205,7 +205,9 @@ def _init(name: str, level: str) -> None:
 
 
 def _demo() -> None:
-    from duban.web.demo import DEMO_PASSWORD, build_government
+    from django.db import transaction
+
+    from duban.web.demo import DEMO_PASSWORD, PROVINCE, build_government, build_province
     from duban.web.models import Government, Membership
 
     name = "云溪市"
@@ -216,11 +218,16 @@ def _demo() -> None:
             for m in Membership.objects.filter(government__name=name).select_related("user", "unit").order_by("id")
         ]
     else:
-        demo = build_government(name)
-        print(f"已创建演示数据：{name}，{demo.plan.tasks.count()} 项任务，{demo.government.units.count()} 个单位。")
+        with transaction.atomic():
+            demo = build_government(name)
+            province_rows = build_province(demo.government)
+        print(
+            f"已创建演示数据：{PROVINCE} › {name}，{demo.plan.tasks.count()} 项任务，"
+            f"{demo.government.units.count()} 个单位；{PROVINCE}的计划已向{name}交办任务。"
+        )
         print(f"账号（密码均为 {DEMO_PASSWORD}）：")
-        rows = demo.accounts
-    shown = rows[:9]
+        rows = demo.accounts[:9] + province_rows + demo.accounts[9:]
+    shown = rows[:11]
     for username, role, unit in shown:
         print(f"  {username:<10} {role:<6} {unit}")
     if len(rows) > len(shown):

@@ -399,3 +399,65 @@ def _fill(plan, today, rng, office, all_rounds_passed):
             message="请于3个工作日内报送进展情况",
             created_by=office,
         )
+
+
+# The province above the demo city: a few tasks addressed to 各省辖市政府 or to 云溪市 by name, so the
+# 上级交办, coverage and roll-up pages have something to show.
+PROVINCE = "云岭省"
+PROVINCE_TASKS = [
+    (
+        "一、稳定经济增长",
+        "全省地区生产总值增长5.5%左右。",
+        "省发展改革委牵头，各省辖市政府负责",
+        Indicator("地区生产总值增速", 5.5, "%", "左右", "growth", "增长5.5%左右"),
+    ),
+    (
+        "一、稳定经济增长",
+        "开展汽车、家电、家居等促消费活动1000场次以上。",
+        "省商务厅牵头，各省辖市政府负责",
+        Indicator("促消费活动", 1000, "场次", "以上", "count", "1000场次以上"),
+    ),
+    ("一、稳定经济增长", "滚动实施省重点项目2000个以上，完成投资1万亿元以上。", "省发展改革委牵头，各省辖市政府负责", None),
+    ("二、建设现代化产业体系", "培育国家级专精特新“小巨人”企业50家。", "省工业和信息化厅牵头，各省辖市政府负责", None),
+    ("二、建设现代化产业体系", "推动云溪抽水蓄能电站全面开工。", "省能源局、云溪市政府负责", None),
+    ("二、建设现代化产业体系", "建设省级低空经济示范区3个。", "省发展改革委牵头，各省辖市政府负责", None),
+]
+
+
+def build_province(city: Government, today: date | None = None) -> list[tuple[str, str, str]]:
+    """云岭省 above ``city``, with a published plan whose tasks come down to the city as 上级交办 and
+    are paired with the city's own tasks; its supervisor ``shengducha`` and the site administrator
+    ``siteadmin`` (password DEMO_PASSWORD).  Returns the accounts made, as ``build_government`` does."""
+    from duban.doc.clauses import parse_clause
+    from duban.web.services import cascade
+
+    today = today or timezone.localdate()
+    province = Government.objects.create(name=PROVINCE, level="province")
+    tasks = []
+    for i, (area, text, clause, indicator) in enumerate(PROVINCE_TASKS, 1):
+        units = parse_clause(clause).units
+        indicators = [indicator] if indicator else []
+        tasks.append(Task(str(i), [area], text, units=units, deadline="年底前", indicators=indicators, clause=clause))
+    document = Document(
+        kind="notice",
+        title=f"{PROVINCE}人民政府关于分解落实{today.year}年省政府工作报告重点工作的通知",
+        issuer=f"{PROVINCE}人民政府",
+        doc_number=f"云岭政〔{today.year}〕2号",
+        year=today.year,
+        schedule=_schedule(today),
+        tasks=tasks,
+    )
+    cascade.place_under(city, province)
+    plans.publish(plans.import_document(document, province, today.year))
+    cascade.suggest_links(city, today.year)
+
+    password = make_password(DEMO_PASSWORD)
+    User.objects.create(
+        username="siteadmin", first_name="系统管理员（全站）", password=password, is_staff=True, is_superuser=True
+    )
+    supervisor = User.objects.create(username="shengducha", first_name="省督查室 李处长", password=password)
+    Membership.objects.create(user=supervisor, government=province, role=Membership.SUPERVISOR)
+    return [
+        ("shengducha", dict(Membership.ROLES)[Membership.SUPERVISOR], PROVINCE),
+        ("siteadmin", "全站管理员", ""),
+    ]

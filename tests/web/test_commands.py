@@ -118,3 +118,26 @@ def test_siteadmin_makes_the_one_superuser_with_a_one_time_password(db, capsys):
     assert again != password and root.check_password(again) and root.is_active
     assert main(["siteadmin", "nobody", "--reset"]) == 1
     assert "没有系统管理员账号 nobody" in capsys.readouterr().err
+
+
+def test_serve_demo_puts_the_city_under_a_province_that_has_sent_it_tasks(db, client, capsys):
+    """``duban serve --demo``: 云溪市 sits under 云岭省, whose published plan has come down as 上级交办
+    tasks paired with the city's own; the province's supervisor reads the roll-up, the site
+    administrator the tree of governments."""
+    from duban.web.models import CoverageLink, ParentTask
+
+    assert main(["serve", "--demo", "--no-server"]) == 0
+    out = capsys.readouterr().out
+    assert "云岭省 › 云溪市" in out and "shengducha" in out and "siteadmin" in out
+    city = Government.objects.get(name="云溪市")
+    assert city.parent.name == "云岭省" and city.parent.level == "province"
+    assert ParentTask.objects.filter(government=city).count() == 6
+    assert ParentTask.objects.filter(government=city, how="name").count() == 1  # 云溪市政府, by name
+    assert CoverageLink.objects.filter(parent_task__government=city, state="suggested").count() >= 5
+    from django.contrib.auth.models import User
+
+    client.force_login(User.objects.get(username="shengducha"))
+    assert "云溪市" in client.get("/rollup/").content.decode()
+    client.force_login(User.objects.get(username="siteadmin"))
+    page = client.get("/governments/").content.decode()
+    assert "云岭省" in page and "云溪市" in page
