@@ -210,6 +210,28 @@ class Actor:
             raise Http404("没有这个下级政府")
         return Government.objects.get(pk=government_id)
 
+    def parent_task(self, parent_task_id):
+        """A 上级交办 task of the actor's own government."""
+        from duban.web.models import ParentTask
+
+        found = ParentTask.objects.select_related("task__plan__government").filter(
+            pk=parent_task_id, government_id=self.government_id
+        )
+        if not found:
+            raise Http404("没有这项上级交办任务")
+        return found[0]
+
+    def coverage_link(self, link_id):
+        """A link between a 上级交办 task and one of the actor's own government's tasks."""
+        from duban.web.models import CoverageLink
+
+        found = CoverageLink.objects.select_related("parent_task__task__plan").filter(
+            pk=link_id, parent_task__government_id=self.government_id
+        )
+        if not found:
+            raise Http404("没有这条承接关系")
+        return found[0]
+
     def below_plan(self, plan_id) -> Plan:
         """A published plan of a government below, to read."""
         plan = Plan.objects.filter(pk=plan_id, government_id__in=self.below_ids, status=Plan.PUBLISHED).first()

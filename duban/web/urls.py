@@ -4,7 +4,11 @@ from django.urls import path, re_path
 
 from duban.web.jobs import views as jobs
 from duban.web.security import PasswordChangeView
-from duban.web.views import amend, api, bulletins, directory, ops, plans, supervision, workspace
+from duban.web.views import accounts as account_views
+from duban.web.views import amend, api, bulletins, directory, downloads, ops, plans, supervision, workspace
+from duban.web.views import cascade as cascade_views
+from duban.web.views import reminders as reminder_views
+from duban.web.views import yoy as yoy_views
 
 # Static files are served by the application itself (WhiteNoise, see settings): offline networks have no CDN.
 
@@ -70,7 +74,6 @@ handler404 = "duban.web.views.errors.page_not_found"
 handler500 = "duban.web.views.errors.server_error"
 
 # Word and Excel (issue 5): downloads, a unit's ledger upload, round bulletins.
-from duban.web.views import downloads  # noqa: E402
 
 urlpatterns += [
     path("plans/<int:plan_id>/files/", downloads.files, name="files"),
@@ -89,7 +92,6 @@ urlpatterns += [
 ]
 
 # Reminders and notifications (issue 10).
-from duban.web.views import reminders as reminder_views  # noqa: E402
 
 urlpatterns += [
     path("notices/", reminder_views.notices, name="notices"),
@@ -101,7 +103,6 @@ urlpatterns += [
 ]
 
 # Governments in a tree and their accounts (issue 11).
-from duban.web.views import accounts as account_views  # noqa: E402
 
 urlpatterns += [
     path("governments/", account_views.governments, name="governments"),
@@ -110,7 +111,6 @@ urlpatterns += [
 ]
 
 # 上级交办 (issue 11): coverage of the parent's tasks, the province's roll-up, a city read-only.
-from duban.web.views import cascade as cascade_views  # noqa: E402
 
 urlpatterns += [
     path("coverage/", cascade_views.coverage, name="coverage"),
@@ -135,7 +135,6 @@ urlpatterns += [
 ]
 
 # Several plans a year and year over year (issue 11).
-from duban.web.views import yoy as yoy_views  # noqa: E402
 
 urlpatterns += [
     path("plans/<int:plan_id>/yoy/", yoy_views.yoy, name="yoy"),

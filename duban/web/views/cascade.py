@@ -5,7 +5,7 @@ roll-up of its cities, and a city's dashboard read-only for the province.  Write
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from duban import vocab
 from duban.errors import DubanError
 from duban.web.forms import CoverageAddForm, CoverageDecideForm, CoverageLinkForm, CoverageYearForm
-from duban.web.models import CoverageLink, ParentTask, Plan, Task
+from duban.web.models import ParentTask, Plan, Task
 from duban.web.services import cascade
 from duban.web.services.overview import overview
 from duban.web.views import common
@@ -69,15 +69,6 @@ def _row_html(request, government, parent_task, error=None, editing=""):
     )
 
 
-def _parent_task(actor, parent_task_id) -> ParentTask:
-    found = ParentTask.objects.select_related("task__plan__government").filter(
-        pk=parent_task_id, government_id=actor.government_id
-    )
-    if not found:
-        raise Http404("没有这项上级交办任务")
-    return found[0]
-
-
 @page
 def coverage(request):
     actor, government = _office(request)
@@ -101,7 +92,7 @@ def coverage(request):
 def coverage_row(request, parent_task_id):
     """One 上级交办 task's block, optionally with its link or add form open (?edit=link|add)."""
     actor, government = _office(request)
-    parent_task = _parent_task(actor, parent_task_id)
+    parent_task = actor.parent_task(parent_task_id)
     editing = request.GET.get("edit", "")
     return HttpResponse(
         _row_html(request, government, parent_task, editing=editing if editing in ("link", "add") else "")
@@ -117,20 +108,11 @@ def _answer(request, government, parent_task, done: str, error: str | None = Non
     )
 
 
-def _link(actor, link_id) -> CoverageLink:
-    found = CoverageLink.objects.select_related("parent_task__task__plan").filter(
-        pk=link_id, parent_task__government_id=actor.government_id
-    )
-    if not found:
-        raise Http404("没有这条承接关系")
-    return found[0]
-
-
 @require_POST
 @page
 def coverage_decide(request, link_id, decision):
     actor, government = _office(request)
-    link = _link(actor, link_id)
+    link = actor.coverage_link(link_id)
     form = CoverageDecideForm(request.POST)
     try:
         if not form.is_valid():
@@ -150,7 +132,7 @@ def coverage_decide(request, link_id, decision):
 @page
 def coverage_link(request, parent_task_id):
     actor, government = _office(request)
-    parent_task = _parent_task(actor, parent_task_id)
+    parent_task = actor.parent_task(parent_task_id)
     own = Task.objects.filter(plan__government=government, plan__year=parent_task.task.plan.year)
     form = CoverageLinkForm(request.POST, tasks=own)
     try:
@@ -167,7 +149,7 @@ def coverage_link(request, parent_task_id):
 @page
 def coverage_add(request, parent_task_id):
     actor, government = _office(request)
-    parent_task = _parent_task(actor, parent_task_id)
+    parent_task = actor.parent_task(parent_task_id)
     form = CoverageAddForm(
         request.POST,
         plans=Plan.objects.filter(government=government, year=parent_task.task.plan.year),
