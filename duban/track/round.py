@@ -271,7 +271,7 @@ class Standing:
     def late(self) -> list[Owed]:
         """Late and missing obligations of passed rounds: missing first, the latest round first."""
         out = [s for s in self.items if s.overdue]
-        out.sort(key=lambda s: (s.timeliness != vocab.MISSING, -s.obligation.round.due.toordinal(), s.obligation.unit))
+        out.sort(key=lambda s: late_order(s.timeliness, s.obligation.round.due, s.obligation.unit))
         return out
 
     def report_counts(self, rnd: Round) -> dict[str, int]:
@@ -281,6 +281,28 @@ class Standing:
             if s.obligation.role != vocab.MONITOR:
                 counts[s.timeliness] += 1
         return counts
+
+
+def late_order(timeliness: str, due: date, unit: str) -> tuple:
+    """Where a late or missing obligation comes in the list the office chases: missing first, then the
+    latest round first, then by unit; obligations equal on all three stay in plan order (a stable sort)."""
+    return (timeliness != vocab.MISSING, -due.toordinal(), unit)
+
+
+def tally(tasks: Iterable[tuple[str, object, Iterable[str]]]) -> tuple[Counter, dict, dict]:
+    """Counts of task states: overall, by section and by unit (the most lagging unit first), of each task's
+    (state, section, reporting units) in plan order.  ``standing`` counts with it, and so does a page that
+    puts an account together from tasks' standings kept apart (``duban.web.services.overview``)."""
+    by_state: Counter = Counter()
+    by_section: dict = {}
+    by_unit: dict[str, Counter] = {}
+    for status, section, units in tasks:
+        by_state[status] += 1
+        by_section.setdefault(section, Counter())[status] += 1
+        for unit in units:
+            by_unit.setdefault(unit, Counter())[status] += 1
+    by_unit = dict(sorted(by_unit.items(), key=lambda kv: (-kv[1][vocab.LAGGING], kv[0])))
+    return by_state, by_section, by_unit
 
 
 def lower_is_better(indicator: Mapping) -> bool:
@@ -366,14 +388,12 @@ def standing(
         )
         units = obs.units_of.get(task.number, [])
         out.tasks[task.number] = TaskStanding(task, state, units, latest)
-        out.by_state[state.status] += 1
-        out.by_section.setdefault(task.section, Counter())[state.status] += 1
         out.by_area.setdefault(task.area, Counter())[state.status] += 1
-        for unit in units:
-            out.by_unit.setdefault(unit, Counter())[state.status] += 1
         for leader in task.leaders:
             out.by_leader.setdefault(leader, Counter())[state.status] += 1
-    out.by_unit = dict(sorted(out.by_unit.items(), key=lambda kv: (-kv[1][vocab.LAGGING], kv[0])))
+    out.by_state, out.by_section, out.by_unit = tally(
+        (ts.state.status, ts.task.section, ts.units) for ts in out.tasks.values()
+    )
     return out
 
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import json
 import logging
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -18,6 +20,8 @@ from functools import cached_property
 
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from duban import vocab
@@ -25,7 +29,11 @@ from duban.track import COLOURS, LAGGING, REPORT_MISSING, MilestoneState, TaskSt
 from duban.track import round as core
 from duban.web.models import (
     Assignment,
+    Attachment,
     AuditEvent,
+    ChangeRequest,
+    Contribution,
+    Finding,
     Ledger,
     Membership,
     Milestone,
@@ -116,12 +124,27 @@ class Account:
     # False: the head of the account (``head``): ``rows`` are the first SHOWN lagging tasks' only, ``late`` and
     # ``returned`` their first SHOWN — what the unfiltered dashboard shows, read back in a millisecond.
     whole: bool = True
+    # Task id → that task's ``Part``, in plan order: what the lists above are put together from (``assemble``),
+    # so a write to one task changes one part (``kept_account``).  The same tuples as ``rows`` and ``late``:
+    # kept once in the cache, not twice.  Empty in a head.
+    parts: dict[int, Part] = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One task's share of an account: its row, and its late, returned and no-member obligations in the
+    core's order (rounds by due date, then units)."""
+
+    row: tuple
+    late: tuple = ()
+    returned: tuple = ()
+    no_members: tuple = ()
 
 
 def head(acc: Account) -> Account:
     """The part of ``acc`` the unfiltered dashboard shows: every count, and the first SHOWN of each list."""
     lagging = [t for t in acc.rows if t[3] == LAGGING][:SHOWN]
-    return replace(acc, rows=lagging, late=acc.late[:SHOWN], returned=acc.returned[:SHOWN], whole=False)
+    return replace(acc, rows=lagging, late=acc.late[:SHOWN], returned=acc.returned[:SHOWN], whole=False, parts={})
 
 
 def _row(t: tuple) -> TaskRow:
@@ -272,13 +295,29 @@ class StoredTask:
         return self.id
 
 
+def _json_text(name: str):
+    """A JSON column read as its text (``_json``): most tasks have no indicators and most reports no figures,
+    and Django decoding every row's ``[]`` or ``{}`` was 0.4 s of reading a 6,000-task plan."""
+    return Cast(name, TextField())
+
+
+def _json(text: str | None, empty):
+    return json.loads(text) if text and text not in ("[]", "{}", "null") else empty
+
+
 def _stored_tasks(qs) -> list[StoredTask]:
-    columns = ("id", "number", "text", "indicators", "section_id", "section__path", "section__title", "section__area")
+    columns = ("id", "number", "text", "indicators_text", "section_id", "section__path", "section__title")
     out = []
-    for tid, number, text, indicators, sid, path, title, area in qs.prefetch_related(None).values_list(*columns):
+    rows = qs.prefetch_related(None).annotate(indicators_text=_json_text("indicators"))
+    for tid, number, text, indicators, sid, path, title, area in rows.values_list(*columns, "section__area"):
         section = StoredSection(sid, path or [], title, area) if sid is not None else None
-        out.append(StoredTask(tid, number, text, indicators or [], sid, section))
+        out.append(StoredTask(tid, number, text, _json(indicators, []), sid, section))
     return out
+
+
+def in_plan_order(tasks):
+    """``tasks`` (a Task queryset) in plan order, ties by id: the same order on every read and database."""
+    return tasks.order_by("order", "id")
 
 
 def _day(moment, zone) -> date | None:
@@ -291,7 +330,7 @@ def load(plan, tasks=None, texts: bool = False) -> Loaded:
     ``texts``: the reports' progress, problems and next steps too (for bulletins and year-end accounts)."""
     subset = tasks is not None
     # The drafting suggestions (``candidates``) are never read from here: a published plan's can be long.
-    tasks = _stored_tasks(tasks if subset else Task.objects.filter(plan=plan))
+    tasks = _stored_tasks(in_plan_order(tasks if subset else Task.objects.filter(plan=plan)))
     zone = timezone.get_current_timezone()
     task_ids = {t.id for t in tasks}
     number = {t.id: t.number for t in tasks}
@@ -354,9 +393,10 @@ def load(plan, tasks=None, texts: bool = False) -> Loaded:
     names = {v: k for k, v in unit_ids.items()}
     filed: list[core.Filed] = []
     first: dict[tuple[str, str, int], object] = {}
-    columns = ["task_id", "unit_id", "round_id", "state", "status", "figures", "first_approved_at", "submitted_at"]
-    columns += ["revise_by"] + (["done_text", "problems", "next_steps"] if texts else [])
-    for r in ProgressReport.objects.filter(**scope).values(*columns):
+    columns = ["task_id", "unit_id", "round_id", "state", "status", "figures_text", "first_approved_at"]
+    columns += ["submitted_at", "revise_by"] + (["done_text", "problems", "next_steps"] if texts else [])
+    stored = ProgressReport.objects.filter(**scope).annotate(figures_text=_json_text("figures"))
+    for r in stored.values(*columns):
         unit = names.get(r["unit_id"])
         if unit is None or r["task_id"] not in number:
             continue
@@ -371,7 +411,7 @@ def load(plan, tasks=None, texts: bool = False) -> Loaded:
                 state=r["state"],
                 first_approved=_day(approved, zone),
                 status=r["status"],
-                figures=r["figures"] or {},
+                figures=_json(r["figures_text"], {}),
                 revise_by=r["revise_by"],
                 progress=r.get("done_text", ""),
                 problems=r.get("problems", ""),
@@ -398,67 +438,81 @@ def load(plan, tasks=None, texts: bool = False) -> Loaded:
     return Loaded(plan, tasks, rounds, obligations, filed, dict(milestones), round_of, unit_ids, first)
 
 
-def account(loaded: Loaded, today: date) -> Account:
-    """What the pages show of ``loaded``'s one standing on ``today``: every figure is the core's, read off it."""
+def parts(loaded: Loaded, today: date) -> tuple[dict[int, Part], int | None]:
+    """Each of ``loaded``'s tasks' ``Part`` of its one standing on ``today`` (in plan order), and the current
+    round's id: every figure is the core's, read off it."""
     st = loaded.standing(today)
     ids = {t.number: t.id for t in loaded.tasks}
     section_of = {t.id: t.section_id for t in loaded.tasks}
-    rows = [
-        (
-            ids[number],
+    late: dict[int, list] = defaultdict(list)
+    returned: dict[int, list] = defaultdict(list)
+    lonely: dict[int, list] = defaultdict(list)
+    for owed in st.items:
+        ob = owed.obligation
+        tid = ids[ob.task]
+        if owed.overdue:
+            first = loaded.first_approved_at.get((ob.task, ob.unit, ob.round.key)) if owed.filed else None
+            late[tid].append(
+                (loaded.unit_ids.get(ob.unit), ob.unit, tid, ob.task, ob.round.key, owed.timeliness, first, ob.what)
+            )
+        if owed.returned:
+            returned[tid].append(Returned(ob.unit, ob.task, ob.round.title, owed.revise_by))
+        if owed.timeliness == core.NO_MEMBERS:
+            lonely[tid].append(ob.unit)
+    out: dict[int, Part] = {}
+    for number, ts in st.tasks.items():
+        tid = ids[number]
+        row = (
+            tid,
             number,
-            section_of[ids[number]],
+            section_of[tid],
             ts.state.status,
             tuple(ts.state.reasons),
             tuple(ts.units),
             tuple(ts.task.supports),
             tuple(loaded.unit_ids.get(u) for u in ts.units),
         )
-        for number, ts in st.tasks.items()
-    ]
-    # The core counts by heading path; a page links each path to its stored section.
-    sections = {tuple(t.section.path or [t.section.title]) if t.section else (): t.section_id for t in loaded.tasks}
-    late = [
-        (
-            loaded.unit_ids.get(owed.obligation.unit),
-            owed.obligation.unit,
-            ids[owed.obligation.task],
-            owed.obligation.task,
-            owed.obligation.round.key,
-            owed.timeliness,
-            loaded.first_approved_at.get((owed.obligation.task, owed.obligation.unit, owed.obligation.round.key))
-            if owed.filed
-            else None,
-            owed.obligation.what,
-        )
-        for owed in st.late
-    ]
-    returned = [
-        Returned(s.obligation.unit, s.obligation.task, s.obligation.round.title, s.revise_by)
-        for s in st.items
-        if s.returned
-    ]
-    no_members = list(dict.fromkeys(s.obligation.unit for s in st.items if s.timeliness == core.NO_MEMBERS))
+        out[tid] = Part(row, tuple(late.get(tid, ())), tuple(returned.get(tid, ())), tuple(lonely.get(tid, ())))
+    return out, (st.current_round.key if st.current_round else None)
+
+
+def assemble(pieces: dict[int, Part], today: date, current_round: int | None, due: dict[int, date]) -> Account:
+    """The account of tasks' ``pieces`` (in plan order): its lists and counts, counted by the core's rules
+    (``duban.track.round.tally`` and ``late_order``), so an account put together from parts kept apart is the
+    one the whole standing gives.  ``due``: round id → due date."""
+    rows = [p.row for p in pieces.values()]
+    late = [t for p in pieces.values() for t in p.late]
+    late.sort(key=lambda t: core.late_order(t[5], due[t[4]], t[1]))
+    returned = [r for p in pieces.values() for r in p.returned]
+    no_members = list(dict.fromkeys(u for p in pieces.values() for u in p.no_members))
+    by_state, by_section, by_unit = core.tally((r[3], r[2], r[5]) for r in rows)
     counts = {
         "tasks": len(rows),
-        "lagging": st.by_state.get(LAGGING, 0),
+        "lagging": by_state.get(LAGGING, 0),
         "late": len(late),
         "missing": sum(1 for t in late if t[5] == REPORT_MISSING),
         "returned": len(returned),
     }
     return Account(
         today=today,
-        current_round=st.current_round.key if st.current_round else None,
+        current_round=current_round,
         rows=rows,
         # Plain dicts, not Counters: a Counter is rebuilt through Python code when read back (20 ms for 2,000).
-        by_status=dict(st.by_state),
-        by_section={sections.get(path): dict(counts) for path, counts in st.by_section.items()},
-        by_unit={unit: dict(counts) for unit, counts in st.by_unit.items()},
+        by_status=dict(by_state),
+        by_section={section: dict(c) for section, c in by_section.items()},
+        by_unit={unit: dict(c) for unit, c in by_unit.items()},
         late=late,
         returned=returned,
         no_members=no_members,
         counts=counts,
+        parts=pieces,
     )
+
+
+def account(loaded: Loaded, today: date) -> Account:
+    """What the pages show of ``loaded``'s one standing on ``today``."""
+    pieces, current = parts(loaded, today)
+    return assemble(pieces, today, current, {rid: r.due for rid, r in loaded.round_of.items()})
 
 
 # --- the account kept between requests ---------------------------------------------------------------
@@ -469,7 +523,7 @@ def account(loaded: Loaded, today: date) -> Account:
 # account is never shown: any write a page could show moves it, on every server and process alike.
 
 # Bump when Account or what it holds changes shape: older kept accounts are then recomputed, never misread.
-ACCOUNT_FORMAT = 2
+ACCOUNT_FORMAT = 3
 # A kept account nobody has read for this long leaves the cache (a new day needs a new one anyway).
 ACCOUNT_TTL = 60 * 60 * 24
 
@@ -485,15 +539,17 @@ def fingerprint(plan) -> tuple:
     bump; sign-ins and other changes of accounts (object ``User``) are left out, they change no figure.
     The directory and the rounds are read whole, so an edit made in /admin/ (not audited) moves it too.
     Only published plans are kept (``kept_account``): a draft's tasks change without a revision.
+
+    Index 1, the events, is what ``touched`` reads the changed tasks from; the rest is what, changed, changes
+    every task.
     """
     gov = plan.government_id
+    events = AuditEvent.objects.filter(government_id=gov).exclude(object_type="User")
     return (
         Plan.objects.filter(pk=plan.pk).values_list("status", "created_at", "year", "revision").first(),
-        AuditEvent.objects.filter(government_id=gov)
-        .exclude(object_type="User")
-        .order_by("-id")
-        .values_list("id", flat=True)
-        .first(),
+        # The count beside the latest id: a transaction that commits after a later one's event (ids are given
+        # out before commit) moves the count though not the latest id.
+        (events.order_by("-id").values_list("id", flat=True).first(), events.count()),
         tuple(ReportingRound.objects.filter(plan=plan).order_by("id").values_list("id", "kind", "title", "due")),
         tuple(Unit.objects.filter(government_id=gov).order_by("id").values_list("id", "name", "kind")),
         tuple(
@@ -533,34 +589,172 @@ def _collection_paused():
             gc.enable()
 
 
+# Events on these objects change the standing of the task they belong to, and no other task's (an event on a
+# Task, of that task): a write to them costs what it changes (``touched``).
+OF_A_TASK = {
+    "Task": "id",
+    "ProgressReport": "task_id",
+    "Ledger": "task_id",
+    "Contribution": "task_id",
+    "ChangeRequest": "task_id",
+    "Finding": "task_id",
+    "Milestone": "ledger__task_id",
+    "Attachment": "report__task_id",
+}
+# Events on these change nothing an account reads (urges, inspections, bulletins, reminders and their
+# channels, jobs, API tokens).  An event of any type in neither set — a plan, a unit, a round, an account —
+# has the account computed afresh.
+READ_BY_NO_ACCOUNT = {"Urge", "Inspection", "Bulletin", "Delivery", "Channel", "ReminderRules", "Job", "ApiToken"}
+# More changed tasks than this since the kept account and reading the whole plan again is the cheaper way.
+PATCH_AT_MOST = 500
+
+
+def touched(government_id: int, since: tuple, now: tuple) -> set[int] | None:
+    """The ids of the tasks whose standing the events between fingerprints' ``since`` and ``now`` (their
+    index 1: latest id, count) may have changed; None when some event could change any task, when more than
+    PATCH_AT_MOST tasks changed, or when an event was committed out of order (the count moved by more than
+    the events after ``since``'s latest): then the whole plan is read again."""
+    (was, was_count), (latest, count) = since, now
+    if latest is None or was is None:
+        return None if latest != was else set()
+    events = AuditEvent.objects.filter(government_id=government_id, id__gt=was, id__lte=latest).exclude(
+        object_type="User"
+    )
+    found = list(events.values_list("object_type", "object_id")[: PATCH_AT_MOST + 1])
+    if len(found) > PATCH_AT_MOST or count - was_count != len(found):
+        return None
+    wanted: dict[str, set[int]] = defaultdict(set)
+    for kind, object_id in found:
+        if kind in READ_BY_NO_ACCOUNT:
+            continue
+        if kind not in OF_A_TASK or not object_id.isdigit():
+            return None
+        wanted[kind].add(int(object_id))
+    out: set[int] = set(wanted.pop("Task", ()))
+    models = {m.__name__: m for m in (ProgressReport, Ledger, Contribution, ChangeRequest, Finding, Milestone, Attachment)}
+    for kind, ids in wanted.items():
+        pairs = dict(models[kind].objects.filter(pk__in=ids).values_list("pk", OF_A_TASK[kind]))
+        if len(pairs) != len(ids):  # a row since deleted: which task it was is not known
+            return None
+        out.update(pairs.values())
+    return out if len(out) <= PATCH_AT_MOST else None
+
+
+def _patched(plan, today: date, tasks, base, now) -> Account | None:
+    """``base`` (a kept whole account with its fingerprint) brought to ``now``: the touched tasks' parts
+    computed afresh, every other task's kept; None when that cannot be done (another day, a change to the
+    plan, its rounds or directory, or events ``touched`` cannot place)."""
+    if base is None or base[0] != ACCOUNT_FORMAT or base[2] != today:
+        return None
+    was, acc = base[1], base[3]
+    # The plan's revision aside: an amendment records its event on the task it changed, or on the plan.
+    if was[0][:3] != now[0][:3] or was[2:] != now[2:] or not acc.whole:
+        return None
+    if was == now:
+        return acc
+    changed = touched(plan.government_id, was[1], now[1])
+    if changed is None:
+        return None
+    scope = tasks if tasks is not None else Task.objects.filter(plan=plan)
+    order = list(in_plan_order(scope).values_list("id", "number", "section_id"))
+    # An amendment renumbers the tasks after the one it split, merged or moved, and names only that one: a
+    # task whose number or heading is not the kept one's, or that the kept account lacks, is changed too.
+    for tid, number, section_id in order:
+        kept = acc.parts.get(tid)
+        if kept is None or kept.row[1] != number or kept.row[2] != section_id:
+            changed.add(tid)
+    if len(changed) > PATCH_AT_MOST:
+        return None
+    fresh: dict[int, Part] = {}
+    if changed:
+        fresh, current = parts(load(plan, scope.filter(id__in=changed)), today)
+        if fresh and current != acc.current_round:
+            return None
+    pieces: dict[int, Part] = {}
+    for tid, _number, _section in order:
+        piece = fresh.get(tid) if tid in changed else acc.parts.get(tid)
+        if piece is None:  # a changed task that reads as none (cannot happen): read the whole plan again
+            return None
+        pieces[tid] = piece
+    return assemble(pieces, today, acc.current_round, {r[0]: r[3] for r in now[2]})
+
+
+def _read(key: str):
+    try:
+        with _collection_paused():
+            return cache.get(key)
+    except Exception:  # a kept account written by other code, or a cache that cannot be read: compute afresh
+        logger.warning("kept account %s could not be read", key, exc_info=True)
+        return None
+
+
+# The whole accounts this process put together last, by key: a base to patch with nothing to read back
+# (unpickling a 6,000-task account costs 30 ms).  Each comes with its fingerprint, so one another process
+# has moved past is patched like any other base; at most this many are held (a unit's is small, the office's
+# of 6,000 tasks about 10 MB).
+ACCOUNTS_IN_MEMORY = 32
+# A patched whole account is written back to the shared cache once this many events have passed since the
+# whole one there: writing 6,000 tasks' account costs 100 ms, and a process with no copy in memory patches
+# the one in the cache by the events since, a few milliseconds for 50.  Heads are always written.
+WRITE_WHOLE_EVERY = 50
+_memory: OrderedDict[str, tuple] = OrderedDict()
+_memory_lock = threading.Lock()
+
+
+def _recalled(key: str):
+    with _memory_lock:
+        return _memory.get(key)
+
+
+def _remember(key: str, entry: tuple) -> None:
+    with _memory_lock:
+        _memory[key] = entry
+        _memory.move_to_end(key)
+        while len(_memory) > ACCOUNTS_IN_MEMORY:
+            _memory.popitem(last=False)
+
+
+def _write(entries: dict) -> None:
+    try:
+        cache.set_many(entries, ACCOUNT_TTL)
+    except Exception:  # a full disk: the page is still right, only slower next time
+        logger.warning("accounts %s could not be kept", list(entries), exc_info=True)
+
+
 def kept_account(plan, today: date, tasks=None, whole: bool = True) -> Account:
     """The account of ``plan`` (only ``tasks``, a Task queryset, when given) on ``today``: the one kept in the
-    cache while the plan's fingerprint and the day are unchanged, else computed afresh and kept.
-    ``whole`` False: only its ``head``, kept apart so the dashboard reads a few kilobytes, not every row."""
+    cache while the plan's fingerprint and the day are unchanged; after writes to some tasks only, a kept one
+    (this process's, else the cache's) with those tasks' parts computed afresh (``_patched``); else computed
+    afresh.  ``whole`` False: only its ``head``, kept apart so the dashboard reads a few kilobytes, not every row.
+
+    Each entry is (ACCOUNT_FORMAT, fingerprint, day, account); this process's also says how many events the
+    whole one in the cache had (``WRITE_WHOLE_EVERY``)."""
     key = f"duban:account:{plan.pk}:{_scope(tasks)}"
     now = fingerprint(plan)
     if now[0] is None or now[0][0] != Plan.PUBLISHED:  # a draft's tasks change without a revision: never kept
         acc = account(load(plan, tasks), today)
         return acc if whole else head(acc)
-    wanted = f"{key}:{'whole' if whole else 'head'}"
-    try:
-        with _collection_paused():
-            kept = cache.get(wanted)
-    except Exception:  # a kept account written by other code, or a cache that cannot be read: compute afresh
-        logger.warning("kept account %s could not be read", wanted, exc_info=True)
-        kept = None
+    kept = _read(f"{key}:{'whole' if whole else 'head'}")
     if kept is not None and kept[:3] == (ACCOUNT_FORMAT, now, today):
         return kept[3]
-    fresh = account(load(plan, tasks), today)
-    top = head(fresh)
-    try:
-        cache.set_many(
-            {f"{key}:whole": (ACCOUNT_FORMAT, now, today, fresh), f"{key}:head": (ACCOUNT_FORMAT, now, today, top)},
-            ACCOUNT_TTL,
-        )
-    except Exception:  # a full disk: the page is still right, only slower next time
-        logger.warning("account %s could not be kept", key, exc_info=True)
-    return fresh if whole else top
+    fresh, written = None, None
+    mine = _recalled(key)
+    if mine is not None:
+        fresh, written = _patched(plan, today, tasks, mine[:4], now), mine[4]
+    if fresh is None:
+        shared = kept if whole else _read(f"{key}:whole")
+        fresh = _patched(plan, today, tasks, shared, now)
+        written = shared[1][1][1] if fresh is not None else None
+    entries = {f"{key}:head": (ACCOUNT_FORMAT, now, today, head(fresh))} if fresh is not None else {}
+    if fresh is None:
+        fresh = account(load(plan, tasks), today)
+    if written is None or now[1][1] - written >= WRITE_WHOLE_EVERY:
+        entries[f"{key}:whole"] = (ACCOUNT_FORMAT, now, today, fresh)
+        written = now[1][1]
+    entries.setdefault(f"{key}:head", (ACCOUNT_FORMAT, now, today, head(fresh)))
+    _write(entries)
+    _remember(key, (ACCOUNT_FORMAT, now, today, fresh, written))
+    return fresh if whole else entries[f"{key}:head"][3]
 
 
 def overview(
