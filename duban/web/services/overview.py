@@ -592,14 +592,17 @@ def _collection_paused():
 # Events on these objects change the standing of the task they belong to, and no other task's (an event on a
 # Task, of that task): a write to them costs what it changes (``touched``).
 OF_A_TASK = {
-    "Task": "id",
-    "ProgressReport": "task_id",
-    "Ledger": "task_id",
-    "Contribution": "task_id",
-    "ChangeRequest": "task_id",
-    "Finding": "task_id",
-    "Milestone": "ledger__task_id",
-    "Attachment": "report__task_id",
+    model.__name__: (model, column)
+    for model, column in (
+        (Task, "id"),
+        (ProgressReport, "task_id"),
+        (Ledger, "task_id"),
+        (Contribution, "task_id"),
+        (ChangeRequest, "task_id"),
+        (Finding, "task_id"),
+        (Milestone, "ledger__task_id"),
+        (Attachment, "report__task_id"),
+    )
 }
 # Events on these change nothing an account reads (urges, inspections, bulletins, reminders and their
 # channels, jobs, API tokens).  An event of any type in neither set — a plan, a unit, a round, an account —
@@ -630,10 +633,10 @@ def touched(government_id: int, since: tuple, now: tuple) -> set[int] | None:
         if kind not in OF_A_TASK or not object_id.isdigit():
             return None
         wanted[kind].add(int(object_id))
-    out: set[int] = set(wanted.pop("Task", ()))
-    models = {m.__name__: m for m in (ProgressReport, Ledger, Contribution, ChangeRequest, Finding, Milestone, Attachment)}
+    out: set[int] = set(wanted.pop("Task", ()))  # a task since deleted drops out of the plan's order
     for kind, ids in wanted.items():
-        pairs = dict(models[kind].objects.filter(pk__in=ids).values_list("pk", OF_A_TASK[kind]))
+        model, column = OF_A_TASK[kind]
+        pairs = dict(model.objects.filter(pk__in=ids).values_list("pk", column))
         if len(pairs) != len(ids):  # a row since deleted: which task it was is not known
             return None
         out.update(pairs.values())
