@@ -51,8 +51,8 @@ def once(government, dry_run: bool, as_json: bool, today=None) -> int:
     from duban.web.services import reminders
 
     result = reminders.run(government=government, dry_run=dry_run, day=today)
-    if not dry_run:
-        reminders.prune_jobs()  # every pass also deletes the bytes of old finished jobs (docs/limits.md)
+    if not dry_run:  # old jobs' bytes deleted, the dashboards' accounts kept up to date (not for a made-up day)
+        reminders.housekeeping(keep_accounts=today is None)
     if as_json:
         print(json.dumps(result.reminders, ensure_ascii=False, indent=1), flush=True)
         return 0

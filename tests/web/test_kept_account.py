@@ -343,3 +343,42 @@ def test_events_committed_out_of_order_have_the_plan_read_again(demo):
     assert o.touched(gov.pk, now, o.fingerprint(demo.plan)[1]) == set()
     audit.record(None, "修改单位", demo.government.units.first(), government=gov)
     assert o.touched(gov.pk, now, o.fingerprint(demo.plan)[1]) is None
+
+
+@pytest.mark.django_db
+def test_the_reminder_pass_keeps_each_days_accounts_before_anyone_asks(demo, client, monkeypatch):
+    """A new day makes every kept account old (lateness changes at midnight).  The reminder pass's
+    housekeeping brings the office's and each leader's up to date, so their first dashboard of the day
+    reads a kept account instead of the whole plan."""
+    from django.contrib.auth.models import User
+
+    from duban.web.services import overview as o
+    from duban.web.services import reminders
+    from duban.web.views import supervision
+
+    next_day = START + timedelta(days=1)
+    kept_on = []
+    monkeypatch.setattr(o, "keep_accounts", lambda day: kept_on.append(day) or 0)
+    reminders.housekeeping()
+    assert len(kept_on) == 1  # every pass, on the server's today
+    monkeypatch.undo()
+
+    from duban.web.access import Actor
+    from duban.web.models import Membership
+
+    staff = Membership.objects.filter(
+        government=demo.government, role__in=(Membership.SUPERVISOR, Membership.ADMIN, Membership.LEADER)
+    )
+    assert o.keep_accounts(next_day) == len({str(Actor.of(m.user).tasks(demo.plan).query) for m in staff}) >= 2
+    loads = []
+    real = o.load
+    monkeypatch.setattr(o, "load", lambda *a, **k: loads.append(1) or real(*a, **k))
+    monkeypatch.setattr(supervision, "today", lambda: next_day)
+    for name in ("duchaju", "leader"):
+        user = User.objects.get(username="ka_" + name)
+        client.force_login(user)
+        page = client.get(f"/plans/{demo.plan.pk}/")
+        assert page.status_code == 200
+        fresh = o.account(real(demo.plan, Actor.of(user).tasks(demo.plan)), next_day)
+        assert page.context["data"].account == o.head(fresh)
+    assert loads == []  # both read the kept account

@@ -605,9 +605,19 @@ OF_A_TASK = {
     )
 }
 # Events on these change nothing an account reads (urges, inspections, bulletins, reminders and their
-# channels, jobs, API tokens).  An event of any type in neither set — a plan, a unit, a round, an account —
-# has the account computed afresh.
-READ_BY_NO_ACCOUNT = {"Urge", "Inspection", "Bulletin", "Delivery", "Channel", "ReminderRules", "Job", "ApiToken"}
+# channels, jobs, API tokens, a city's coverage decisions).  An event of any type in neither set — a plan,
+# a unit, a round, an account — has the account computed afresh.
+READ_BY_NO_ACCOUNT = {
+    "Urge",
+    "Inspection",
+    "Bulletin",
+    "Delivery",
+    "Channel",
+    "ReminderRules",
+    "Job",
+    "ApiToken",
+    "CoverageLink",
+}
 # More changed tasks than this since the kept account and reading the whole plan again is the cheaper way.
 PATCH_AT_MOST = 500
 
@@ -760,6 +770,28 @@ def kept_account(plan, today: date, tasks=None, whole: bool = True) -> Account:
     return fresh if whole else entries[f"{key}:head"][3]
 
 
+def keep_accounts(today: date) -> int:
+    """Bring up to date the kept accounts of every published plan of this year and last, as the office's and
+    each leader's dashboards ask for them: run by every reminder pass, so the first page of a day, or after a
+    change of units or rounds, finds its account kept.  Returns how many accounts it looked at."""
+    from duban.web.access import Actor
+
+    seen: set[tuple[int, str]] = set()
+    for plan in Plan.objects.filter(status=Plan.PUBLISHED, year__gte=today.year - 1).order_by("id"):
+        staff = (
+            Membership.objects.filter(government_id=plan.government_id, user__is_active=True)
+            .filter(role__in=(Membership.SUPERVISOR, Membership.ADMIN, Membership.LEADER))
+            .select_related("user")
+            .order_by("id")
+        )
+        for membership in staff:
+            tasks = Actor.of(membership.user).tasks(plan)  # the very query the dashboard asks with
+            if (plan.pk, _scope(tasks)) not in seen:
+                seen.add((plan.pk, _scope(tasks)))
+                kept_account(plan, today, tasks, whole=False)
+    return len(seen)
+
+
 def overview(
     plan, today: date, tasks=None, loaded: Loaded | None = None, keep: bool = True, whole: bool = True
 ) -> Overview:
@@ -789,6 +821,7 @@ __all__ = [
     "STATUS_ORDER",
     "account",
     "fingerprint",
+    "keep_accounts",
     "kept_account",
     "load",
     "overview",

@@ -682,11 +682,27 @@ def unread(user) -> int:
 # --- running in the background of ``duban serve`` ---------------------------------------------------------
 
 
-def prune_jobs() -> int:
-    """The periodic work beside reminders: the bytes of finished background jobs past their keeping time."""
-    from duban.web.jobs.runner import prune
+def housekeeping(keep_accounts: bool = True) -> None:
+    """The periodic work beside reminders, each part failing on its own: the bytes of finished background
+    jobs past their keeping time are deleted (docs/limits.md), and the dashboards' kept accounts are brought
+    up to date (``services.overview.keep_accounts``), so the day's first page does not read the whole plan."""
+    import logging
 
-    return prune()
+    from django.utils import timezone
+
+    from duban.web.jobs.runner import prune
+    from duban.web.services import overview
+
+    log = logging.getLogger("duban.remind")
+    try:
+        prune()
+    except Exception:
+        log.exception("清理后台任务失败")
+    if keep_accounts:
+        try:
+            overview.keep_accounts(timezone.localdate())
+        except Exception:
+            log.exception("更新看板统计失败")
 
 
 def start_background(interval: float = 60.0):
@@ -707,9 +723,7 @@ def start_background(interval: float = 60.0):
             except Exception:  # a failed pass must not stop the next one, nor the web server
                 log.exception("提醒检查失败")
             try:
-                prune_jobs()
-            except Exception:
-                log.exception("清理后台任务失败")
+                housekeeping()
             finally:
                 close_old_connections()
             stop.wait(interval)
