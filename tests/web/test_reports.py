@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from duban.errors import DubanError
@@ -418,12 +420,14 @@ def test_office_creates_unit_accounts(world, client):
     from django.test import Client
 
     client.force_login(world.users["office"])
-    page = client.post(
+    response = client.post(
         "/units/",
         {"action": "account", "unit": world.units["教育局"].pk, "username": "jyj_head", "role": "unit_head"},
-        follow=True,
-    ).content.decode()
-    password = page.split("初始密码 ")[1].split("（")[0]
+    )
+    # The one-time password is shown on its own uncached page, never kept in a session message.
+    assert response.status_code == 200 and response["Cache-Control"] == "no-store"
+    password = re.search(r'<code id="issued-password">([^<]+)</code>', response.content.decode()).group(1)
+    assert password not in client.get("/units/").content.decode()
     user = User.objects.get(username="jyj_head")
     assert (user.membership.unit, user.membership.role) == (world.units["教育局"], "unit_head")
     fresh = Client()

@@ -25,24 +25,13 @@ from duban.web.forms import (
 )
 from duban.web.models import LEVELS, Membership
 from duban.web.services import accounts as service
-from duban.web.views.common import page
+from duban.web.views.common import page, password_issued
 
 
 def _valid(form):
     if not form.is_valid():
         raise DubanError(form.first_error())
     return form.cleaned_data
-
-
-def _issued(request, *, title: str, username: str, password: str, back: str):
-    """The one page that shows a new one-time password: not cached, not kept anywhere."""
-    response = render(
-        request,
-        "duban/password_issued.html",
-        {"title": title, "username": username, "password": password, "back": back},
-    )
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 def site_page(view):
@@ -93,7 +82,9 @@ def governments(request):
         except DubanError as exc:
             messages.error(request, str(exc))
             return redirect("governments")
-        return _issued(request, title=title, username=membership.user.username, password=password, back="governments")
+        return password_issued(
+            request, title=title, username=membership.user.username, password=password, back="governments"
+        )
     branches = service.tree()
     admins = {}
     for m in Membership.objects.filter(role=Membership.ADMIN).select_related("user").order_by("id"):
@@ -135,7 +126,7 @@ def accounts(request):
         except DubanError as exc:
             messages.error(request, str(exc))
             return redirect("accounts")
-        return _issued(
+        return password_issued(
             request,
             title=f"已新建账号（{membership.get_role_display()}）",
             username=membership.user.username,
@@ -187,7 +178,7 @@ def account_edit(request, user_id):
                 messages.success(request, "账号已保存")
             elif action["action"] == "reset":
                 password = service.reset_password(membership, state=action["state"], user=request.user)
-                return _issued(
+                return password_issued(
                     request,
                     title="已重置密码",
                     username=membership.user.username,

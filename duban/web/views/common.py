@@ -41,3 +41,15 @@ def page(view):
 
 def today():
     return timezone.localdate()
+
+
+def password_issued(request, *, title: str, username: str, password: str, back: str):
+    """The one page that shows a new one-time password: not cached, not kept anywhere (not in a session
+    message, which lives in the session or a cookie until shown)."""
+    response = render(
+        request,
+        "duban/password_issued.html",
+        {"title": title, "username": username, "password": password, "back": back},
+    )
+    response["Cache-Control"] = "no-store"
+    return response

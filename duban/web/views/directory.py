@@ -9,7 +9,7 @@ from duban.errors import DubanError
 from duban.web.forms import AccountForm, MergeForm, RenameForm, UnitActionForm, UnitAddForm, UnitEditForm
 from duban.web.models import UNIT_KINDS
 from duban.web.services import directory as directory_service
-from duban.web.views.common import page
+from duban.web.views.common import page, password_issued
 
 
 @page
@@ -19,10 +19,12 @@ def units(request):
     government = actor.membership.government
     if request.method == "POST":
         try:
-            _unit_action(request, government)
+            shown = _unit_action(request, government)
         except DubanError as exc:
             messages.error(request, str(exc))
         else:
+            if shown is not None:  # a new account's one-time password, on its own page
+                return shown
             messages.success(request, "单位名录已更新")
         return redirect("units")
     return render(
@@ -45,8 +47,9 @@ def _valid(form):
     return form.cleaned_data
 
 
-def _unit_action(request, government) -> None:
-    """One POST of the directory page: which form it is, then that form's service."""
+def _unit_action(request, government):
+    """One POST of the directory page: which form it is, then that form's service; a page to show instead of
+    going back to the directory, or None."""
     action = _valid(UnitActionForm(request.POST))["action"]
     user = request.user
     if action == "defaults":
@@ -63,8 +66,12 @@ def _unit_action(request, government) -> None:
         password = directory_service.add_account(
             government, data["unit"], data["username"], data["role"], data["full_name"], user=user
         )
-        messages.info(
-            request, f"已为{data['unit'].name}新建账号 {data['username']}，初始密码 {password}（只显示这一次）"
+        return password_issued(
+            request,
+            title=f"已为{data['unit'].name}新建账号",
+            username=data["username"],
+            password=password,
+            back="units",
         )
     elif action == "rename":
         data = _valid(RenameForm(request.POST, government=government))
