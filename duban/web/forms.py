@@ -845,6 +845,7 @@ class AccountActionForm(DubanForm):
     )
     state = Text(label="账号状态", required=True, max_length=16, widget=forms.HiddenInput)
 
+
 # --- 上级交办 (issue 11): the coverage page's forms -----------------------------------------------------
 
 
