@@ -331,6 +331,8 @@ class DashboardFilterForm(DubanForm):
     page = Whole(label="任务页码", required=False, min_value=1, max_value=2**31)
     units_page = Whole(label="单位页码", required=False, min_value=1, max_value=2**31)
     sections_page = Whole(label="领域页码", required=False, min_value=1, max_value=2**31)
+    late_page = Whole(label="逾期页码", required=False, min_value=1, max_value=2**31)
+    lagging_page = Whole(label="滞后页码", required=False, min_value=1, max_value=2**31)
 
     def filters(self) -> dict:
         self.is_valid()

@@ -54,3 +54,43 @@ def test_the_unit_table_is_paged(world, client, monkeypatch):
     last = client.get(f"/plans/{world.plan.pk}/?units_page={len(units)}").content.decode()
     assert last.count('<a href="?unit=') == 1 and "上一页" in last and "下一页" not in last
     assert f">{units[0]}</a></td>" in html and f">{units[-1]}</a></td>" in last
+
+
+def test_the_whole_late_and_lagging_lists_come_a_page_at_a_time(db, client, monkeypatch):
+    """?late=all and ?lagging=all list every late obligation and lagging task, a page at a time: the pages
+    walked one after another are the account's list, in its order, each item once."""
+    import re
+    from datetime import date
+
+    from django.contrib.auth.models import User
+
+    from duban.web.demo import build_government
+
+    year_end = date(2026, 12, 20)
+    demo = build_government(
+        "分页市", n_tasks=40, n_units=12, today=year_end, seed=5, all_rounds_passed=True, username_prefix="fy_"
+    )
+    monkeypatch.setattr(supervision, "today", lambda: year_end)
+    monkeypatch.setattr(supervision, "TASKS_PER_PAGE", 7)
+    client.force_login(User.objects.get(username="fy_duchaju"))
+    data = overview(demo.plan, year_end, whole=True)
+    url = f"/plans/{demo.plan.pk}/"
+
+    def walk(query: str, section: str, row: str) -> list:
+        seen, number = [], 1
+        while True:
+            html = client.get(f"{url}?{query}&{query.split('=')[0]}_page={number}").content.decode()
+            table = html.split(f'id="{section}"')[1].split("</table>")[0]
+            found = re.findall(row, table)
+            assert 0 < len(found) <= 7  # a page, never the whole list
+            seen += found
+            if f"{query.split('=')[0]}_page={number + 1}#{section}" not in html:
+                return seen
+            number += 1
+
+    late = walk("late=all", "late", r'<tr><td>([^<]+)</td><td><a href="/tasks/(\d+)/">')
+    assert len(data.late) > 7 * 2  # several pages
+    assert late == [(x.unit, str(x.task_id)) for x in data.late]
+    lagging = walk("lagging=all", "lagging", r'<tr><td>(\d+)</td><td><a href="/tasks/(\d+)/">')
+    assert len(data.lagging) > 7
+    assert lagging == [(r.number, str(r.task_id)) for r in data.lagging]

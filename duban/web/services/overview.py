@@ -214,8 +214,11 @@ class Overview:
 
     def late_reports(self, limit: int | None = None) -> list[LateReport]:
         """The late and missing obligations (missing first), the first ``limit`` of them when given."""
+        return self.as_late(self.account.late if limit is None else self.account.late[:limit])
+
+    def as_late(self, items) -> list[LateReport]:
+        """``items`` of the account's late list (a page of it) as the pages show them, with their rounds."""
         by_id = {r.id: r for r in self.rounds}
-        items = self.account.late if limit is None else self.account.late[:limit]
         return [LateReport(*t, round=by_id.get(t[4])) for t in items]
 
     @cached_property

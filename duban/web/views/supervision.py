@@ -102,7 +102,17 @@ def dashboard(request, plan_id):
     sections.object_list = [(stored.get(sid), _bars(c), sum(c.values())) for sid, c in sections.object_list]
     units = [(name, [(st, c.get(st, 0)) for st in STATUS_ORDER], sum(c.values())) for name, c in data.by_unit.items()]
     query = request.GET.copy()
-    lagging = data.lagging
+    # The whole lists (?late=all, ?lagging=all) come a page at a time: 11,000 late obligations of a 6,000-task
+    # plan at the year's end are 5 MB of HTML on one page.
+    if show_all_late:
+        late = _page(data.account.late, chosen["late_page"], TASKS_PER_PAGE)
+        late.object_list = data.as_late(late.object_list)
+    else:
+        late = data.late_reports(LATE_SHOWN)
+    if show_all_lagging:
+        lagging = _shown(_page(data.lagging, chosen["lagging_page"], TASKS_PER_PAGE))
+    else:
+        lagging = Overview.attach(data.lagging[:LATE_SHOWN])
     return render(
         request,
         "duban/dashboard.html",
@@ -117,11 +127,13 @@ def dashboard(request, plan_id):
             "units": _page(units, chosen["units_page"], UNITS_PER_PAGE),
             "statuses": [(s, COLOURS[s][0]) for s in STATUS_ORDER],
             "filters": {"section": section, "unit": unit, "status": status},
-            "query": {k: _without(query, k) for k in ("page", "units_page", "sections_page")},
-            "late": data.late_reports(None if show_all_late else LATE_SHOWN),
+            "query": {
+                k: _without(query, k) for k in ("page", "units_page", "sections_page", "late_page", "lagging_page")
+            },
+            "late": late,
             "late_count": counts["late"],
             "missing_count": counts["missing"],
-            "lagging": Overview.attach(lagging if show_all_lagging else lagging[:LATE_SHOWN]),
+            "lagging": lagging,
             "lagging_count": counts["lagging"],
             "lagging_hidden": 0 if show_all_lagging else max(0, counts["lagging"] - LATE_SHOWN),
             "late_hidden": 0 if show_all_late else max(0, counts["late"] - LATE_SHOWN),
