@@ -345,6 +345,27 @@ def test_the_amend_page_shows_the_revisions_and_a_draft_needs_no_reason(world, l
     assert AuditEvent.objects.filter(action="修改任务", object_id=str(draft_task.pk)).exists()
 
 
+def test_the_review_page_shows_a_page_of_tasks_and_the_whole_plans_counts(world, login, monkeypatch):
+    """A plan with its cascaded tasks runs to thousands: the review page shows them a page at a time, each
+    task on exactly one page, while the match counts are the whole plan's."""
+    import re
+
+    from duban.web.models import Assignment
+    from duban.web.views import amend as amend_views
+
+    monkeypatch.setattr(amend_views, "REVIEW_TASKS_PER_PAGE", 2)
+    client = login(world.users["office"])
+    url = f"/plans/{world.plan.pk}/review/"
+    tasks = list(world.plan.tasks.order_by("order").values_list("pk", flat=True))
+    pages = [client.get(f"{url}?page={n}").content.decode() for n in (1, 2)]
+    shown = [[int(pk) for pk in re.findall(r'<tr id="task-(\d+)"', html)] for html in pages]
+    assert len(tasks) == 3 and shown == [tasks[:2], tasks[2:]]
+    assert "第 1/2 页，共 3 项" in pages[0] and "?page=2" in pages[0] and "?page=1" in pages[1]
+    exact = Assignment.objects.filter(task__plan=world.plan, match="exact").count()
+    assert all(f"精确 {exact}</span>" in html for html in pages)
+    assert client.get(f"{url}?page=zzz").status_code == 200
+
+
 @pytest.fixture
 def office_draft(world):
     from tests.web.conftest import small_notice

@@ -11,6 +11,8 @@ Inputs go through the forms below; writes are ``duban.web.services.amend``.
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -27,12 +29,15 @@ from duban.web.forms import (
     TaskTextForm,
     UnitsForm,
 )
-from duban.web.models import ROLES, ReportingRound, Task
+from duban.web.models import ROLES, Assignment, ReportingRound, Task
 from duban.web.services import amend
 from duban.web.views.common import page
 from duban.web.views.task_rows import task_rows, units_cell
 
 REVISIONS_SHOWN = 30
+# The review page shows this many tasks at a time: every notice read so far fits on one page (Henan's has
+# 148), a province's plan with its cities' cascaded tasks (6,000) is 20 pages of about 280 KB, not 5.6 MB.
+REVIEW_TASKS_PER_PAGE = 300
 
 
 # --- context and fragments ----------------------------------------------------------------------------
@@ -115,16 +120,17 @@ def _back(request, plan, anchor: str = "") -> HttpResponse:
 
 @page
 def plan_review(request, plan_id):
+    """The plan's tasks with their units, to review and amend: a page of them at a time (a notice fits on one;
+    a plan with its cascaded tasks does not), the match counts of the whole plan."""
     plan = _plan(request, plan_id)
-    tasks = list(plan.tasks.select_related("section").prefetch_related("assignments"))
-    counts = {}
-    for task in tasks:
-        for a in task.assignments.all():
-            counts[a.match] = counts.get(a.match, 0) + 1
+    tasks = plan.tasks.select_related("section").prefetch_related("assignments").order_by("order", "id")
+    shown = Paginator(tasks, REVIEW_TASKS_PER_PAGE).get_page(request.GET.get("page"))
+    counts = dict(Assignment.objects.filter(task__plan=plan).order_by().values_list("match").annotate(n=Count("id")))
     context = _row_context(
         plan,
-        rows=task_rows(tasks, _base(plan), sections=True, draft=not plan.is_published),
-        task_count=len(tasks),
+        rows=task_rows(shown.object_list, _base(plan), sections=True, draft=not plan.is_published),
+        shown=shown,
+        task_count=shown.paginator.count,
         counts=counts,
         unit_names=list(plan.government.units.values_list("name", flat=True)),
         schedule=[
