@@ -4,6 +4,8 @@ import json
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 from render_fixtures import build_plan
 
@@ -106,3 +108,27 @@ def test_round_refuses_a_damaged_ledger(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "第2行G列（指标完成值）" in err and "未生成报送数据" in err
     assert not out.exists()
+
+
+@given(
+    st.lists(st.tuples(st.sampled_from("123456"), st.sampled_from(["甲局", "乙局", "丙局"])), max_size=30),
+    st.lists(st.tuples(st.sampled_from("1234567"), st.sampled_from(["甲局", "丁局"])), max_size=5),
+)
+def test_a_rounds_reports_by_task_and_unit_are_a_scan_of_them_in_order(first, added):
+    """``for_task`` and ``for_unit`` group once, not by a scan per call; they stay what a scan gives, in the
+    reports' order, after reports are added or the list is replaced."""
+    from duban.render.data import RoundData, TaskReport
+
+    data = RoundData(name="第二季度", reports=[TaskReport(task=t, unit=u) for t, u in first])
+
+    def same():
+        for number in "1234567":
+            assert data.for_task(number) == [r for r in data.reports if r.task == number]
+        for unit in ("甲局", "乙局", "丙局", "丁局"):
+            assert data.for_unit(unit) == [r for r in data.reports if r.unit == unit]
+
+    same()
+    data.reports.extend(TaskReport(task=t, unit=u) for t, u in added)
+    same()
+    data.reports = list(reversed(data.reports))
+    same()

@@ -659,3 +659,17 @@ def test_a_locked_ledger_is_not_rewritten_by_an_upload(world, login):
     ledger.refresh_from_db()
     assert ledger.responsible_person == "王科长"
     assert list(ledger.milestones.values_list("title", "due")) == [("完成方案", date(2026, 5, 31))]
+
+
+def test_the_bulletin_page_lists_the_first_units_and_tasks_the_text_has_them_all(behind, login, monkeypatch):
+    """A 6,000-task plan's bulletin names hundreds of units and tasks: the page's side lists show the first
+    SHOWN of each with their count, the bulletin's text (what is saved and printed) keeps every one."""
+    from duban.web.views import downloads
+
+    monkeypatch.setattr(downloads, "SHOWN", 1)
+    rnd = behind.rounds[0]
+    html = login(behind.users["office"]).get(f"/plans/{behind.plan.pk}/rounds/{rnd.pk}/bulletin/").content.decode()
+    units = html.split('id="units"')[1].split("</section>")[0]
+    assert "滞后或报送不及时的单位（3）" in units and units.count("<li>") == 1 and "此处列出前 1 个单位" in units
+    text = html.split("<textarea")[1].split("</textarea>")[0]
+    assert all(f"{unit}：" in text for unit in ("商务局", "财政局", "教育局"))

@@ -219,10 +219,12 @@ def bulletin_draft(plan, rnd, day):
 
     from duban.render.bulletin import BulletinDraft
     from duban.web.services import render_data as rd
+    from duban.web.services.overview import collection_paused
 
-    doc = rd.document_for(plan)
-    st = rd.standing(plan, rnd, day)
-    drafted = rd.bulletin_draft(doc, st)
+    with collection_paused():  # tens of thousands of plain rows made at once (services.overview)
+        doc = rd.document_for(plan)
+        st = rd.standing(plan, rnd, day)
+        drafted = rd.bulletin_draft(doc, st)
     text, version = rd.saved_bulletin(rnd)
     draft = BulletinDraft.from_text(text, signer=drafted.signer, when=drafted.date) if text else drafted
     latest = rd.latest_bulletin(rnd)

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from django.db.models import Prefetch
+
 from duban.doc.model import Document, Indicator, ScheduleItem, UnitRef
 from duban.doc.model import Task as DocTask
 from duban.render.official import office_name
-from duban.web.models import Plan
+from duban.web.models import Assignment, Plan
 
 
 def plan_document(plan: Plan) -> Document:
     tasks = []
-    for task in plan.tasks.select_related("section").prefetch_related("assignments"):
+    # Only what a Document holds: a draft's suggestions (``candidates``) can be long, and 6,000 tasks' worth
+    # of them was most of turning a cascaded plan back into a Document.
+    units = Prefetch("assignments", queryset=Assignment.objects.only("task_id", "unit_name", "role", "order"))
+    for task in plan.tasks.select_related("section").defer("candidates").prefetch_related(units):
         tasks.append(
             DocTask(
                 number=task.number,

@@ -582,7 +582,7 @@ def _scope(tasks) -> str:
 
 
 @contextmanager
-def _collection_paused():
+def collection_paused():
     """Reading a kept account, or a plan's rows and their standing, makes tens of thousands of objects at
     once, next to none of them cyclic: Python's cyclic collector, run after every few hundred allocations
     and walking everything alive each time, would otherwise cost more than the reading (a third of
@@ -701,7 +701,7 @@ def _patched(plan, today: date, tasks, base, now) -> Account | None:
 
 def _read(key: str):
     try:
-        with _collection_paused():
+        with collection_paused():
             return cache.get(key)
     except Exception:  # a kept account written by other code, or a cache that cannot be read: compute afresh
         logger.warning("kept account %s could not be read", key, exc_info=True)
@@ -752,13 +752,13 @@ def kept_account(plan, today: date, tasks=None, whole: bool = True) -> Account:
     key = f"duban:account:{plan.pk}:{_scope(tasks)}"
     now = fingerprint(plan)
     if now[0] is None or now[0][0] != Plan.PUBLISHED:  # a draft's tasks change without a revision: never kept
-        with _collection_paused():
+        with collection_paused():
             acc = account(load(plan, tasks), today)
         return acc if whole else head(acc)
     kept = _read(f"{key}:{'whole' if whole else 'head'}")
     if kept is not None and kept[:3] == (ACCOUNT_FORMAT, now, today):
         return kept[3]
-    with _collection_paused():
+    with collection_paused():
         return _brought_up_to_date(plan, today, tasks, whole, key, now, kept)
 
 
@@ -815,7 +815,7 @@ def overview(
     passing ``loaded``.  ``whole`` False: only the account's ``head`` (the unfiltered dashboard).
     """
     if loaded is not None or not keep:
-        with _collection_paused():
+        with collection_paused():
             acc = account(loaded or load(plan, tasks), today)
         acc = acc if whole else head(acc)
         rounds = loaded.rounds if loaded is not None else list(ReportingRound.objects.filter(plan=plan))

@@ -24,6 +24,7 @@ from duban.web.jobs.uploads import refused_size_sentence
 from duban.web.models import Plan, Unit
 from duban.web.services import ledger_upload
 from duban.web.services import render_data as rd
+from duban.web.services.overview import SHOWN
 from duban.web.views import common
 from duban.web.views.common import page
 
@@ -230,6 +231,9 @@ def bulletin(request, plan_id, round_id):
         "summary": summary,
         "attention": st.attention,
         "latest": rd.latest_bulletin(rnd),
+        # The side lists show the first SHOWN units and tasks; the text below, the bulletin itself, has them all.
+        "shown": f":{SHOWN}",
+        "shown_n": SHOWN,
     }
     return render(request, "duban/bulletin_edit.html", context, status=status)
 
