@@ -339,6 +339,21 @@ class DashboardFilterForm(DubanForm):
         return {k: self.cleaned_data.get(k) or None for k in self.fields}
 
 
+# The API's task list gives at most this many tasks an answer (a 6,000-task plan is 1.9 MB at once); a
+# client pages on with ``offset`` (the answer's ``next``).  A plan of up to this many tasks is one answer.
+API_TASKS_MAX = 1000
+
+
+class ApiPageForm(DubanForm):
+    """``?offset=&limit=`` of the API's task list."""
+
+    offset = Whole(label="offset", required=False, min_value=0, max_value=2**31)
+    limit = Whole(label="limit", required=False, min_value=1, max_value=API_TASKS_MAX)
+
+    def window(self) -> tuple[int, int]:
+        return self.cleaned_data.get("offset") or 0, self.cleaned_data.get("limit") or API_TASKS_MAX
+
+
 class ReportQueueForm(DubanForm):
     state = forms.ChoiceField(label="流转状态", choices=ProgressReport.STATES, required=False)
 

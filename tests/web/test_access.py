@@ -201,6 +201,26 @@ def test_token_auth_and_unit_scoped_task_list(world, client):
     assert [t["number"] for t in listing["tasks"]] == ["1", "2"]
 
 
+def test_the_api_task_list_comes_in_batches_a_client_follows(world, client):
+    """``limit`` tasks an answer in plan order, ``count`` of all, ``next`` the address of the next batch:
+    following it gives every visible task once; junk in either parameter is one sentence with 400."""
+    office = {"HTTP_AUTHORIZATION": f"Token {ApiToken.issue(world.users['office']).key}"}
+    url = f"/api/plans/{world.plan.pk}/tasks?limit=2"
+    seen, answers = [], []
+    while url:
+        answer = client.get(url, **office).json()
+        answers.append(answer)
+        seen += [t["number"] for t in answer["tasks"]]
+        url = answer["next"]
+    assert seen == ["1", "2", "3"] and [len(a["tasks"]) for a in answers] == [2, 1]
+    assert {a["count"] for a in answers} == {3} and answers[1]["offset"] == 2
+    whole = client.get(f"/api/plans/{world.plan.pk}/tasks", **office).json()
+    assert [t["number"] for t in whole["tasks"]] == seen and whole["next"] is None and whole["limit"] == 1000
+    for junk in ("limit=0", "limit=abc", "limit=1001", "offset=-1", "offset=1e9"):
+        refused = client.get(f"/api/plans/{world.plan.pk}/tasks?{junk}", **office)
+        assert refused.status_code == 400 and refused.json()["error"].startswith(junk.split("=")[0] + "："), junk
+
+
 def test_api_push_with_stale_version_is_refused(world, client):
     token = ApiToken.issue(world.users["a_staff"], scope=ApiToken.PUSH)
     auth = {"HTTP_AUTHORIZATION": f"Token {token.key}"}

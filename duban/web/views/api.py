@@ -19,7 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from duban import vocab
 from duban.errors import DubanError
 from duban.web.access import Actor, Denied
-from duban.web.forms import TEXT_MAX, ReportPushForm
+from duban.web.forms import API_TASKS_MAX, TEXT_MAX, ApiPageForm, ReportPushForm
 from duban.web.models import ApiToken, Plan, ProgressReport, ReportingRound, Unit
 from duban.web.services import reports as report_service
 from duban.web.services.overview import overview
@@ -135,12 +135,22 @@ def plan_tasks(request, plan_id):
     actor = request.actor
     plan = actor.plan(plan_id)
     if plan.status != Plan.PUBLISHED:
-        return _json({"plan": plan.pk, "tasks": []})
+        return _json({"plan": plan.pk, "count": 0, "offset": 0, "limit": API_TASKS_MAX, "next": None, "tasks": []})
+    window = ApiPageForm(request.GET)
+    if not window.is_valid():
+        return _error(400, window.first_error())
+    offset, limit = window.window()
     data = overview(plan, today(), actor.tasks(plan))
+    rows = data.select()
+    more = offset + limit < len(rows)
     return _json(
         {
             "plan": plan.pk,
             "rounds": [{"id": r.pk, "kind": r.kind, "title": r.title, "due": r.due.isoformat()} for r in data.rounds],
+            "count": len(rows),
+            "offset": offset,
+            "limit": limit,
+            "next": f"{request.path}?offset={offset + limit}&limit={limit}" if more else None,
             "tasks": [
                 {
                     "id": row.task.pk,
@@ -153,7 +163,7 @@ def plan_tasks(request, plan_id):
                     "status_label": row.state.label,
                     "reasons": row.state.reasons,
                 }
-                for row in data.attach(data.rows)
+                for row in data.attach(rows[offset : offset + limit])
             ],
         }
     )
@@ -326,8 +336,22 @@ OPENAPI = {
         },
         "/api/plans/{plan_id}/tasks": {
             "get": {
-                "summary": "计划内每项任务的状态（颜色、原因、牵头单位）",
-                "parameters": [{"name": "plan_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                "summary": "计划内每项任务的状态（颜色、原因、牵头单位），按计划顺序分批：count 为总数，next 为下一批的地址",
+                "parameters": [
+                    {"name": "plan_id", "in": "path", "required": True, "schema": {"type": "integer"}},
+                    {
+                        "name": "offset",
+                        "in": "query",
+                        "required": False,
+                        "schema": {"type": "integer", "minimum": 0, "maximum": 2**31},
+                    },
+                    {
+                        "name": "limit",
+                        "in": "query",
+                        "required": False,
+                        "schema": {"type": "integer", "minimum": 1, "maximum": API_TASKS_MAX},
+                    },
+                ],
                 "responses": {"200": {"description": "任务状态"}, **_ERRORS},
             }
         },
